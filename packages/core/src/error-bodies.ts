@@ -1,0 +1,77 @@
+/**
+ * Reads a provider's error code and message out of every documented error body shape:
+ * - Huawei flat `{error_code, error_msg}` (MPC), flat with `details[]` and
+ *   `encoded_authorization_message` (DBSS), nested `{error: {code|error_code, message|error_msg}}`,
+ *   and the API gateway's `{error_code: "APIGW.0301", error_msg, request_id}`;
+ * - Hitachi `{code, message, details}`;
+ * - S3-style XML `<Error><Code/><Message/></Error>` (ostor, and MPC's OBS-style 403) and ostor's
+ *   `X-Amz-Err-Message` header;
+ * - Swift's short text or HTML bodies (`Maximum limit is 10000`, `<h1>Unauthorized</h1>`).
+ */
+
+/** What an error body said. `body` is the parsed JSON, or the text as received. */
+export interface ParsedErrorBody {
+  code?: string;
+  message?: string;
+  body: unknown;
+}
+
+export function parseErrorBody(text: string, headers: Headers): ParsedErrorBody {
+  const headerMessage = headers.get("x-amz-err-message") ?? undefined;
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      const json: unknown = JSON.parse(trimmed);
+      return { ...fromJson(json), body: json };
+    } catch {
+      // Not JSON after all (a truncated body): fall through to text.
+    }
+  }
+  if (trimmed.startsWith("<")) {
+    const code = xmlElement(trimmed, "Code");
+    const message = xmlElement(trimmed, "Message") ?? headerMessage ?? htmlText(trimmed);
+    return { code, message, body: text };
+  }
+  return { message: headerMessage ?? firstLine(trimmed), body: text };
+}
+
+function fromJson(json: unknown): { code?: string; message?: string } {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return {};
+  const outer = json as Record<string, unknown>;
+  const inner = isRecord(outer.error) ? outer.error : outer;
+  const code = str(inner.error_code) ?? str(inner.code) ?? str(outer.error_code);
+  const message = str(inner.error_msg) ?? str(inner.message) ?? str(outer.error_msg) ?? str(outer.message);
+  const details = str(outer.details);
+  return { code, message: details && message ? `${message} (${details})` : (message ?? details) };
+}
+
+function xmlElement(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);
+  return match?.[1] ? decodeXml(match[1].trim()) : undefined;
+}
+
+function decodeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+function htmlText(html: string): string | undefined {
+  return firstLine(decodeXml(html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ")));
+}
+
+function firstLine(text: string): string | undefined {
+  const line = text.split("\n", 1)[0]?.trim();
+  return line ? line.slice(0, 300) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

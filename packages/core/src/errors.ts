@@ -1,0 +1,201 @@
+/**
+ * One error family for every provider. Everything a client throws is a `BucketryError`:
+ * `InvalidInputError` for bad input caught before anything is sent, `ApiError` and its subclasses
+ * for what went wrong on the wire. Messages, headers and bodies are redacted when the error is made,
+ * so `message`, `stack`, `JSON.stringify` and `util.inspect` are all safe to log.
+ */
+import { parseErrorBody } from "./error-bodies.js";
+import { redactHeaders, redactUrl, type SecretRegistry } from "./redact.js";
+
+/** The base of every error a Bucketry client throws. */
+export class BucketryError extends Error {
+  override name = "BucketryError";
+}
+
+/**
+ * Bad input (an option, a parameter, a credential) caught before any request is sent. `field` names
+ * the offending option, parameter or environment variable.
+ */
+export class InvalidInputError extends BucketryError {
+  override name = "InvalidInputError";
+  constructor(
+    /** The option, parameter or environment variable at fault, e.g. `projectId` or `HUAWEICLOUD_SDK_AK`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** A credential that is missing or malformed, named by its option or environment variable. */
+export class CredentialsError extends InvalidInputError {
+  override name = "CredentialsError";
+}
+
+/** What every {@link ApiError} knows about the call that failed. */
+export interface ApiErrorInit {
+  /** The provider, e.g. `huaweicloud-mpc`. */
+  provider: string;
+  /** The operation, e.g. `listAllBuckets`, or the token endpoint's name. */
+  operation: string;
+  /** The HTTP status, when a response arrived. */
+  status?: number;
+  /** The provider's own error code, e.g. `MPC.10208` or `AccessDenied`. */
+  code?: string;
+  /** The request id the provider assigned (`X-Request-Id`, `X-Trans-Id`, `x-amz-request-id`, ...). */
+  requestId?: string;
+  /** The method and URL of the request, secrets redacted. */
+  request?: { method: string; url: string };
+  /** The response headers, secrets redacted. */
+  headers?: Record<string, string>;
+  /** The response body (parsed JSON or text), secrets redacted. */
+  body?: unknown;
+  /** What caused it (a network error, an abort), for connection errors. */
+  cause?: unknown;
+}
+
+/** An HTTP call that failed: an error status, or no usable response at all. */
+export class ApiError extends BucketryError {
+  override name = "ApiError";
+  readonly provider: string;
+  readonly operation: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  readonly request: { method: string; url: string } | undefined;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+
+  constructor(message: string, init: ApiErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.provider = init.provider;
+    this.operation = init.operation;
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.request = init.request;
+    this.headers = init.headers ?? {};
+    this.body = init.body;
+  }
+
+  /**
+   * Reads a failed response into the matching subclass, with the code and message parsed from every
+   * documented error body shape and the request id from whichever header the provider uses.
+   */
+  static async fromResponse(
+    response: Response,
+    context: { provider: string; operation: string; request?: Request; secrets?: SecretRegistry },
+  ): Promise<ApiError> {
+    const text = await response.text().catch(() => "");
+    return ApiError.fromParts(response.status, response.headers, text, context);
+  }
+
+  /** Like {@link ApiError.fromResponse}, from a status, headers and body text already read. */
+  static fromParts(
+    status: number,
+    headers: Headers,
+    text: string,
+    context: { provider: string; operation: string; request?: Request; secrets?: SecretRegistry },
+  ): ApiError {
+    const scrub = (s: string) => context.secrets?.scrub(s) ?? s;
+    const parsed = parseErrorBody(text, headers);
+    const body = context.secrets ? context.secrets.redact(parsed.body) : parsed.body;
+    const detail = parsed.message ? scrub(parsed.message) : undefined;
+    const summary = [parsed.code, detail].filter(Boolean).join(": ");
+    const message = `${context.provider} ${context.operation} failed with HTTP ${status}${summary ? ` (${summary})` : ""}`;
+    const Class = errorClassFor(status);
+    return new Class(message, {
+      provider: context.provider,
+      operation: context.operation,
+      status,
+      code: parsed.code,
+      requestId: requestIdOf(headers),
+      request: context.request && {
+        method: context.request.method,
+        url: scrub(redactUrl(context.request.url)),
+      },
+      headers: redactHeaders(headers),
+      body,
+    });
+  }
+
+  /** Keeps secrets' absence explicit in JSON: only the redacted, documented fields. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      provider: this.provider,
+      operation: this.operation,
+      status: this.status,
+      code: this.code,
+      requestId: this.requestId,
+      request: this.request,
+      headers: this.headers,
+      body: this.body,
+    };
+  }
+}
+
+/** 401: the credentials or token were refused (or a token could not be obtained). */
+export class AuthenticationError extends ApiError {
+  override name = "AuthenticationError";
+}
+/** 403: authenticated, but not allowed (or a CSRF / signature check failed). */
+export class PermissionError extends ApiError {
+  override name = "PermissionError";
+}
+/** 404: the resource (user, account) does not exist. */
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+}
+/** 429: throttled; `retryAfterMs` is what the server asked for, when it said. */
+export class RateLimitError extends ApiError {
+  override name = "RateLimitError";
+  get retryAfterMs(): number | undefined {
+    return parseRetryAfter(this.headers["retry-after"]);
+  }
+}
+/** 5xx: the server failed. */
+export class ServerError extends ApiError {
+  override name = "ServerError";
+}
+/** No response: the connection failed, was reset, or the body could not be read. */
+export class ConnectionError extends ApiError {
+  override name = "ConnectionError";
+}
+/** The attempt or the whole call ran out of time. */
+export class TimeoutError extends ConnectionError {
+  override name = "TimeoutError";
+}
+/** The caller's own `AbortSignal` cancelled the call. */
+export class AbortedError extends ApiError {
+  override name = "AbortedError";
+}
+
+function errorClassFor(status: number): typeof ApiError {
+  if (status === 401) return AuthenticationError;
+  if (status === 403) return PermissionError;
+  if (status === 404) return NotFoundError;
+  if (status === 429) return RateLimitError;
+  if (status >= 500) return ServerError;
+  return ApiError;
+}
+
+const REQUEST_ID_HEADERS = ["x-request-id", "x-openstack-request-id", "x-trans-id", "x-amz-request-id"];
+
+/** The request id from whichever header the provider uses. */
+export function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** `Retry-After` in milliseconds, from delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,6 @@
+export {
+  type ArchiveStorageClient,
+  type ArchiveStorageClientOptions,
+  createArchiveStorageClient,
+} from "./archive-storage.js";
+export type * as ArchiveStorageApi from "./generated/archive-storage.js";

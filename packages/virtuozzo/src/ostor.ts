@@ -1,0 +1,59 @@
+/**
+ * The ostor admin API names each call by a value-less query flag on `/` (`/?ostor-users`), and its
+ * other flags (`space`) are value-less too: `?ostor-users=` or `space=true` are different requests.
+ * The spec keys each call by its flag (`"/?ostor-users"`), so openapi-fetch builds
+ * `/?ostor-users?id=…`; `ostorQuery` joins the two with `&` and renders boolean flags bare.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { paths } from "./generated/ostor.js";
+
+/** Options for {@link createOstorClient}. */
+export interface OstorClientOptions {
+  /** The cluster's own S3 endpoint, e.g. `https://s3.example.com`. */
+  baseUrl: string;
+  /** The fetch to send requests with; the global `fetch` by default. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+/** The typed openapi-fetch client of the ostor admin API. */
+export type OstorClient = Client<paths>;
+
+/** Creates a typed client of the Virtuozzo / Acronis ostor admin API. */
+export function createOstorClient(options: OstorClientOptions): OstorClient {
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl,
+    fetch: options.fetch,
+    querySerializer: serializeOstorQuery,
+  });
+  client.use(ostorQuery);
+  return client;
+}
+
+/** `{ id: "a b", space: true, enable: false }` → `id=a%20b&space`: `true` is a bare flag, `false` is left out. */
+export function serializeOstorQuery(query: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === false) continue;
+    parts.push(value === true ? encode(name) : `${encode(name)}=${encode(String(value))}`);
+  }
+  return parts.join("&");
+}
+
+/** Joins the call's flag from the path key and the serialised parameters into one query string. */
+export const ostorQuery: Middleware = {
+  onRequest({ request, schemaPath }) {
+    if (!schemaPath.includes("?")) return undefined;
+    const flag = schemaPath.slice(schemaPath.indexOf("?"));
+    const end = request.url.indexOf(flag) + flag.length;
+    if (request.url[end] !== "?") return undefined;
+    return new Request(`${request.url.slice(0, end)}&${request.url.slice(end + 1)}`, request);
+  },
+};
+
+// RFC 3986: encodeURIComponent leaves !'()* bare, which S3-style servers treat as reserved.
+function encode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
