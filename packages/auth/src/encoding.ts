@@ -12,30 +12,28 @@ export function rfc3986(value: string): string {
   );
 }
 
-/** Decodes percent-escapes, leaving malformed ones (a lone `%`) as they are. */
+const encoder = new TextEncoder();
+
+/**
+ * Decodes percent-escapes. Where the whole string does not decode (a lone `%`, a cut UTF-8
+ * sequence), the valid escapes are still decoded byte-wise and everything else is kept as written.
+ */
 export function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    return value.replace(/%([0-9A-Fa-f]{2})/g, (match, hex: string) => {
-      const code = Number.parseInt(hex, 16);
-      return code < 0x80 ? String.fromCharCode(code) : match;
-    });
+    const bytes: number[] = [];
+    for (let i = 0; i < value.length; ) {
+      const hex = value.slice(i + 1, i + 3);
+      if (value[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+        bytes.push(Number.parseInt(hex, 16));
+        i += 3;
+      } else {
+        const char = String.fromCodePoint(value.codePointAt(i)!);
+        bytes.push(...encoder.encode(char));
+        i += char.length;
+      }
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
   }
-}
-
-/**
- * The query of a URL as `[name, value]` pairs, decoded, in order, keeping repeated names and
- * value-less flags (`?space` → `["space", ""]`). `URLSearchParams` would turn `+` into a space,
- * which is form encoding, not what a signature covers.
- */
-export function queryPairs(search: string): [string, string][] {
-  const query = search.startsWith("?") ? search.slice(1) : search;
-  if (query === "") return [];
-  return query.split("&").map((part) => {
-    const eq = part.indexOf("=");
-    return eq === -1
-      ? [safeDecode(part), ""]
-      : [safeDecode(part.slice(0, eq)), safeDecode(part.slice(eq + 1))];
-  });
 }

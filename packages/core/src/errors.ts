@@ -5,7 +5,7 @@
  * so `message`, `stack`, `JSON.stringify` and `util.inspect` are all safe to log.
  */
 import { parseErrorBody } from "./error-bodies.js";
-import { redactHeaders, redactUrl, type SecretRegistry } from "./redact.js";
+import { redact, redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
 /** The base of every error a Bucketry client throws. */
 export class BucketryError extends Error {
@@ -54,6 +54,18 @@ export interface ApiErrorInit {
   cause?: unknown;
 }
 
+/** What {@link ApiError.fromResponse} needs to know about the call. */
+export interface ErrorContext {
+  /** The provider, e.g. `huaweicloud-mpc`. */
+  provider: string;
+  /** The operation, e.g. `listAllBuckets`. */
+  operation: string;
+  /** The request (only its method and URL are kept, redacted). */
+  request?: Request | { method: string; url: string };
+  /** Secret values to scrub from everything the error keeps. */
+  secrets?: SecretRegistry;
+}
+
 /** An HTTP call that failed: an error status, or no usable response at all. */
 export class ApiError extends BucketryError {
   override name = "ApiError";
@@ -82,39 +94,36 @@ export class ApiError extends BucketryError {
    * Reads a failed response into the matching subclass, with the code and message parsed from every
    * documented error body shape and the request id from whichever header the provider uses.
    */
-  static async fromResponse(
-    response: Response,
-    context: { provider: string; operation: string; request?: Request; secrets?: SecretRegistry },
-  ): Promise<ApiError> {
+  static async fromResponse(response: Response, context: ErrorContext): Promise<ApiError> {
     const text = await response.text().catch(() => "");
     return ApiError.fromParts(response.status, response.headers, text, context);
   }
 
-  /** Like {@link ApiError.fromResponse}, from a status, headers and body text already read. */
-  static fromParts(
-    status: number,
-    headers: Headers,
-    text: string,
-    context: { provider: string; operation: string; request?: Request; secrets?: SecretRegistry },
-  ): ApiError {
-    const scrub = (s: string) => context.secrets?.scrub(s) ?? s;
+  /**
+   * Like {@link ApiError.fromResponse}, from a status, headers and body text already read. Secret
+   * headers, secret-named fields and every value registered in `context.secrets` are redacted.
+   */
+  static fromParts(status: number, headers: Headers, text: string, context: ErrorContext): ApiError {
+    const scrub = (s: string) => redactText(context.secrets?.scrub(s) ?? s);
     const parsed = parseErrorBody(text, headers);
-    const body = context.secrets ? context.secrets.redact(parsed.body) : parsed.body;
+    const body = redact(parsed.body, context.secrets);
     const detail = parsed.message ? scrub(parsed.message) : undefined;
-    const summary = [parsed.code, detail].filter(Boolean).join(": ");
+    const code = parsed.code ? scrub(parsed.code) : undefined;
+    const summary = [code, detail].filter(Boolean).join(": ");
     const message = `${context.provider} ${context.operation} failed with HTTP ${status}${summary ? ` (${summary})` : ""}`;
     const Class = errorClassFor(status);
+    const requestId = requestIdOf(headers) ?? parsed.requestId;
     return new Class(message, {
       provider: context.provider,
       operation: context.operation,
       status,
-      code: parsed.code,
-      requestId: requestIdOf(headers),
+      code,
+      requestId: requestId && scrub(requestId),
       request: context.request && {
         method: context.request.method,
         url: scrub(redactUrl(context.request.url)),
       },
-      headers: redactHeaders(headers),
+      headers: redact(headers, context.secrets),
       body,
     });
   }

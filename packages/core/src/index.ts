@@ -7,6 +7,7 @@ export {
   BucketryError,
   ConnectionError,
   CredentialsError,
+  type ErrorContext,
   InvalidInputError,
   NotFoundError,
   PermissionError,
@@ -16,13 +17,27 @@ export {
   ServerError,
   TimeoutError,
 } from "./errors.js";
+export { expectOk, type FetchResult } from "./expect-ok.js";
+export { mapNetworkErrors, type NetworkErrorOptions } from "./network-errors.js";
+export {
+  type Page,
+  type PaginateOptions,
+  PaginationError,
+  Paginator,
+  paginate,
+  type ResumePoint,
+} from "./paginate.js";
 export {
   isSecretField,
   isSecretHeader,
   REDACTED,
+  redact,
   redactHeaders,
+  redactText,
   redactUrl,
   redactValue,
   SecretRegistry,
 } from "./redact.js";
 export { replay, setReplay } from "./replay.js";
+export { attemptsOf, type RetryOptions, retry } from "./retry.js";
+export { type TimeoutOptions, timeout } from "./timeout.js";

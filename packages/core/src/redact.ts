@@ -1,7 +1,9 @@
 /**
- * The one place that knows what is secret. Headers and JSON fields are redacted by name; any other
- * text is scrubbed of the exact secret values a client registered (its keys, tokens and cookies), so a
- * secret echoed back inside an error body or a URL never reaches a message, a log or `util.inspect`.
+ * The one place that knows what is secret. Headers and JSON fields are redacted by name; free text is
+ * redacted where it spells out `name=value` / `name: value` / `<Name>value</Name>` with a secret
+ * name; and any text is scrubbed of the exact secret values a client registered (its keys, tokens and
+ * cookies), so a secret echoed back inside an error body or a URL never reaches a message, a log or
+ * `util.inspect`.
  */
 
 /** What a redacted value is replaced with. */
@@ -20,11 +22,17 @@ const SECRET_HEADERS = new Set([
   "x-amz-security-token",
 ]);
 
-const SECRET_FIELD = /secret|password|passwd|token|credential|cookie|^authorization$|^signature$|^sk$/i;
+// Beyond the list: any header named like a token, secret or key (Swift's `X-Account-Meta-Temp-URL-Key`).
+const SECRET_HEADER = /token|secret|passw|cookie|authori[sz]ation|signature|temp-url-key|api-?key/i;
+
+// Over-matching (`pageToken`) is the safe direction: a redacted cursor costs nothing in an error.
+const SECRET_NAME =
+  "[\\w.-]*?(?:secret|passw(?:or)?d|passphrase|token|credential|cookie|authori[sz]ation|signature|api[-_]?key|private[-_]?key)[\\w.-]*|sk|sig|[\\w.-]+[-_]sig";
+const SECRET_FIELD = new RegExp(`^(?:${SECRET_NAME})$`, "i");
 
 /** Whether a header (any case) carries a secret. */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
+  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_HEADER.test(name);
 }
 
 /** Whether a JSON field or query parameter name (any case) carries a secret, e.g. `AWSSecretAccessKey`. */
@@ -57,22 +65,85 @@ export function redactValue<T>(value: T): T {
   return out as T;
 }
 
-/** A URL with the values of secret query parameters (`X-Amz-Signature`, `token`, ...) and any userinfo redacted. */
+// `<SecretKey>v</SecretKey>`, and `name: v` / `name=v` / `"name": "v"` (a header line, a query, JSON
+// inside text). Authorization and Cookie values run to the end of the line or a `|` (Huawei's echo of
+// a canonical request joins lines with `|`), since they contain spaces and `=`.
+const XML_SECRET = new RegExp(`<(${SECRET_NAME})>[^<]*</\\1>`, "gi");
+const PAIR_SECRET = new RegExp(
+  `(?<![\\w.-])(${SECRET_NAME})("?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|[^\\s"&|,;<]+)`,
+  "gi",
+);
+const LINE_SECRET = /(?<![\w.-])([\w-]*authori[sz]ation|[\w-]*cookie)(\s*[:=]\s*)([^|\r\n]+)/gi;
+
+/** Free text (an error body, a log line) with the values of secret-named headers, fields and elements redacted. */
+export function redactText(text: string): string {
+  return text
+    .replace(XML_SECRET, (_, name: string) => `<${name}>${REDACTED}</${name}>`)
+    .replace(LINE_SECRET, (_, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    .replace(PAIR_SECRET, (_, name: string, sep: string, value: string) =>
+      value.startsWith('"') ? `${name}${sep}"${REDACTED}"` : `${name}${sep}${REDACTED}`,
+    );
+}
+
+/**
+ * Redacts anything a log line or an error might hold: `Headers` become a plain record with secret
+ * values replaced, a `URL` a redacted string, text has secret-named values replaced, and JSON-like
+ * values are copied with secret fields (and secret-looking text inside strings) replaced. With a
+ * registry, every registered secret value is scrubbed as well.
+ */
+export function redact(value: Headers, secrets?: SecretRegistry): Record<string, string>;
+export function redact(value: URL, secrets?: SecretRegistry): string;
+export function redact<T>(value: T, secrets?: SecretRegistry): T;
+export function redact(value: unknown, secrets?: SecretRegistry): unknown {
+  const scrub = (text: string) => redactText(secrets ? secrets.scrub(text) : text);
+  if (value instanceof Headers) {
+    return Object.fromEntries(Object.entries(redactHeaders(value)).map(([k, v]) => [k, scrub(v)]));
+  }
+  if (value instanceof URL) return scrub(redactUrl(value));
+  const deep = (v: unknown): unknown => {
+    if (typeof v === "string") return scrub(v);
+    if (Array.isArray(v)) return v.map(deep);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, field]) => [secrets ? secrets.scrub(k) : k, deep(field)]),
+    );
+  };
+  return deep(redactValue(value));
+}
+
+/**
+ * A URL with the values of secret query parameters (`X-Amz-Signature`, `token`, ...) redacted, and
+ * without userinfo or fragment. Other parameters are kept exactly as they were written.
+ */
 export function redactUrl(url: string | URL): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return String(url);
+    // Not a URL: keep what precedes the query, never the query itself.
+    const text = String(url);
+    const cut = text.search(/[?#]/);
+    return cut < 0 ? text : `${text.slice(0, cut)}?${REDACTED}`;
   }
-  if (parsed.username || parsed.password) {
-    parsed.username = parsed.username && REDACTED;
-    parsed.password = parsed.password && REDACTED;
+  const query = parsed.search
+    .slice(1)
+    .split("&")
+    .filter((pair) => pair !== "")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return isSecretField(safeDecode(name)) && eq >= 0 ? `${name}=${REDACTED}` : pair;
+    })
+    .join("&");
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${query ? `?${query}` : ""}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
   }
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (isSecretField(name)) parsed.searchParams.set(name, REDACTED);
-  }
-  return parsed.toString();
 }
 
 /**
@@ -87,13 +158,19 @@ export class SecretRegistry {
     for (const value of values) if (value && value.length >= 4) this.#secrets.add(value);
   }
 
-  /** The text with every registered secret (and its percent-encoded form) replaced by {@link REDACTED}. */
+  /** The number of registered secrets (never the secrets themselves). */
+  get size(): number {
+    return this.#secrets.size;
+  }
+
+  /** The text with every registered secret (as is, percent-encoded or JSON-escaped) replaced by {@link REDACTED}. */
   scrub(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) {
-      out = out.split(secret).join(REDACTED);
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+      for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+        out = out.split(form).join(REDACTED);
+      }
     }
     return out;
   }
@@ -107,10 +184,12 @@ export class SecretRegistry {
     if (typeof value === "string") return this.scrub(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.#scrubDeep(v)) as T;
     if (value === null || typeof value !== "object") return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.#scrubDeep(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [this.scrub(k), this.#scrubDeep(v)]),
+    ) as T;
   }
 
-  /** Keeps the registry's contents out of `util.inspect` and `JSON.stringify`. */
+  /** Keeps the registry's contents out of `JSON.stringify`. */
   toJSON(): string {
     return `SecretRegistry(${this.#secrets.size})`;
   }

@@ -12,19 +12,41 @@ const replays = new WeakMap<Request, Replay>();
 
 /**
  * Records that `output` was made from `input` by `redo`, so a later attempt can make a fresh one.
- * `input` is cloned now (its body may be read only once), and earlier middlewares' work is redone first.
+ * The first step of a chain keeps a copy of `input` (its body can be read only once); later steps
+ * redo the earlier ones first. Stamping steps must not change the body.
  */
 export function setReplay(
   input: Request,
   output: Request,
   redo: (request: Request) => Promise<Request> | Request,
 ): void {
-  const before = replays.get(input);
-  const stash = before ? undefined : input.clone();
-  replays.set(output, async () => redo(before ? await before() : stash!.clone()));
+  const before = replays.get(input) ?? original(input, output);
+  replays.set(output, async () => redo(await before()));
 }
 
 /** A fresh request for the next attempt: every recorded step redone, or a plain copy when none was recorded. */
 export function replay(request: Request): Promise<Request> {
   return replays.get(request)?.() ?? Promise.resolve(request.clone());
+}
+
+/** A source of fresh copies of the request a chain started from. */
+function original(input: Request, output: Request): Replay {
+  if (!input.bodyUsed && !input.body?.locked) {
+    const stash = input.clone();
+    return async () => stash.clone();
+  }
+  // `new Request(input, init)` hands input's body over to the new request and leaves input unusable,
+  // so a step that did that has already lost the original body: take the same bytes from `output`.
+  const bytes = output.clone().arrayBuffer();
+  bytes.catch(() => {}); // Read only if a retry happens; a failure surfaces there.
+  return async () =>
+    new Request(input.url, {
+      method: input.method,
+      headers: input.headers,
+      body: await bytes,
+      signal: input.signal,
+      redirect: input.redirect,
+      credentials: input.credentials,
+      keepalive: input.keepalive,
+    });
 }

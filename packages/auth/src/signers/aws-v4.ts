@@ -1,0 +1,369 @@
+/**
+ * AWS Signature Version 4, header form (`Authorization: AWS4-HMAC-SHA256 Credential=…`), for S3 and
+ * S3-compatible stores (ostor offers it beside V2) and for any other SigV4 service.
+ *
+ * What is signed is exactly what is sent: the path and query are rewritten into one canonical
+ * percent-encoding (every byte but `A-Z a-z 0-9 - . _ ~` escaped, upper-case hex) before signing, so a
+ * server that signs the raw request line and one that decodes and re-encodes agree with us. Headers the
+ * platform or a proxy may change after signing (`user-agent`, `connection`, …) are not signed.
+ */
+import { CredentialsError, InvalidInputError, setReplay } from "@bucketry/core";
+import type { Middleware } from "openapi-fetch";
+import { hmac, sha256Hex, toBytes, toHex } from "../crypto.js";
+import { rfc3986 } from "../encoding.js";
+
+/** The key pair (and STS session token) a SigV4 signature is made with. */
+export interface AwsV4Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Static credentials, or a function returning the current ones (called once per attempt). */
+export type AwsV4CredentialsSource = AwsV4Credentials | (() => AwsV4Credentials | Promise<AwsV4Credentials>);
+
+/** How {@link signAwsV4Request} signs. */
+export interface AwsV4Options {
+  /** The credential-scope region, e.g. `us-east-1` (ostor accepts any; its docs use `ostor`). */
+  region: string;
+  /** The credential-scope service, e.g. `s3` or `execute-api`. */
+  service: string;
+  /** The signing time; now when absent. */
+  date?: Date;
+  /** Sign `UNSIGNED-PAYLOAD` instead of the body's SHA-256 (S3 allows this; the body is then not read). */
+  unsignedPayload?: boolean;
+  /** Drop `.`, `..` and empty path segments in the signed path. Default: every service but `s3`. */
+  normalizePath?: boolean;
+  /** Send and sign `x-amz-content-sha256`. Default: `s3` only, which requires it. */
+  contentSha256Header?: boolean;
+}
+
+/** The parts of a request a canonical request is built from. */
+export interface AwsV4CanonicalParts {
+  method: string;
+  /** The path as sent (percent-encoded), e.g. `/my-bucket/a%20b`. */
+  path: string;
+  /** The query as sent, without the `?`. */
+  query: string;
+  /** The headers to sign, names in any case; a repeated name's values are joined with `,` in order. */
+  headers: Iterable<readonly [string, string]>;
+  /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`. */
+  payloadHash: string;
+}
+
+const ALGORITHM = "AWS4-HMAC-SHA256";
+const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+
+// Headers that hops, proxies or the fetch implementation may add, drop or rewrite after we sign
+// (the same list the AWS SDKs leave unsigned); signing them would break the signature in transit.
+const UNSIGNABLE = new Set([
+  "authorization",
+  "cache-control",
+  "connection",
+  "expect",
+  "from",
+  "host",
+  "keep-alive",
+  "max-forwards",
+  "pragma",
+  "referer",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+  "x-amzn-trace-id",
+]);
+
+/** Signs `request` with SigV4 headers; returns a new, canonically encoded `Request`; the input stays usable. */
+export async function signAwsV4Request(
+  request: Request,
+  credentials: AwsV4Credentials,
+  options: AwsV4Options,
+): Promise<Request> {
+  checkCredentials(credentials);
+  checkOptions(options);
+  const date = options.date ?? new Date();
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new InvalidInputError("date", "must be a valid Date");
+  }
+  const amzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, "");
+  const s3 = options.service === "s3";
+
+  const url = new URL(request.url);
+  url.hash = "";
+  url.pathname = url.pathname.split("/").map(canonicalEscape).join("/");
+  url.search = wireQuery(url.search.slice(1));
+
+  const headers = new Headers(request.headers);
+  for (const name of ["authorization", "host", "x-amz-date"]) headers.delete(name);
+  headers.set("x-amz-date", amzDate);
+  if (credentials.sessionToken) headers.set("x-amz-security-token", credentials.sessionToken);
+
+  // A caller-set x-amz-content-sha256 (e.g. a STREAMING-… mode) names the payload hash itself.
+  let body: ArrayBuffer | undefined;
+  let payloadHash = headers.get("x-amz-content-sha256");
+  if (payloadHash === null) {
+    if (options.unsignedPayload) payloadHash = UNSIGNED_PAYLOAD;
+    else if (request.body === null) payloadHash = EMPTY_SHA256;
+    else {
+      body = await request.clone().arrayBuffer();
+      payloadHash = await sha256Hex(body);
+    }
+    if (options.contentSha256Header ?? s3) headers.set("x-amz-content-sha256", payloadHash);
+  }
+
+  const signable: [string, string][] = [["host", url.host]];
+  for (const [name, value] of headers) {
+    if (!UNSIGNABLE.has(name) && !name.startsWith("proxy-") && !name.startsWith("sec-")) {
+      signable.push([name, value]);
+    }
+  }
+  const { canonicalRequest, signedHeaders } = awsV4CanonicalRequest(
+    {
+      method: request.method,
+      path: url.pathname,
+      query: url.search.slice(1),
+      headers: signable,
+      payloadHash,
+    },
+    { service: options.service, normalizePath: options.normalizePath },
+  );
+  const scope = `${amzDate.slice(0, 8)}/${options.region}/${options.service}/aws4_request`;
+  const stringToSign = await awsV4StringToSign(canonicalRequest, amzDate, scope);
+  const signature = await awsV4Signature(credentials.secretAccessKey, stringToSign);
+  headers.set(
+    "authorization",
+    `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  );
+  return rebuild(request, url.href, headers, body);
+}
+
+/**
+ * The SigV4 canonical request of `parts` and its signed-header list. For `s3` the path is encoded once
+ * (as sent); for every other service the sent path is normalised and encoded again, as AWS does.
+ */
+export function awsV4CanonicalRequest(
+  parts: AwsV4CanonicalParts,
+  options: { service: string; normalizePath?: boolean | undefined },
+): { canonicalRequest: string; signedHeaders: string } {
+  const s3 = options.service === "s3";
+  const normalize = options.normalizePath ?? !s3;
+  const path = normalize ? normalizePath(parts.path) : parts.path;
+  const uri = path
+    .split("/")
+    .map(s3 ? canonicalEscape : rfc3986)
+    .join("/");
+
+  const query = queryEntries(parts.query)
+    .map(([name, value]) => [canonicalEscape(name), canonicalEscape(value ?? "")] as const)
+    .sort(([n1, v1], [n2, v2]) => compare(n1, n2) || compare(v1, v2))
+    .map(([name, value]) => `${name}=${value}`)
+    .join("&");
+
+  const grouped = new Map<string, string[]>();
+  for (const [rawName, rawValue] of parts.headers) {
+    const name = rawName.trim().toLowerCase();
+    // Folded (multi-line) values and runs of spaces become one space; ends are trimmed.
+    const value = rawValue.replace(/[ \t\r\n]+/g, " ").trim();
+    const values = grouped.get(name);
+    if (values) values.push(value);
+    else grouped.set(name, [value]);
+  }
+  const names = [...grouped.keys()].sort(compare);
+  const canonicalHeaders = names.map((name) => `${name}:${grouped.get(name)!.join(",")}\n`).join("");
+  const signedHeaders = names.join(";");
+
+  const canonicalRequest = [
+    parts.method,
+    uri,
+    query,
+    canonicalHeaders,
+    signedHeaders,
+    parts.payloadHash,
+  ].join("\n");
+  return { canonicalRequest, signedHeaders };
+}
+
+/** The SigV4 string to sign: algorithm, `YYYYMMDDTHHMMSSZ` date, credential scope, hash of the canonical request. */
+export async function awsV4StringToSign(
+  canonicalRequest: string,
+  amzDate: string,
+  scope: string,
+): Promise<string> {
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
+}
+
+/** Hex HMAC-SHA256 of a string to sign, under the key derived from the secret and the scope the string names. */
+export async function awsV4Signature(secretAccessKey: string, stringToSign: string): Promise<string> {
+  const [day = "", region = "", service = ""] = (stringToSign.split("\n")[2] ?? "").split("/");
+  return toHex(await hmac("SHA-256", await signingKey(secretAccessKey, day, region, service), stringToSign));
+}
+
+/** An openapi-fetch middleware that signs every attempt afresh (new date, new signature) with SigV4. */
+export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Options, "date">): Middleware {
+  checkOptions(options);
+  if (typeof credentials !== "function") checkCredentials(credentials);
+  const sign = async (request: Request): Promise<Request> =>
+    signAwsV4Request(request, typeof credentials === "function" ? await credentials() : credentials, options);
+  return {
+    async onRequest({ request }) {
+      const signed = await sign(request);
+      setReplay(request, signed, sign);
+      return signed;
+    },
+  };
+}
+
+// Derived keys change once a day per secret/region/service; deriving costs four HMACs, so keep a few.
+const KEY_CACHE_SIZE = 32;
+const keyCache = new Map<string, ArrayBuffer>();
+
+async function signingKey(
+  secret: string,
+  day: string,
+  region: string,
+  service: string,
+): Promise<ArrayBuffer> {
+  // Keyed by a digest so the cache never holds the secret itself.
+  const id = `${await sha256Hex(secret)}/${day}/${region}/${service}`;
+  const cached = keyCache.get(id);
+  if (cached) return cached;
+  let key = await hmac("SHA-256", `AWS4${secret}`, day);
+  for (const part of [region, service, "aws4_request"]) key = await hmac("SHA-256", key, part);
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
+  keyCache.set(id, key);
+  return key;
+}
+
+/**
+ * Decodes `%XY` escapes at byte level and escapes every byte but the RFC 3986 unreserved ones:
+ * one spelling for any spelling of the same bytes (`(`, `%28` → `%28`; `+` → `%2B`; `%7E` → `~`).
+ */
+function canonicalEscape(text: string): string {
+  const bytes = toBytes(text);
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    let byte = bytes[i]!;
+    if (byte === 0x25 && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) {
+      byte = Number.parseInt(String.fromCharCode(bytes[i + 1]!, bytes[i + 2]!), 16);
+      i += 2;
+    }
+    out += isUnreserved(byte)
+      ? String.fromCharCode(byte)
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+function isHex(byte: number | undefined): boolean {
+  return (
+    byte !== undefined &&
+    ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66))
+  );
+}
+
+function isUnreserved(byte: number): boolean {
+  return (
+    (byte >= 0x30 && byte <= 0x39) ||
+    (byte >= 0x41 && byte <= 0x5a) ||
+    (byte >= 0x61 && byte <= 0x7a) ||
+    byte === 0x2d ||
+    byte === 0x2e ||
+    byte === 0x5f ||
+    byte === 0x7e
+  );
+}
+
+/** Query parameters as sent: `[name, value]`, value `undefined` for a flag without `=`; empty pieces dropped. */
+function queryEntries(query: string): [string, string | undefined][] {
+  return query
+    .split("&")
+    .filter((piece) => piece !== "")
+    .map((piece) => {
+      const eq = piece.indexOf("=");
+      return eq === -1 ? [piece, undefined] : [piece.slice(0, eq), piece.slice(eq + 1)];
+    });
+}
+
+/** The query to send: same order, flags kept as flags, every name and value canonically escaped. */
+function wireQuery(query: string): string {
+  return queryEntries(query)
+    .map(([name, value]) =>
+      value === undefined ? canonicalEscape(name) : `${canonicalEscape(name)}=${canonicalEscape(value)}`,
+    )
+    .join("&");
+}
+
+/** Removes empty, `.` and `..` segments, keeping a leading and (for a non-empty path) a trailing slash. */
+function normalizePath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  const lead = path.startsWith("/") ? "/" : "";
+  const trail = segments.length > 0 && path.endsWith("/") ? "/" : "";
+  return `${lead}${segments.join("/")}${trail}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The signed request: same method, body, signal and options; new URL and headers. */
+async function rebuild(
+  request: Request,
+  url: string,
+  headers: Headers,
+  body: ArrayBuffer | undefined,
+): Promise<Request> {
+  if (url === request.url) return new Request(request.clone(), { headers });
+  // A new URL needs a fresh init; pass the body as bytes or a Blob, never a stream (browsers
+  // only stream request bodies over HTTP/2).
+  const payload = request.body === null ? null : (body ?? (await request.clone().blob()));
+  return new Request(url, {
+    method: request.method,
+    headers,
+    body: payload,
+    signal: request.signal,
+    redirect: request.redirect,
+    credentials: request.credentials,
+    cache: request.cache,
+    integrity: request.integrity,
+    keepalive: request.keepalive,
+    referrer: request.referrer,
+    referrerPolicy: request.referrerPolicy,
+    mode: request.mode === "navigate" ? "same-origin" : request.mode,
+  });
+}
+
+const TOKEN = /^[\x21-\x7e]+$/;
+
+function checkCredentials(credentials: AwsV4Credentials): void {
+  const { accessKeyId, secretAccessKey, sessionToken } = credentials ?? {};
+  if (typeof accessKeyId !== "string" || accessKeyId === "") {
+    throw new CredentialsError("accessKeyId", "is missing or empty");
+  }
+  // It is written into the credential scope, where `/`, `,` or a space would corrupt the header.
+  if (!TOKEN.test(accessKeyId) || /[/,]/.test(accessKeyId)) {
+    throw new CredentialsError("accessKeyId", "must be printable ASCII without spaces, '/' or ','");
+  }
+  if (typeof secretAccessKey !== "string" || secretAccessKey === "") {
+    throw new CredentialsError("secretAccessKey", "is missing or empty");
+  }
+  if (sessionToken !== undefined && (typeof sessionToken !== "string" || !TOKEN.test(sessionToken))) {
+    throw new CredentialsError("sessionToken", "must be a non-empty printable ASCII string");
+  }
+}
+
+function checkOptions(options: Pick<AwsV4Options, "region" | "service">): void {
+  for (const field of ["region", "service"] as const) {
+    const value = options?.[field];
+    if (typeof value !== "string" || !/^[A-Za-z0-9._-]+$/.test(value)) {
+      throw new InvalidInputError(field, "must be a non-empty name of letters, digits, '.', '_' or '-'");
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * AWS S3 Signature Version 2 as the Virtuozzo/Acronis "ostor" admin API checks it:
+ * `Authorization: AWS <AccessKeyId>:Base64(HMAC-SHA1(secret, StringToSign))`, where
+ *
+ *   StringToSign = VERB \n Content-MD5 \n Content-Type \n Date \n CanonicalizedAmzHeaders CanonicalizedResource
+ *
+ * The one ostor twist is the resource of admin calls (`/?ostor-users&id=…&space`): the path `/` plus
+ * only the FIRST query token as sent (`/?ostor-users`); the other parameters are not signed. A generic
+ * V2 signer drops `ostor-users` (it is not an AWS sub-resource), signs `/`, and is rejected.
+ * Bucket and object requests (any other path or first token) use the standard AWS V2 resource: the
+ * path as sent plus the AWS sub-resources (`acl`, `uploadId`, `versionId`, …) sorted by name. Path-style
+ * addressing is assumed: with virtual-hosted buckets the bucket would have to be prefixed.
+ *
+ * Browsers forbid setting `Date` (fetch drops it silently), so a browser build must pass
+ * `useAmzDate: true`: the time then travels in `x-amz-date`, which joins the amz headers, and the Date
+ * line of the StringToSign stays empty (the AWS V2 rule).
+ */
+import { CredentialsError, InvalidInputError, setReplay } from "@bucketry/core";
+import type { Middleware } from "openapi-fetch";
+import { hmac, toBase64 } from "../crypto.js";
+import { safeDecode } from "../encoding.js";
+
+/** The S3 key pair of an ostor system user. */
+export interface OstorV2Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** Static credentials, or a function returning the current ones (called once per attempt). */
+export type OstorV2CredentialsSource =
+  | OstorV2Credentials
+  | (() => OstorV2Credentials | Promise<OstorV2Credentials>);
+
+/** How {@link signOstorV2Request} stamps the time. */
+export interface OstorV2Options {
+  /** The signing time; now when absent. Ignored when the request already carries `Date` or `x-amz-date`. */
+  date?: Date;
+  /** Send the time as `x-amz-date` instead of `Date` (needed in browsers, which forbid `Date`). */
+  useAmzDate?: boolean;
+}
+
+// The sub-resources AWS V2 signs for bucket and object requests (botocore's list; values decoded).
+const SUB_RESOURCES = new Set([
+  "accelerate",
+  "acl",
+  "analytics",
+  "cors",
+  "defaultObjectAcl",
+  "delete",
+  "inventory",
+  "lifecycle",
+  "location",
+  "logging",
+  "metrics",
+  "notification",
+  "object-lock",
+  "partNumber",
+  "policy",
+  "replication",
+  "requestPayment",
+  "response-cache-control",
+  "response-content-disposition",
+  "response-content-encoding",
+  "response-content-language",
+  "response-content-type",
+  "response-expires",
+  "restore",
+  "select",
+  "select-type",
+  "storageClass",
+  "tagging",
+  "torrent",
+  "uploadId",
+  "uploads",
+  "versionId",
+  "versioning",
+  "versions",
+  "website",
+]);
+
+/** Signs `request` with ostor's SigV2; returns a new `Request` and leaves the input usable. */
+export async function signOstorV2Request(
+  request: Request,
+  credentials: OstorV2Credentials,
+  options: OstorV2Options = {},
+): Promise<Request> {
+  checkCredentials(credentials);
+  const headers = new Headers(request.headers);
+  headers.delete("authorization");
+  if (!headers.has("date") && !headers.has("x-amz-date")) {
+    const date = options.date ?? new Date();
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+      throw new InvalidInputError("date", "must be a valid Date");
+    }
+    // RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`.
+    headers.set(options.useAmzDate ? "x-amz-date" : "date", date.toUTCString());
+  }
+  const stringToSign = ostorV2StringToSign({ method: request.method, url: request.url, headers });
+  const signature = toBase64(await hmac("SHA-1", credentials.secretAccessKey, stringToSign));
+  headers.set("authorization", `AWS ${credentials.accessKeyId}:${signature}`);
+  return new Request(request.clone(), { headers });
+}
+
+/**
+ * The V2 StringToSign of a request whose `Date` or `x-amz-date` is already set. Header values are
+ * taken as the platform holds them: repeated headers arrive joined by `, ` and are sent as one line,
+ * so that joined value is what the server sees and what is signed.
+ */
+export function ostorV2StringToSign(request: {
+  method: string;
+  url: string | URL;
+  headers: HeadersInit;
+}): string {
+  const headers = new Headers(request.headers);
+  // With x-amz-date present the Date line is empty and x-amz-date is signed among the amz headers.
+  const date = headers.has("x-amz-date") ? "" : (headers.get("date") ?? "");
+  let amz = "";
+  // Headers iterate lower-cased and sorted by name, which is the canonical order.
+  for (const [name, value] of headers) {
+    if (name.startsWith("x-amz-")) amz += `${name}:${value.trim()}\n`;
+  }
+  return [
+    request.method,
+    headers.get("content-md5") ?? "",
+    headers.get("content-type") ?? "",
+    date,
+    `${amz}${ostorV2Resource(request.url)}`,
+  ].join("\n");
+}
+
+/** The CanonicalizedResource: `/?<first token>` for ostor admin calls, the AWS V2 resource otherwise. */
+export function ostorV2Resource(url: string | URL): string {
+  const parsed = new URL(url);
+  const query = parsed.search.slice(1);
+  const first = query.split("&")[0] ?? "";
+  if (parsed.pathname === "/" && first.startsWith("ostor-")) return `/?${first}`;
+  const subResources = query
+    .split("&")
+    .map((piece) => {
+      const eq = piece.indexOf("=");
+      const name = safeDecode(eq === -1 ? piece : piece.slice(0, eq));
+      return { name, text: eq === -1 ? name : `${name}=${safeDecode(piece.slice(eq + 1))}` };
+    })
+    .filter(({ name }) => SUB_RESOURCES.has(name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(({ text }) => text);
+  return subResources.length === 0 ? parsed.pathname : `${parsed.pathname}?${subResources.join("&")}`;
+}
+
+/** An openapi-fetch middleware that signs every attempt afresh (new Date, new signature) with ostor's SigV2. */
+export function ostorV2(
+  credentials: OstorV2CredentialsSource,
+  options: Omit<OstorV2Options, "date"> = {},
+): Middleware {
+  if (typeof credentials !== "function") checkCredentials(credentials);
+  const sign = async (request: Request): Promise<Request> =>
+    signOstorV2Request(
+      request,
+      typeof credentials === "function" ? await credentials() : credentials,
+      options,
+    );
+  return {
+    async onRequest({ request }) {
+      const signed = await sign(request);
+      setReplay(request, signed, sign);
+      return signed;
+    },
+  };
+}
+
+function checkCredentials(credentials: OstorV2Credentials): void {
+  const { accessKeyId, secretAccessKey } = credentials ?? {};
+  if (typeof accessKeyId !== "string" || accessKeyId === "") {
+    throw new CredentialsError("accessKeyId", "is missing or empty");
+  }
+  // It is written into the Authorization header, where a space or ':' would corrupt it.
+  if (!/^[\x21-\x7e]+$/.test(accessKeyId) || accessKeyId.includes(":")) {
+    throw new CredentialsError("accessKeyId", "must be printable ASCII without spaces or ':'");
+  }
+  if (typeof secretAccessKey !== "string" || secretAccessKey === "") {
+    throw new CredentialsError("secretAccessKey", "is missing or empty");
+  }
+}

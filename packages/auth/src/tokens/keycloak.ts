@@ -1,0 +1,151 @@
+/**
+ * Keycloak (OpenID Connect) password-grant tokens, as Hitachi VSP One Object's identity provider
+ * issues them: `POST …/protocol/openid-connect/token` with a form body, answered with JSON
+ * `access_token` and `expires_in` (seconds). While the last answer's `refresh_token` is valid it is
+ * used first, falling back to the password grant when the refresh is refused.
+ */
+import { CredentialsError, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import { cachedTokenSource, Token, type TokenSource } from "./token.js";
+import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "./token-errors.js";
+
+/** Options of {@link keycloakPasswordToken}. */
+export interface KeycloakPasswordTokenOptions {
+  /** The realm's token endpoint. Give this or `cluster`. */
+  tokenUrl?: string;
+  /** A VSP One Object cluster name: the endpoint is then `https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`. */
+  cluster?: string;
+  /** The OAuth client, e.g. `vsp-object-external-client`. */
+  clientId: string;
+  /** The client secret, for confidential clients. */
+  clientSecret?: string;
+  username: string;
+  password: string;
+  /** The fetch for the token requests; the global `fetch` by default. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Renew this long before expiry (at most half the lifetime); 5 minutes by default. */
+  marginMs?: number;
+  /** Where the password, client secret and issued tokens are registered, so error bodies are scrubbed of them. */
+  secrets?: SecretRegistry;
+  /** The provider named in errors; `keycloak` by default. */
+  provider?: string;
+}
+
+/** The VSP One Object identity provider's token endpoint for a cluster. */
+export function vspOneObjectTokenUrl(cluster: string): string {
+  if (
+    typeof cluster !== "string" ||
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(cluster)
+  ) {
+    throw new InvalidInputError(
+      "cluster",
+      "must be a host name such as cluster.example.com (no scheme, no path)",
+    );
+  }
+  return `https://admin.gms.${cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`;
+}
+
+/**
+ * A cached, single-flight {@link TokenSource} of Keycloak access tokens, renewed before they expire.
+ * A refused or failed token request rejects with an `AuthenticationError` naming the endpoint, never the password.
+ */
+export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): TokenSource {
+  const url = endpointUrl(options);
+  const clientId = requireText("clientId", options.clientId);
+  const username = requireText("username", options.username);
+  const password = requireText("password", options.password, false);
+  const clientSecret =
+    options.clientSecret === undefined ? undefined : requireText("clientSecret", options.clientSecret, false);
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(password, clientSecret);
+  const endpoint: TokenEndpoint = {
+    provider: options.provider ?? "keycloak",
+    what: "token request",
+    method: "POST",
+    url,
+    secrets,
+  };
+  const send = options.fetch ?? ((request: Request) => fetch(request));
+  let refresh: { token: string; expiresAt: number } | undefined;
+
+  async function grant(fields: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const form = new URLSearchParams({ ...fields, client_id: clientId });
+    if (clientSecret !== undefined) form.set("client_secret", clientSecret);
+    const request = new Request(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      body: form.toString(),
+      signal,
+    });
+    try {
+      return await send(request);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw endpointUnreachable(endpoint, error);
+    }
+  }
+
+  return cachedTokenSource(
+    async (signal) => {
+      const sentAt = Date.now();
+      let response: Response | undefined;
+      if (refresh && sentAt < refresh.expiresAt) {
+        response = await grant({ grant_type: "refresh_token", refresh_token: refresh.token }, signal);
+        if (!response.ok) {
+          // An expired or revoked session: forget it and log in again.
+          await response.body?.cancel().catch(() => {});
+          response = undefined;
+        }
+      }
+      refresh = undefined;
+      response ??= await grant({ grant_type: "password", username, password }, signal);
+      if (!response.ok) throw await endpointFailed(endpoint, response);
+      const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+      const accessToken = json?.access_token;
+      if (typeof accessToken !== "string" || accessToken === "") {
+        throw await endpointFailed(endpoint, response, "no access_token in the answer");
+      }
+      secrets.add(accessToken);
+      if (typeof json?.refresh_token === "string" && json.refresh_token !== "") {
+        secrets.add(json.refresh_token);
+        // Keycloak says how long the refresh token lives; 0 means "as long as the session".
+        const seconds = positiveSeconds(json.refresh_expires_in);
+        refresh = {
+          token: json.refresh_token,
+          expiresAt: seconds ? sentAt + seconds * 1000 : Number.POSITIVE_INFINITY,
+        };
+      }
+      // Timed from when the request was sent, so network delay only makes us renew earlier.
+      const lifetime = positiveSeconds(json?.expires_in);
+      return new Token(accessToken, lifetime ? new Date(sentAt + lifetime * 1000) : undefined);
+    },
+    { marginMs: options.marginMs },
+  );
+}
+
+function endpointUrl(options: KeycloakPasswordTokenOptions): string {
+  if (options.tokenUrl === undefined) {
+    if (options.cluster === undefined)
+      throw new InvalidInputError("tokenUrl", "give a tokenUrl or a cluster");
+    return vspOneObjectTokenUrl(options.cluster);
+  }
+  let url: URL;
+  try {
+    url = new URL(options.tokenUrl);
+  } catch {
+    throw new InvalidInputError("tokenUrl", "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InvalidInputError("tokenUrl", "must be an http(s) URL");
+  }
+  return url.toString();
+}
+
+function requireText(field: string, value: unknown, trim = true): string {
+  if (typeof value !== "string" || value.trim() === "")
+    throw new CredentialsError(field, "is missing or empty");
+  return trim ? value.trim() : value;
+}
+
+function positiveSeconds(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+}

@@ -1,0 +1,217 @@
+/**
+ * OpenStack Keystone v3 password tokens: one implementation for Huawei Cloud IAM and NAVER Cloud
+ * Archive Storage. `POST {endpoint}/v3/auth/tokens` with the password method and a project scope;
+ * success is HTTP 201 with the token in the `X-Subject-Token` header (not the body) and its expiry in
+ * the body's `token.expires_at`. Tokens live 24 hours on both clouds; we renew them 5 minutes early.
+ */
+import { CredentialsError, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import { cachedTokenSource, Token, type TokenSource } from "./token.js";
+import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "./token-errors.js";
+
+/** A Keystone domain or project, by id or by name. */
+export type KeystoneRef = { id: string } | { name: string };
+
+/** Options of {@link keystoneV3Token}. */
+export interface KeystoneV3TokenOptions {
+  /** The identity endpoint, with or without `/v3`, e.g. `https://kr.archive.ncloudstorage.com:5000/v3`. */
+  endpoint: string;
+  /** The user name (NAVER: the access key id). */
+  username: string;
+  /** The password (NAVER: the secret key). */
+  password: string;
+  /** The user's domain (Huawei: the account name; NAVER: the domain id). */
+  domain: KeystoneRef;
+  /** The project the token is scoped to (Huawei: project id or region name; NAVER: project id). */
+  project: KeystoneRef;
+  /** Adds `?nocatalog=true`, which spares Huawei IAM sending its large service catalog. */
+  noCatalog?: boolean;
+  /** The fetch for the token request; the global `fetch` by default. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Renew this long before expiry (at most half the lifetime); 5 minutes by default. */
+  marginMs?: number;
+  /** Where the password and every issued token are registered, so error bodies are scrubbed of them. */
+  secrets?: SecretRegistry;
+  /** The provider named in errors; `keystone` by default. */
+  provider?: string;
+}
+
+/**
+ * A cached, single-flight {@link TokenSource} of Keystone v3 project-scoped tokens. Bad options throw
+ * an `InvalidInputError`/`CredentialsError` at once; a failed token request (not 201, no
+ * `X-Subject-Token`, no response) rejects with an `AuthenticationError` naming the endpoint, never the password.
+ */
+export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
+  const url = tokenUrl(options.endpoint, options.noCatalog ?? false);
+  const username = requireText("username", options.username);
+  const password = requireText("password", options.password, { trim: false });
+  const body = JSON.stringify({
+    auth: {
+      identity: {
+        methods: ["password"],
+        password: { user: { name: username, password, domain: ref("domain", options.domain) } },
+      },
+      scope: { project: ref("project", options.project) },
+    },
+  });
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(password);
+  const endpoint: TokenEndpoint = {
+    provider: options.provider ?? "keystone",
+    what: "token request",
+    method: "POST",
+    url,
+    secrets,
+  };
+  const send = options.fetch ?? ((request: Request) => fetch(request));
+
+  return cachedTokenSource(
+    async (signal) => {
+      const request = new Request(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body,
+        signal,
+      });
+      let response: Response;
+      try {
+        response = await send(request);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        throw endpointUnreachable(endpoint, error);
+      }
+      if (response.status !== 201) throw await endpointFailed(endpoint, response);
+      const value = response.headers.get("x-subject-token");
+      if (!value) throw await endpointFailed(endpoint, response, "no X-Subject-Token header in the answer");
+      secrets.add(value);
+      // The expiry is a courtesy: without it the token is kept until the service refuses it (401).
+      const json: unknown = await response.json().catch(() => undefined);
+      return new Token(value, expiresAt(json));
+    },
+    { marginMs: options.marginMs },
+  );
+}
+
+/** Options of {@link huaweiIamToken}. */
+export interface HuaweiIamTokenOptions {
+  /** The region, e.g. `ap-southeast-1`: IAM at `https://iam.{region}.myhuaweicloud.com`, and the scope when no `projectId`. */
+  region?: string;
+  /** The IAM endpoint, instead of the regional one. */
+  endpoint?: string;
+  /** The account name (the IAM user's domain). */
+  accountName: string;
+  /** The IAM user name. */
+  userName: string;
+  /** The IAM user's password. */
+  password: string;
+  /** The project id to scope the token to; the project named after `region` when absent. */
+  projectId?: string;
+  fetch?: (request: Request) => Promise<Response>;
+  marginMs?: number;
+  secrets?: SecretRegistry;
+}
+
+/** Huawei Cloud IAM project-scoped tokens (for `X-Auth-Token`), through {@link keystoneV3Token}. */
+export function huaweiIamToken(options: HuaweiIamTokenOptions): TokenSource {
+  const region = options.region === undefined ? undefined : regionName(options.region);
+  if (!region && !options.endpoint) throw new InvalidInputError("region", "give a region or an IAM endpoint");
+  const projectId = options.projectId === undefined ? undefined : requireText("projectId", options.projectId);
+  if (!projectId && !region)
+    throw new InvalidInputError("projectId", "give a project id or a region to scope to");
+  return keystoneV3Token({
+    endpoint: options.endpoint ?? `https://iam.${region}.myhuaweicloud.com`,
+    username: requireText("userName", options.userName),
+    password: requireText("password", options.password, { trim: false }),
+    domain: { name: requireText("accountName", options.accountName) },
+    project: projectId ? { id: projectId } : { name: region! },
+    noCatalog: true,
+    fetch: options.fetch,
+    marginMs: options.marginMs,
+    secrets: options.secrets,
+    provider: "huaweicloud-iam",
+  });
+}
+
+/** NAVER Cloud Archive Storage's Keystone, for the public zone (the gov zone is `kr.archive.gov-ncloudstorage.com:5000`). */
+export const NCLOUD_KEYSTONE_ENDPOINT = "https://kr.archive.ncloudstorage.com:5000";
+
+/** Options of {@link ncloudKeystoneToken}. */
+export interface NcloudKeystoneTokenOptions {
+  /** The Keystone endpoint; {@link NCLOUD_KEYSTONE_ENDPOINT} by default. */
+  endpoint?: string;
+  /** The API authentication key's access key id (the Keystone user name). */
+  accessKeyId: string;
+  /** The API authentication key's secret key (the Keystone password). */
+  secretKey: string;
+  /** The domain id shown in the Archive Storage console (sent as `domain.id`: NAVER refuses the name form). */
+  domainId: string;
+  /** The project id shown in the Archive Storage console. */
+  projectId: string;
+  fetch?: (request: Request) => Promise<Response>;
+  marginMs?: number;
+  secrets?: SecretRegistry;
+}
+
+/** NAVER Cloud Archive Storage tokens (for `X-Auth-Token`), through {@link keystoneV3Token}. */
+export function ncloudKeystoneToken(options: NcloudKeystoneTokenOptions): TokenSource {
+  return keystoneV3Token({
+    endpoint: options.endpoint ?? NCLOUD_KEYSTONE_ENDPOINT,
+    username: requireText("accessKeyId", options.accessKeyId),
+    password: requireText("secretKey", options.secretKey, { trim: false }),
+    domain: { id: requireText("domainId", options.domainId) },
+    project: { id: requireText("projectId", options.projectId) },
+    fetch: options.fetch,
+    marginMs: options.marginMs,
+    secrets: options.secrets,
+    provider: "ncloud-keystone",
+  });
+}
+
+/** `{endpoint}/v3/auth/tokens`, whether the endpoint was given with `/v3`, with `/v3/auth/tokens` or bare. */
+function tokenUrl(endpoint: string, noCatalog: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InvalidInputError("endpoint", "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InvalidInputError("endpoint", "must be an http(s) URL");
+  }
+  let path = url.pathname.replace(/\/+$/, "");
+  if (!path.endsWith("/v3/auth/tokens")) path = `${path.endsWith("/v3") ? path : `${path}/v3`}/auth/tokens`;
+  url.pathname = path;
+  url.hash = "";
+  if (noCatalog) url.searchParams.set("nocatalog", "true");
+  return url.toString();
+}
+
+function ref(field: "domain" | "project", value: KeystoneRef | undefined): KeystoneRef {
+  const { id, name } = (value ?? {}) as { id?: unknown; name?: unknown };
+  if ((id === undefined) === (name === undefined)) {
+    throw new InvalidInputError(field, "give exactly one of `id` and `name`");
+  }
+  return id === undefined
+    ? { name: requireText(`${field}.name`, name) }
+    : { id: requireText(`${field}.id`, id) };
+}
+
+function requireText(field: string, value: unknown, { trim = true } = {}): string {
+  if (typeof value !== "string" || value.trim() === "")
+    throw new CredentialsError(field, "is missing or empty");
+  return trim ? value.trim() : value;
+}
+
+function regionName(region: string): string {
+  if (typeof region !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
+    throw new InvalidInputError("region", "must be a region id such as ap-southeast-1");
+  }
+  return region;
+}
+
+/** `token.expires_at` (ISO 8601, often with microseconds, which not every engine parses). */
+function expiresAt(body: unknown): Date | undefined {
+  const raw = (body as { token?: { expires_at?: unknown } } | undefined)?.token?.expires_at;
+  if (typeof raw !== "string") return undefined;
+  const time = Date.parse(raw.replace(/(\.\d{3})\d+/, "$1"));
+  return Number.isNaN(time) ? undefined : new Date(time);
+}

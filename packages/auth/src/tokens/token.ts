@@ -1,0 +1,97 @@
+/**
+ * Tokens and token sources. A {@link Token} keeps its value in a private field: it is read only
+ * through `reveal()`, so logging, `util.inspect` or `JSON.stringify` of a token, of a source or of
+ * anything holding one never prints it. A {@link TokenSource} hands out the current token and is told
+ * when the server refused one.
+ */
+import { CredentialsError, REDACTED } from "@bucketry/core";
+import { singleFlightCache } from "./single-flight.js";
+
+/** A bearer or `X-Auth-Token` credential and, when known, when it expires. */
+export class Token {
+  readonly #value: string;
+  /** When the token stops being accepted, as the issuer said; undefined when it did not say. */
+  readonly expiresAt: Date | undefined;
+
+  constructor(value: string, expiresAt?: Date) {
+    if (typeof value !== "string" || value === "")
+      throw new CredentialsError("token", "must be a non-empty string");
+    this.#value = value;
+    this.expiresAt = expiresAt;
+  }
+
+  /** The secret value, for the one header that carries it. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** The token without its value. */
+  toJSON(): { value: string; expiresAt: string | undefined } {
+    return { value: REDACTED, expiresAt: this.expiresAt?.toISOString() };
+  }
+
+  /** Keeps the value out of `String(token)` and template strings. */
+  toString(): string {
+    return `Token(${REDACTED})`;
+  }
+
+  /** What `util.inspect` (and so `console.log`) shows. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.expiresAt ? `Token(${REDACTED}, expires ${this.expiresAt.toISOString()})` : this.toString();
+  }
+}
+
+/** Something that hands out a current token and is told when the server refused one. */
+export interface TokenSource {
+  /** The current token, fetched (once, however many callers wait) when missing or due for renewal. */
+  token(signal?: AbortSignal): Promise<Token>;
+  /** Forgets `token` (or whatever is cached, without an argument) so the next call fetches a new one. */
+  invalidate(token?: Token): void;
+}
+
+/** Options of {@link cachedTokenSource}. */
+export interface CachedTokenSourceOptions {
+  /** Renew this long before `expiresAt` (but never earlier than half the token's lifetime); 5 minutes by default. */
+  marginMs?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+/** The default renewal margin: 5 minutes before a token expires. */
+export const DEFAULT_TOKEN_MARGIN_MS = 5 * 60_000;
+
+/**
+ * A {@link TokenSource} around `fetchToken`: the token is cached until `expiresAt` less the margin,
+ * at most one fetch is in flight however many callers wait, a failed fetch is not cached, and
+ * `invalidate(token)` drops the cache only if it still holds that token — so 200 requests refused
+ * with the same stale token cause one refresh, not 200.
+ */
+export function cachedTokenSource(
+  fetchToken: (signal: AbortSignal) => Promise<Token>,
+  options: CachedTokenSourceOptions = {},
+): TokenSource {
+  const marginMs = options.marginMs ?? DEFAULT_TOKEN_MARGIN_MS;
+  const cache = singleFlightCache(fetchToken, {
+    now: options.now,
+    same: (a, b) => a.reveal() === b.reveal(),
+    renewAt(token, loadedAt) {
+      if (!token.expiresAt) return Number.POSITIVE_INFINITY;
+      const expiresAt = token.expiresAt.getTime();
+      // Half the lifetime caps the margin, so a 5-minute Keycloak token is still used for 2.5 minutes.
+      return expiresAt - Math.min(marginMs, Math.max(0, (expiresAt - loadedAt) / 2));
+    },
+  });
+  return {
+    token: (signal) => cache.get(signal),
+    invalidate: (token) => cache.invalidate(token),
+  };
+}
+
+/** A {@link TokenSource} that always hands out the same token (e.g. a pre-issued `OS_AUTH_TOKEN`). */
+export function staticToken(value: string | Token): TokenSource {
+  const token = value instanceof Token ? value : new Token(value);
+  return {
+    token: async () => token,
+    invalidate: () => {},
+  };
+}

@@ -1,0 +1,421 @@
+// Keystone v3 tokens for Huawei IAM and NAVER Archive Storage, against a loopback node:http server
+// acting as Keystone (and as the service, for the 401 path through a real openapi-fetch client).
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { AuthenticationError, CredentialsError, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import createClient from "openapi-fetch";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { huaweiIamToken, keystoneV3Token, ncloudKeystoneToken } from "../src/tokens/keystone.js";
+import { tokenAuth } from "../src/tokens/token-auth.js";
+
+const PASSWORD = "p@ss-SEKRIT-4f9a&=+ü";
+const SECRET_KEY = "sk-SEKRIT-0b7e1c";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+type Answer = { status: number; headers?: Record<string, string>; body?: string };
+
+const servers: { close(): void }[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+  vi.useRealTimers();
+});
+
+/** A loopback server that records every request and answers with `handler`. */
+async function serve(handler: (seen: Seen) => Answer | Promise<Answer>) {
+  const seen: Seen[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const entry = {
+      method: req.method!,
+      url: req.url!,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+    };
+    seen.push(entry);
+    const answer = await handler(entry);
+    res.writeHead(answer.status, answer.headers).end(answer.body ?? "");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push({ close: () => server.close() });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen };
+}
+
+/** Keystone issuing tok-1, tok-2, … that expire `lifetimeMs` after issue (Keystone's microsecond format). */
+function keystone(lifetimeMs = 24 * 3600_000) {
+  let issued = 0;
+  return () => {
+    issued++;
+    const expires = new Date(Date.now() + lifetimeMs).toISOString().replace("Z", "000Z");
+    return {
+      status: 201,
+      headers: { "X-Subject-Token": `tok-${issued}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ token: { expires_at: expires, methods: ["password"] } }),
+    };
+  };
+}
+
+/** A fetch that sends every request to `base` instead, recording the URL it was meant for. */
+function redirectTo(base: string, meant: string[]) {
+  return (request: Request) => {
+    meant.push(request.url);
+    const url = new URL(request.url);
+    return fetch(new Request(base + url.pathname + url.search, request));
+  };
+}
+
+/** Every way an error could be shown. */
+function renderings(error: unknown): string[] {
+  const e = error as Error;
+  return [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })];
+}
+
+describe("keystoneV3Token: request shape", () => {
+  it("Huawei IAM: nocatalog, domain by account name, project scope by id", async () => {
+    const server = await serve(keystone());
+    const source = huaweiIamToken({
+      endpoint: server.url,
+      accountName: "acme-account",
+      userName: "alice",
+      password: PASSWORD,
+      projectId: "0123456789abcdef0123456789abcdef",
+    });
+    const token = await source.token();
+    expect(token.reveal()).toBe("tok-1");
+    const [request] = server.seen;
+    expect(request).toMatchObject({ method: "POST", url: "/v3/auth/tokens?nocatalog=true" });
+    expect(request!.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(request!.body)).toEqual({
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: "alice", password: PASSWORD, domain: { name: "acme-account" } } },
+        },
+        scope: { project: { id: "0123456789abcdef0123456789abcdef" } },
+      },
+    });
+  });
+
+  it("Huawei IAM: the regional endpoint, and the region name as scope without a project id", async () => {
+    const server = await serve(keystone());
+    const meant: string[] = [];
+    const source = huaweiIamToken({
+      region: "ap-southeast-1",
+      accountName: "acme-account",
+      userName: "alice",
+      password: PASSWORD,
+      fetch: redirectTo(server.url, meant),
+    });
+    await source.token();
+    expect(meant).toEqual(["https://iam.ap-southeast-1.myhuaweicloud.com/v3/auth/tokens?nocatalog=true"]);
+    expect(JSON.parse(server.seen[0]!.body).auth.scope).toEqual({ project: { name: "ap-southeast-1" } });
+  });
+
+  it("NAVER: access key as user name, secret key as password, domain and project by id, endpoint with /v3", async () => {
+    const server = await serve(keystone());
+    const source = ncloudKeystoneToken({
+      endpoint: `${server.url}/v3`,
+      accessKeyId: "AKIDNCLOUD123",
+      secretKey: SECRET_KEY,
+      domainId: "default",
+      projectId: "fedcba9876543210",
+    });
+    await source.token();
+    expect(server.seen[0]!.url).toBe("/v3/auth/tokens");
+    expect(JSON.parse(server.seen[0]!.body)).toEqual({
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: "AKIDNCLOUD123", password: SECRET_KEY, domain: { id: "default" } } },
+        },
+        scope: { project: { id: "fedcba9876543210" } },
+      },
+    });
+  });
+
+  it("NAVER: the public-zone Keystone by default", async () => {
+    const server = await serve(keystone());
+    const meant: string[] = [];
+    await ncloudKeystoneToken({
+      accessKeyId: "AKIDNCLOUD123",
+      secretKey: SECRET_KEY,
+      domainId: "default",
+      projectId: "fedcba9876543210",
+      fetch: redirectTo(server.url, meant),
+    }).token();
+    expect(meant).toEqual(["https://kr.archive.ncloudstorage.com:5000/v3/auth/tokens"]);
+  });
+
+  it("reads the expiry from token.expires_at, microseconds included", async () => {
+    const server = await serve(() => ({
+      status: 201,
+      headers: { "X-Subject-Token": "tok-x" },
+      body: JSON.stringify({ token: { expires_at: "2031-06-02T07:36:05.495123Z" } }),
+    }));
+    const source = keystoneV3Token({
+      endpoint: server.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { name: "p" },
+    });
+    expect((await source.token()).expiresAt?.toISOString()).toBe("2031-06-02T07:36:05.495Z");
+  });
+});
+
+describe("keystoneV3Token: caching", () => {
+  it("reuses the token until expires_at less 5 minutes, then asks once for a new one", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2030-01-01T00:00:00Z"));
+    const server = await serve(keystone(60 * 60_000));
+    const source = keystoneV3Token({
+      endpoint: server.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    expect((await source.token()).reveal()).toBe("tok-1");
+    vi.setSystemTime(new Date("2030-01-01T00:54:59Z"));
+    const same = await Promise.all([source.token(), source.token()]);
+    expect(same.map((t) => t.reveal())).toEqual(["tok-1", "tok-1"]);
+    vi.setSystemTime(new Date("2030-01-01T00:55:01Z"));
+    const renewed = await Promise.all([source.token(), source.token(), source.token()]);
+    expect(renewed.map((t) => t.reveal())).toEqual(["tok-2", "tok-2", "tok-2"]);
+    expect(server.seen).toHaveLength(2);
+  });
+});
+
+describe("keystoneV3Token with tokenAuth: a 401 from the service", () => {
+  interface Paths {
+    "/v1/AUTH_{project_id}": {
+      get: {
+        parameters: { path: { project_id: string } };
+        responses: {
+          200: { content: { "application/json": unknown[] } };
+          401: { content: { "text/plain": string } };
+        };
+      };
+    };
+  }
+
+  it("invalidates the token and retries that request once with a new one", async () => {
+    const idp = await serve(keystone());
+    const service = await serve((req) =>
+      req.headers["x-auth-token"] === "tok-2"
+        ? { status: 200, headers: { "Content-Type": "application/json" }, body: "[]" }
+        : { status: 401, body: "<h1>Unauthorized</h1>" },
+    );
+    const source = keystoneV3Token({
+      endpoint: idp.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    const client = createClient<Paths>({ baseUrl: service.url });
+    client.use(tokenAuth(source));
+    const { data, response } = await client.GET("/v1/AUTH_{project_id}", {
+      params: { path: { project_id: "p" } },
+    });
+    expect(response.status).toBe(200);
+    expect(data).toEqual([]);
+    expect(service.seen.map((r) => r.headers["x-auth-token"])).toEqual(["tok-1", "tok-2"]);
+    expect(idp.seen).toHaveLength(2);
+  });
+
+  it("returns a second 401 as it is, without looping", async () => {
+    const idp = await serve(keystone());
+    const service = await serve(() => ({ status: 401, body: "<h1>Unauthorized</h1>" }));
+    const source = keystoneV3Token({
+      endpoint: idp.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    const client = createClient<Paths>({ baseUrl: service.url });
+    client.use(tokenAuth(source));
+    const { error, response } = await client.GET("/v1/AUTH_{project_id}", {
+      params: { path: { project_id: "p" } },
+    });
+    expect(response.status).toBe(401);
+    expect(error).toBe("<h1>Unauthorized</h1>");
+    expect(service.seen.map((r) => r.headers["x-auth-token"])).toEqual(["tok-1", "tok-2"]);
+    expect(idp.seen).toHaveLength(2);
+  });
+});
+
+describe("keystoneV3Token: failures", () => {
+  it("a refused login is an AuthenticationError naming the endpoint and status, never the password", async () => {
+    const server = await serve((req) => ({
+      status: 401,
+      headers: { "Content-Type": "application/json", "X-Openstack-Request-Id": "req-42" },
+      // A careless server echoing the request back.
+      body: JSON.stringify({
+        error: { code: 401, title: "Unauthorized", message: `bad credentials in ${req.body}` },
+        echo: JSON.parse(req.body),
+      }),
+    }));
+    const source = huaweiIamToken({
+      endpoint: server.url,
+      accountName: "acme",
+      userName: "alice",
+      password: PASSWORD,
+      projectId: "p1",
+    });
+    const error = await source.token().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    const auth = error as AuthenticationError;
+    expect(auth.status).toBe(401);
+    expect(auth.requestId).toBe("req-42");
+    expect(auth.message).toContain(`${server.url}/v3/auth/tokens?nocatalog=true`);
+    expect(auth.message).toContain("HTTP 401");
+    expect(auth.message).toContain("huaweicloud-iam");
+    for (const shown of renderings(error)) {
+      expect(shown).not.toContain(PASSWORD);
+      expect(shown).not.toContain(encodeURIComponent(PASSWORD));
+      expect(shown).not.toContain("SEKRIT");
+    }
+  });
+
+  it("scrubs the password from errors thrown through a client call, too", async () => {
+    const idp = await serve((req) => ({ status: 400, body: `cannot parse ${req.body}` }));
+    const secrets = new SecretRegistry();
+    const source = ncloudKeystoneToken({
+      endpoint: idp.url,
+      accessKeyId: "AK",
+      secretKey: SECRET_KEY,
+      domainId: "d",
+      projectId: "p",
+      secrets,
+    });
+    const client = createClient<{
+      "/x": { get: { responses: { 200: { content: { "text/plain": string } } } } };
+    }>({
+      baseUrl: "http://127.0.0.1:9",
+    });
+    client.use(tokenAuth(source));
+    const error = await client.GET("/x").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).message).toContain("ncloud-keystone token request to");
+    for (const shown of renderings(error)) expect(shown).not.toContain(SECRET_KEY);
+    expect(secrets.scrub(`x ${SECRET_KEY} y`)).toBe("x [REDACTED] y");
+  });
+
+  it("a non-201 success or a 201 without X-Subject-Token is an AuthenticationError", async () => {
+    let answer: Answer = { status: 200, headers: { "X-Subject-Token": "tok" }, body: "{}" };
+    const server = await serve(() => answer);
+    const source = keystoneV3Token({
+      endpoint: server.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    await expect(source.token()).rejects.toThrow(/HTTP 200/);
+    answer = { status: 201, body: "{}" };
+    const error = await source.token().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toMatch(/HTTP 201 \(no X-Subject-Token header/);
+  });
+
+  it("a 5xx from Keystone is an AuthenticationError carrying the status, and is not cached", async () => {
+    let fail = true;
+    const ok = keystone();
+    const server = await serve(() => (fail ? { status: 503, body: "Service Unavailable" } : ok()));
+    const source = keystoneV3Token({
+      endpoint: server.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    const error = (await source.token().catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.status).toBe(503);
+    fail = false;
+    expect((await source.token()).reveal()).toBe("tok-1");
+  });
+
+  it("an unreachable Keystone is an AuthenticationError naming the endpoint, with the cause", async () => {
+    const server = await serve(keystone());
+    const url = server.url;
+    servers.pop()!.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const source = keystoneV3Token({
+      endpoint: url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    const error = (await source.token().catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.status).toBeUndefined();
+    expect(error.message).toContain(`keystone token request to ${url}/v3/auth/tokens failed`);
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(error.cause).toBeInstanceOf(TypeError);
+    for (const shown of renderings(error)) expect(shown).not.toContain(PASSWORD);
+  });
+
+  it("rejects bad options before sending anything", async () => {
+    const server = await serve(keystone());
+    const base = {
+      endpoint: server.url,
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    };
+    const fieldOf = (make: () => unknown) => {
+      try {
+        make();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        return (error as InvalidInputError).field;
+      }
+      throw new Error("no error");
+    };
+    expect(fieldOf(() => keystoneV3Token({ ...base, endpoint: "iam.example.com" }))).toBe("endpoint");
+    expect(fieldOf(() => keystoneV3Token({ ...base, endpoint: "ftp://iam.example.com" }))).toBe("endpoint");
+    expect(fieldOf(() => keystoneV3Token({ ...base, password: "" }))).toBe("password");
+    expect(fieldOf(() => keystoneV3Token({ ...base, username: " " }))).toBe("username");
+    expect(fieldOf(() => keystoneV3Token({ ...base, domain: { id: "d", name: "n" } as never }))).toBe(
+      "domain",
+    );
+    expect(fieldOf(() => keystoneV3Token({ ...base, project: {} as never }))).toBe("project");
+    expect(fieldOf(() => keystoneV3Token({ ...base, project: { id: "" } }))).toBe("project.id");
+    const huawei = { accountName: "a", userName: "u", password: PASSWORD };
+    expect(fieldOf(() => huaweiIamToken(huawei))).toBe("region");
+    expect(fieldOf(() => huaweiIamToken({ ...huawei, region: "Not A Region" }))).toBe("region");
+    expect(fieldOf(() => huaweiIamToken({ ...huawei, endpoint: server.url }))).toBe("projectId");
+    expect(fieldOf(() => huaweiIamToken({ ...huawei, region: "eu-west-101", accountName: "" }))).toBe(
+      "accountName",
+    );
+    const naver = { accessKeyId: "AK", secretKey: SECRET_KEY, domainId: "d", projectId: "p" };
+    expect(fieldOf(() => ncloudKeystoneToken({ ...naver, secretKey: "" }))).toBe("secretKey");
+    expect(fieldOf(() => ncloudKeystoneToken({ ...naver, domainId: undefined as never }))).toBe("domainId");
+    expect(() => ncloudKeystoneToken({ ...naver, projectId: "" })).toThrow(CredentialsError);
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it("keeps the password out of inspect and JSON of the source", () => {
+    const source = keystoneV3Token({
+      endpoint: "https://iam.example.com",
+      username: "u",
+      password: PASSWORD,
+      domain: { id: "d" },
+      project: { id: "p" },
+    });
+    expect(inspect(source, { showHidden: true, depth: 10 })).not.toContain("SEKRIT");
+    expect(JSON.stringify(source)).not.toContain("SEKRIT");
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Auto-pagination that can stop and resume exactly. A `Paginator` walks pages through a `fetchPage`
+ * function the provider helper supplies (marker, page token, offset: any cursor), hands out items
+ * or whole pages, and keeps a serialisable `resumePoint`: the page to fetch and how many of its
+ * items were already handed out. A consumer that stops in the middle of a page and resumes later,
+ * even in another process, sees every item exactly once, provided the listing did not change.
+ */
+import { BucketryError, InvalidInputError } from "./errors.js";
+
+/** Where to resume: fetch page `page` (undefined = the first page) and skip its first `offset` items. */
+export interface ResumePoint<Cursor> {
+  page: Cursor | undefined;
+  offset: number;
+}
+
+/** One page: its items, and the cursor of the next page (undefined on the last page). */
+export interface Page<Item, Cursor> {
+  items: Item[];
+  next: Cursor | undefined;
+}
+
+/** Options of {@link paginate}. */
+export interface PaginateOptions<Item, Cursor> {
+  /** Fetches the page at `cursor` (undefined = the first page). */
+  fetchPage: (cursor: Cursor | undefined, signal?: AbortSignal) => Promise<Page<Item, Cursor>>;
+  /** A {@link Paginator.resumePoint} saved earlier; the start of the listing by default. */
+  from?: ResumePoint<Cursor>;
+  /** Stops the walk (and is passed to `fetchPage`). */
+  signal?: AbortSignal;
+}
+
+/** A listing the server cannot walk: it sent a cursor it had sent before, which would loop forever. */
+export class PaginationError extends BucketryError {
+  override name = "PaginationError";
+}
+
+/** Walks a paginated listing; see {@link Paginator}. */
+export function paginate<Item, Cursor>(options: PaginateOptions<Item, Cursor>): Paginator<Item, Cursor> {
+  return new Paginator(options);
+}
+
+/**
+ * An async iterable over the items of a paginated listing, with `pages()` for whole pages and
+ * `all()` to collect. Pages are fetched only when the consumer asks for an item beyond the current
+ * one (no prefetch), so breaking out of a loop stops fetching. Iterating again continues from
+ * {@link Paginator.resumePoint}; a failed fetch leaves it unchanged, so the walk can be resumed.
+ */
+export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
+  readonly #fetchPage: PaginateOptions<Item, Cursor>["fetchPage"];
+  readonly #signal: AbortSignal | undefined;
+  #point: ResumePoint<Cursor>;
+  #done = false;
+  #busy = false;
+  /** The cursors of the pages fetched so far, to spot a server that sends one again. */
+  readonly #fetched = new Set<string>();
+
+  constructor(options: PaginateOptions<Item, Cursor>) {
+    this.#fetchPage = options.fetchPage;
+    this.#signal = options.signal;
+    this.#point = checkResumePoint(options.from);
+  }
+
+  /**
+   * Where the walk stands: items already handed out are not handed out again from here. A plain
+   * object (JSON-serialisable when the cursor is). At the end it points past the last item.
+   */
+  get resumePoint(): ResumePoint<Cursor> {
+    return { ...this.#point };
+  }
+
+  /** Whether every item has been handed out. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The items, one by one, from the resume point on. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    this.#claim();
+    try {
+      while (!this.#done) {
+        const { page: cursor, offset } = this.#point;
+        const { items, next } = await this.#fetch(cursor);
+        for (let i = offset; i < items.length; i++) {
+          // Moved before the item is handed out: a consumer that stops after it must not see it again.
+          this.#signal?.throwIfAborted();
+          this.#settle(cursor, i + 1, items.length, next);
+          yield items[i] as Item;
+        }
+        this.#settle(cursor, items.length, items.length, next);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** The items page by page (the first page without the items skipped by the resume point). */
+  async *pages(): AsyncGenerator<Item[], void, undefined> {
+    this.#claim();
+    try {
+      while (!this.#done) {
+        const { page: cursor, offset } = this.#point;
+        const { items, next } = await this.#fetch(cursor);
+        this.#signal?.throwIfAborted();
+        this.#settle(cursor, items.length, items.length, next);
+        const rest = items.slice(offset);
+        if (rest.length > 0) yield rest;
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Every remaining item, collected. */
+  async all(): Promise<Item[]> {
+    const out: Item[] = [];
+    for await (const item of this) out.push(item);
+    return out;
+  }
+
+  /** Records that `handed` of the page's `length` items are out; past its last, the next page starts. */
+  #settle(cursor: Cursor | undefined, handed: number, length: number, next: Cursor | undefined): void {
+    if (handed < length) this.#point = { page: cursor, offset: handed };
+    else if (next === undefined) {
+      this.#point = { page: cursor, offset: length };
+      this.#done = true;
+    } else this.#point = { page: next, offset: 0 };
+  }
+
+  async #fetch(cursor: Cursor | undefined): Promise<Page<Item, Cursor>> {
+    this.#signal?.throwIfAborted();
+    const page = await this.#fetchPage(cursor, this.#signal);
+    if (!page || !Array.isArray(page.items)) {
+      throw new PaginationError("fetchPage must resolve to { items: Item[], next: Cursor | undefined }");
+    }
+    this.#fetched.add(keyOf(cursor));
+    if (page.next !== undefined && this.#fetched.has(keyOf(page.next))) {
+      throw new PaginationError(
+        `the server sent the cursor of a page already fetched (after ${this.#fetched.size} pages); stopping instead of looping`,
+      );
+    }
+    return page;
+  }
+
+  /** One walk at a time: two loops over one paginator would hand out the same items twice. */
+  #claim(): void {
+    if (this.#busy) throw new PaginationError("this paginator is already being iterated");
+    this.#busy = true;
+  }
+}
+
+function keyOf(cursor: unknown): string {
+  return typeof cursor === "string" ? `s:${cursor}` : `j:${JSON.stringify(cursor)}`;
+}
+
+function checkResumePoint<Cursor>(from: ResumePoint<Cursor> | undefined): ResumePoint<Cursor> {
+  if (from === undefined) return { page: undefined, offset: 0 };
+  if (from === null || typeof from !== "object") {
+    throw new InvalidInputError("from", "must be a resume point { page, offset } saved from a paginator");
+  }
+  if (!Number.isInteger(from.offset) || from.offset < 0) {
+    throw new InvalidInputError("from.offset", "must be a whole number of items, 0 or more");
+  }
+  return { page: from.page, offset: from.offset };
+}
