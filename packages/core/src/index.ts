@@ -1,3 +1,10 @@
+export {
+  type ClientOptions,
+  checkPathParameter,
+  type FetchLike,
+  parseEndpoint,
+  useStandardMiddleware,
+} from "./client.js";
 export { type ParsedErrorBody, parseErrorBody } from "./error-bodies.js";
 export {
   AbortedError,
@@ -36,6 +43,7 @@ export {
   redactText,
   redactUrl,
   redactValue,
+  Secret,
   SecretRegistry,
 } from "./redact.js";
 export { replay, setReplay } from "./replay.js";

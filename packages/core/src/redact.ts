@@ -194,3 +194,36 @@ export class SecretRegistry {
     return `SecretRegistry(${this.#secrets.size})`;
   }
 }
+
+/**
+ * A secret value returned by an API (an `AWSSecretAccessKey`): prints, logs and serialises as
+ * {@link REDACTED}, and is read only on purpose with `reveal()`.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The secret itself. Call it only where the value is really needed. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `Secret(${REDACTED})`;
+  }
+
+  [Symbol.for("Deno.customInspect")](): string {
+    return `Secret(${REDACTED})`;
+  }
+}

@@ -80,8 +80,9 @@ export interface components {
             bytes: number;
             /**
              * @description Time the container was last changed, in UTC. ISO 8601-like but without a time zone
-             *     designator, with microseconds (e.g. `2018-09-11T02:11:35.010250`; the fraction is
-             *     omitted when it is zero). Not an RFC 3339 `date-time`: append `Z` before parsing.
+             *     designator, with microseconds (e.g. `2018-09-11T02:11:35.010250`; Swift 2.15.1 pads a
+             *     zero fraction to `.000000`, and the pattern also accepts it absent). Not an RFC 3339
+             *     `date-time`: append `Z` before parsing.
              */
             last_modified: string;
         };
@@ -154,7 +155,7 @@ export interface components {
          * @description If true, list the containers in reverse order (then `marker` and `end_marker` swap roles:
          *     names must sort before `marker` and after `end_marker`). Not on the NAVER page, but
          *     supported by the Swift 2.15.1 account server (`reverse`, read with Swift's truth-value
-         *     parser, so `true`, `1`, `yes` and `on` all enable it).
+         *     parser, so `true`, `t`, `1`, `yes`, `y` and `on`, in any case, all enable it).
          */
         Reverse: boolean;
         /**
@@ -262,7 +263,7 @@ export interface operations {
                  * @description If true, list the containers in reverse order (then `marker` and `end_marker` swap roles:
                  *     names must sort before `marker` and after `end_marker`). Not on the NAVER page, but
                  *     supported by the Swift 2.15.1 account server (`reverse`, read with Swift's truth-value
-                 *     parser, so `true`, `1`, `yes` and `on` all enable it).
+                 *     parser, so `true`, `t`, `1`, `yes`, `y` and `on`, in any case, all enable it).
                  */
                 reverse?: components["parameters"]["Reverse"];
             };

@@ -1,0 +1,124 @@
+/**
+ * Listing across sources: one async iterator over many providers, a bound on how many run at once,
+ * each provider paging lazily inside, and partial failure (a failing source is reported, the others
+ * carry on). Breaking out of the loop aborts what is in flight and starts nothing new.
+ */
+import { type Bucket, type Source, SourceError, type User } from "./model.js";
+
+/** How a listing across sources runs. */
+export interface ListOptions {
+  /** How many sources are listed at once (default 4). */
+  concurrency?: number;
+  /** Called with each failed source as it fails; without it, failures are thrown together at the end. */
+  onError?: (error: SourceError) => void;
+  /** Stops the whole listing. */
+  signal?: AbortSignal;
+}
+
+/** Thrown at the end of a listing when sources failed and no `onError` was given. */
+export class ListingError extends AggregateError {
+  override name = "ListingError";
+  constructor(override readonly errors: SourceError[]) {
+    super(errors, `${errors.length} source(s) failed: ${errors.map((e) => e.message).join("; ")}`);
+  }
+}
+
+/** Every bucket of every source, as one async iterator. */
+export function listBuckets(sources: readonly Source[], options: ListOptions = {}): AsyncGenerator<Bucket> {
+  return merge(sources, options, (source, signal) => {
+    if (!source.buckets) throw new TypeError(`${source.name} (${source.provider}) has no bucket listing`);
+    return source.buckets(signal);
+  });
+}
+
+/** Every user of every source that has users. */
+export function listUsers(
+  sources: readonly Source[],
+  options: ListOptions & { space?: boolean } = {},
+): AsyncGenerator<User> {
+  return merge(sources, options, (source, signal) => {
+    if (!source.users) throw new TypeError(`${source.name} (${source.provider}) has no users`);
+    return source.users({ signal, space: options.space });
+  });
+}
+
+/** Collects a whole listing (for small cases): the items, and the sources that failed. */
+export async function collect<T>(listing: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of listing) items.push(item);
+  return items;
+}
+
+/** Lists buckets from every source into one array, with the failures beside it instead of thrown. */
+export async function collectBuckets(
+  sources: readonly Source[],
+  options: Omit<ListOptions, "onError"> = {},
+): Promise<{ buckets: Bucket[]; errors: SourceError[] }> {
+  const errors: SourceError[] = [];
+  const buckets = await collect(listBuckets(sources, { ...options, onError: (e) => errors.push(e) }));
+  return { buckets, errors };
+}
+
+interface Running<T> {
+  source: Source;
+  iterator: AsyncIterator<T>;
+  next: Promise<{ running: Running<T>; result?: IteratorResult<T>; error?: unknown }>;
+}
+
+async function* merge<T>(
+  sources: readonly Source[],
+  options: ListOptions,
+  open: (source: Source, signal: AbortSignal) => AsyncIterable<T>,
+): AsyncGenerator<T> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const failures: SourceError[] = [];
+  const waiting = [...sources];
+  const running = new Set<Running<T>>();
+
+  const pull = (run: Running<T>) => {
+    run.next = run.iterator.next().then(
+      (result) => ({ running: run, result }),
+      (error: unknown) => ({ running: run, error }),
+    );
+  };
+  const fail = (source: Source, error: unknown) => {
+    const failure = new SourceError(source.name, source.provider, error);
+    if (options.onError) options.onError(failure);
+    else failures.push(failure);
+  };
+  const startMore = () => {
+    while (running.size < concurrency && waiting.length > 0 && !signal.aborted) {
+      const source = waiting.shift()!;
+      try {
+        const run = { source, iterator: open(source, signal)[Symbol.asyncIterator]() } as Running<T>;
+        pull(run);
+        running.add(run);
+      } catch (error) {
+        fail(source, error);
+      }
+    }
+  };
+
+  try {
+    startMore();
+    while (running.size > 0) {
+      const { running: run, result, error } = await Promise.race([...running].map((r) => r.next));
+      if (error !== undefined || result?.done) {
+        running.delete(run);
+        if (error !== undefined) fail(run.source, error);
+        startMore();
+        continue;
+      }
+      yield result!.value;
+      pull(run);
+    }
+    options.signal?.throwIfAborted();
+  } finally {
+    // An early `break` (or a throw) lands here: abort requests in flight and close every iterator.
+    controller.abort();
+    await Promise.allSettled([...running].map((r) => r.iterator.return?.()));
+  }
+  if (failures.length > 0) throw new ListingError(failures);
+}

@@ -1,0 +1,68 @@
+/** The one shape every provider's buckets and users are turned into. */
+
+/** The providers the facade knows. */
+export type ProviderName = "hitachi" | "huaweicloud-mpc" | "huaweicloud-dbss" | "ncloud" | "virtuozzo";
+
+/**
+ * A bucket (a Swift container, an OBS bucket seen by MPC or DBSS, a VSP One Object bucket).
+ * Fields a provider does not report are absent; everything it reports that has no field here is in `raw`.
+ */
+export interface Bucket {
+  provider: ProviderName;
+  /** The configured source it came from (several sources may share a provider). */
+  source: string;
+  name: string;
+  /** The provider's own id, where it has one (Hitachi's integer `bucketId`, as a string). */
+  id?: string;
+  createdAt?: Date;
+  /** Where the bucket lives (DBSS `location`). */
+  region?: string;
+  /** Bytes stored (Swift `bytes`). */
+  bytes?: number;
+  /** Objects stored (Swift `count`). */
+  objectCount?: number;
+  /** The owning user (Hitachi: the user id whose buckets were listed). */
+  owner?: string;
+  /** Whether the service may use the bucket (MPC `is_authorized`). */
+  authorized?: boolean;
+  /** The provider's normalised record, vendor fields included. */
+  raw: unknown;
+}
+
+/** A storage user (ostor). Secret keys are never part of it. */
+export interface User {
+  provider: ProviderName;
+  source: string;
+  id: string;
+  email: string;
+  state: string;
+  ownerId?: string;
+  flags: string[];
+  /** Current space used, in bytes, when asked for (`--space`). */
+  bytes?: number;
+  /** The provider's normalised record (secret keys redacted). */
+  raw: unknown;
+}
+
+/** One configured provider endpoint the facade can list from. */
+export interface Source {
+  readonly provider: ProviderName;
+  /** A label for output and errors, unique among the sources listed together. */
+  readonly name: string;
+  /** Every bucket, page by page; stops when `signal` aborts. Absent when the API has no bucket listing. */
+  buckets?(signal: AbortSignal): AsyncIterable<Bucket>;
+  /** Every user; absent when the API has no users. */
+  users?(options: { signal: AbortSignal; space?: boolean }): AsyncIterable<User>;
+}
+
+/** A source that failed, with its typed error; the other sources' results still arrive. */
+export class SourceError extends Error {
+  override name = "SourceError";
+  constructor(
+    readonly source: string,
+    readonly provider: ProviderName,
+    override readonly cause: unknown,
+  ) {
+    super(`${source} (${provider}): ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Bucket,
+  collectBuckets,
+  ListingError,
+  listBuckets,
+  type ProviderName,
+  type Source,
+} from "../src/index.js";
+
+/** A source over `count` buckets, in pages of `pageSize`, that records how many pages it fetched and when it ran. */
+function pagedSource(name: string, count: number, options: { pageSize?: number; failAfter?: number } = {}) {
+  const pageSize = options.pageSize ?? 10;
+  const stats = { pages: 0, active: false, aborted: false };
+  const source: Source & { stats: typeof stats } = {
+    provider: "ncloud" as ProviderName,
+    name,
+    stats,
+    async *buckets(signal) {
+      stats.active = true;
+      try {
+        for (let start = 0; start < count; start += pageSize) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          if (signal.aborted) {
+            stats.aborted = true;
+            return;
+          }
+          stats.pages += 1;
+          if (options.failAfter !== undefined && start >= options.failAfter) throw new Error(`${name} broke`);
+          for (let i = start; i < Math.min(count, start + pageSize); i++) {
+            yield { provider: "ncloud", source: name, name: `${name}-${i}`, raw: {} } satisfies Bucket;
+          }
+        }
+      } finally {
+        stats.active = false;
+      }
+    },
+  };
+  return source;
+}
+
+describe("listBuckets", () => {
+  it("yields every bucket of every source exactly once", async () => {
+    const sources = [pagedSource("a", 35), pagedSource("b", 0), pagedSource("c", 12)];
+    const names = [];
+    for await (const bucket of listBuckets(sources)) names.push(bucket.name);
+    expect(names.sort()).toEqual(
+      [
+        ...Array.from({ length: 35 }, (_, i) => `a-${i}`),
+        ...Array.from({ length: 12 }, (_, i) => `c-${i}`),
+      ].sort(),
+    );
+  });
+
+  it("runs at most `concurrency` sources at once", async () => {
+    const sources = Array.from({ length: 6 }, (_, i) => pagedSource(`s${i}`, 30));
+    let most = 0;
+    for await (const _ of listBuckets(sources, { concurrency: 2 })) {
+      most = Math.max(most, sources.filter((s) => s.stats.active).length);
+    }
+    expect(most).toBe(2);
+  });
+
+  it("keeps listing the other sources when one fails, and reports the failure to onError", async () => {
+    const failures: string[] = [];
+    const sources = [pagedSource("ok", 25), pagedSource("bad", 50, { failAfter: 20 }), pagedSource("ok2", 5)];
+    const names: string[] = [];
+    for await (const bucket of listBuckets(sources, { onError: (e) => failures.push(e.message) })) {
+      names.push(bucket.name);
+    }
+    expect(failures).toEqual(["bad (ncloud): bad broke"]);
+    expect(names.filter((n) => n.startsWith("ok-"))).toHaveLength(25);
+    expect(names.filter((n) => n.startsWith("ok2-"))).toHaveLength(5);
+    expect(names.filter((n) => n.startsWith("bad-"))).toHaveLength(20);
+  });
+
+  it("throws the failures together at the end when there is no onError", async () => {
+    const sources = [pagedSource("bad", 10, { failAfter: 0 }), pagedSource("ok", 3)];
+    const names: string[] = [];
+    const error = await (async () => {
+      try {
+        for await (const bucket of listBuckets(sources)) names.push(bucket.name);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(names).toEqual(["ok-0", "ok-1", "ok-2"]);
+    expect(error).toBeInstanceOf(ListingError);
+    expect((error as ListingError).errors.map((e) => e.source)).toEqual(["bad"]);
+  });
+
+  it("stops fetching when the caller breaks out early", async () => {
+    const sources = [pagedSource("a", 1000), pagedSource("b", 1000), pagedSource("c", 1000)];
+    let seen = 0;
+    for await (const _ of listBuckets(sources, { concurrency: 2 })) {
+      if (++seen === 15) break;
+    }
+    const pagesAtBreak = sources.map((s) => s.stats.pages);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sources.map((s) => s.stats.pages)).toEqual(pagesAtBreak);
+    expect(sources.every((s) => !s.stats.active)).toBe(true);
+    expect(sources[2]!.stats.pages).toBe(0);
+  });
+
+  it("collectBuckets returns the buckets and the failures side by side", async () => {
+    const { buckets, errors } = await collectBuckets([
+      pagedSource("ok", 4),
+      pagedSource("bad", 4, { failAfter: 0 }),
+    ]);
+    expect(buckets.map((b) => b.name)).toEqual(["ok-0", "ok-1", "ok-2", "ok-3"]);
+    expect(errors.map((e) => e.source)).toEqual(["bad"]);
+  });
+});
