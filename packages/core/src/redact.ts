@@ -29,6 +29,8 @@ const SECRET_HEADER = /token|secret|passw|cookie|authori[sz]ation|signature|temp
 const SECRET_NAME =
   "[\\w.-]*?(?:secret|passw(?:or)?d|passphrase|token|credential|cookie|authori[sz]ation|signature|api[-_]?key|private[-_]?key)[\\w.-]*|sk|sig|[\\w.-]+[-_]sig";
 const SECRET_FIELD = new RegExp(`^(?:${SECRET_NAME})$`, "i");
+// Names that match the pattern but carry no secret: Huawei's encoded policy-denial explanation.
+const NOT_SECRET_FIELDS = new Set(["encoded_authorization_message"]);
 
 /** Whether a header (any case) carries a secret. */
 export function isSecretHeader(name: string): boolean {
@@ -37,7 +39,7 @@ export function isSecretHeader(name: string): boolean {
 
 /** Whether a JSON field or query parameter name (any case) carries a secret, e.g. `AWSSecretAccessKey`. */
 export function isSecretField(name: string): boolean {
-  return SECRET_FIELD.test(name);
+  return SECRET_FIELD.test(name) && !NOT_SECRET_FIELDS.has(name.toLowerCase());
 }
 
 /** A plain copy of the headers with every secret value replaced by {@link REDACTED}. */

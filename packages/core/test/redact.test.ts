@@ -230,3 +230,13 @@ describe("SecretRegistry", () => {
     expect(inspect(secrets, { showHidden: true })).not.toContain("hunter22");
   });
 });
+
+describe("names that look secret but are not", () => {
+  it("keeps Huawei's encoded_authorization_message (a policy-denial explanation)", () => {
+    expect(isSecretField("encoded_authorization_message")).toBe(false);
+    expect(redactValue({ encoded_authorization_message: "abc", error_msg: "denied" })).toEqual({
+      encoded_authorization_message: "abc",
+      error_msg: "denied",
+    });
+  });
+});

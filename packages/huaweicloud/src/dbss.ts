@@ -1,20 +1,152 @@
+/**
+ * Huawei Cloud Database Security Service (DBSS) "List OBS buckets for audit backup"
+ * (`GET /v2/{project_id}/audit/backup/obs-buckets`, spec specs/huaweicloud/dbss.yaml): the typed
+ * openapi-fetch client, authenticated (AK/SK or IAM token), with retries and time limits, plus
+ * `listObsBuckets()`. The API does not page: every bucket comes in one answer.
+ */
+import { expectOk } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
-import type { paths } from "./generated/dbss.js";
+import type { components, paths } from "./generated/dbss.js";
+import {
+  type CallOptions,
+  checkCallOptions,
+  type HuaweiClientOptions,
+  type HuaweiService,
+  helperContext,
+  installHuaweiMiddleware,
+  listOf,
+  prepareHuaweiClient,
+} from "./huawei.js";
 
+// Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
+export {
+  type HuaweiCredentials,
+  huaweiCredentials,
+  huaweiCredentialsFromEnv,
+  huaweiIamToken,
+  staticToken,
+  type TokenSource,
+} from "@bucketry/auth";
 export type * as DbssApi from "./generated/dbss.js";
+export type {
+  CallOptions,
+  HuaweiAkSkFrom,
+  HuaweiAkSkInline,
+  HuaweiClientCredentials,
+  HuaweiPasswordLogin,
+  HuaweiTokenCredentials,
+} from "./huawei.js";
+
+const DBSS_REGIONS = [
+  "cn-north-4",
+  "cn-north-1",
+  "cn-north-2",
+  "cn-north-9",
+  "cn-north-11",
+  "cn-north-12",
+  "cn-east-2",
+  "cn-east-3",
+  "cn-east-4",
+  "cn-east-5",
+  "cn-south-1",
+  "cn-south-2",
+  "cn-south-4",
+  "cn-southwest-2",
+  "cn-southwest-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ru-northwest-2",
+  "ru-moscow-1",
+  "af-south-1",
+  "af-north-1",
+  "sa-brazil-1",
+  "la-north-2",
+  "la-south-2",
+  "me-east-1",
+  "tr-west-1",
+  "my-kualalumpur-1",
+] as const;
+
+/** A region DBSS is offered in (providers.md §3.1). */
+export type DbssRegion = (typeof DBSS_REGIONS)[number];
+
+/** DBSS's endpoint per region: `https://dbss.{region}.myhuaweicloud.com`. */
+export const DBSS_ENDPOINTS: Readonly<Record<DbssRegion, string>> = Object.freeze(
+  Object.fromEntries(
+    DBSS_REGIONS.map((region) => [region, `https://dbss.${region}.myhuaweicloud.com`]),
+  ) as Record<DbssRegion, string>,
+);
 
 /** Options for {@link createDbssClient}. */
-export interface DbssClientOptions {
-  /** The regional endpoint, `https://dbss.{region}.myhuaweicloud.com`. */
-  baseUrl: string;
-  /** The fetch to send requests with; the global `fetch` by default. */
-  fetch?: (request: Request) => Promise<Response>;
+export interface DbssClientOptions extends HuaweiClientOptions {
+  /** The region; picks `https://dbss.{region}.myhuaweicloud.com`. Give this or `baseUrl`. */
+  region?: DbssRegion;
+  /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
+  baseUrl?: string;
+  /** The project id (32 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
+  projectId?: string;
 }
 
-/** The typed openapi-fetch client of the Huawei Cloud Database Security Service (DBSS) API. */
-export type DbssClient = Client<paths>;
+/** The vendor's bucket object, exactly as received. */
+export type DbssRawBucket = components["schemas"]["ObsBucketObject"];
 
-/** Creates a typed client of the Huawei Cloud Database Security Service (DBSS) API. */
+/** One OBS bucket DBSS can back up to, normalised; `raw` keeps the vendor's object as received. */
+export interface DbssBucket {
+  /** The bucket name (`bucket_name`). */
+  name: string;
+  /** The region the bucket is in (`location`), when DBSS said. */
+  region: string | undefined;
+  /** The vendor's object, untouched. */
+  raw: DbssRawBucket;
+}
+
+/** The DBSS client: the typed openapi-fetch client (raw calls are authenticated too) plus helpers. */
+export type DbssClient = Client<paths> & {
+  /** The project id every call uses. */
+  readonly projectId: string;
+  /** Lists the OBS buckets available for audit backup or risk export (one request: the API does not page). */
+  listObsBuckets(options?: CallOptions): Promise<DbssBucket[]>;
+};
+
+const DBSS: HuaweiService = {
+  provider: "huaweicloud-dbss",
+  operation: "listAuditObsBuckets",
+  endpoints: DBSS_ENDPOINTS,
+  projectId: { minLength: 32, maxLength: 64, hint: "DBSS project ids are 32 to 64 of 0-9, A-Z, a-z and '-'" },
+};
+
+/**
+ * Creates the DBSS client. Every option is checked first: a bad region, endpoint, project id or
+ * credential throws `InvalidInputError`/`CredentialsError` and nothing is sent.
+ */
 export function createDbssClient(options: DbssClientOptions): DbssClient {
-  return createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  const setup = prepareHuaweiClient(options, DBSS);
+  const client = createClient<paths>({ baseUrl: setup.baseUrl, fetch: setup.fetch });
+  installHuaweiMiddleware(client, setup);
+  const { projectId } = setup;
+  const context = helperContext(setup, `/v2/${projectId}/audit/backup/obs-buckets`);
+
+  return {
+    ...client,
+    projectId,
+    async listObsBuckets(call?: CallOptions): Promise<DbssBucket[]> {
+      const signal = checkCallOptions(call);
+      const result = await client.GET("/v2/{project_id}/audit/backup/obs-buckets", {
+        params: { path: { project_id: projectId } },
+        signal,
+      });
+      const data = await expectOk(result, context);
+      return listOf(data, "obs_list", "bucket_name", result.response, context).map((item) => {
+        const raw = item as DbssRawBucket;
+        return {
+          name: raw.bucket_name,
+          region: typeof raw.location === "string" ? raw.location : undefined,
+          raw,
+        };
+      });
+    },
+  };
 }

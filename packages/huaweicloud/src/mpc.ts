@@ -1,20 +1,165 @@
+/**
+ * Huawei Cloud Media Processing Center (MPC) "Querying Buckets" (`GET /v1/{project_id}/buckets`,
+ * spec specs/huaweicloud/mpc.yaml): the typed openapi-fetch client, authenticated (AK/SK or IAM
+ * token), with retries and time limits, plus `listBuckets()`, which normalises the vendor's
+ * `creation_date` quirk. The API does not page: every bucket of the region comes in one answer.
+ */
+import { expectOk } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
-import type { paths } from "./generated/mpc.js";
+import type { components, paths } from "./generated/mpc.js";
+import {
+  type CallOptions,
+  checkCallOptions,
+  type HuaweiClientOptions,
+  type HuaweiService,
+  helperContext,
+  installHuaweiMiddleware,
+  listOf,
+  prepareHuaweiClient,
+} from "./huawei.js";
 
+// Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
+export {
+  type HuaweiCredentials,
+  huaweiCredentials,
+  huaweiCredentialsFromEnv,
+  huaweiIamToken,
+  staticToken,
+  type TokenSource,
+} from "@bucketry/auth";
 export type * as MpcApi from "./generated/mpc.js";
+export type {
+  CallOptions,
+  HuaweiAkSkFrom,
+  HuaweiAkSkInline,
+  HuaweiClientCredentials,
+  HuaweiPasswordLogin,
+  HuaweiTokenCredentials,
+} from "./huawei.js";
+
+/** MPC's endpoint per region (providers.md §2.1); cn-north-1 keeps the service's former `mts` host. */
+export const MPC_ENDPOINTS = {
+  "cn-north-4": "https://mpc.cn-north-4.myhuaweicloud.com",
+  "cn-north-1": "https://mts.cn-north-1.myhuaweicloud.com",
+  "cn-east-2": "https://mpc.cn-east-2.myhuaweicloud.com",
+  "cn-east-3": "https://mpc.cn-east-3.myhuaweicloud.com",
+  "cn-south-1": "https://mpc.cn-south-1.myhuaweicloud.com",
+  "ap-southeast-3": "https://mpc.ap-southeast-3.myhuaweicloud.com",
+} as const;
+
+/** A region MPC is offered in. */
+export type MpcRegion = keyof typeof MPC_ENDPOINTS;
 
 /** Options for {@link createMpcClient}. */
-export interface MpcClientOptions {
-  /** The regional endpoint, `https://mpc.{region}.myhuaweicloud.com`. */
-  baseUrl: string;
-  /** The fetch to send requests with; the global `fetch` by default. */
-  fetch?: (request: Request) => Promise<Response>;
+export interface MpcClientOptions extends HuaweiClientOptions {
+  /** The region; picks `https://mpc.{region}.myhuaweicloud.com` (cn-north-1: `mts.`). Give this or `baseUrl`. */
+  region?: MpcRegion;
+  /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
+  baseUrl?: string;
+  /** The project id (1 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
+  projectId?: string;
 }
 
-/** The typed openapi-fetch client of the Huawei Cloud Media Processing Center (MPC) API. */
-export type MpcClient = Client<paths>;
+/** The vendor's bucket object, exactly as received. */
+export type MpcRawBucket = components["schemas"]["ObsBucket"];
 
-/** Creates a typed client of the Huawei Cloud Media Processing Center (MPC) API. */
+/** One OBS bucket as MPC sees it, normalised; `raw` keeps the vendor's object as received. */
+export interface MpcBucket {
+  /** The bucket name. */
+  name: string;
+  /**
+   * When the bucket was created, from `creation_date` (`yyyyMMddHHmmss`, a JSON integer or string)
+   * read as UTC (Huawei does not document the zone); undefined when absent or not a valid time.
+   */
+  createdAt: Date | undefined;
+  /** Whether MPC has been authorised on the bucket (`is_authorized` 1). */
+  authorized: boolean;
+  /** The vendor's object, untouched. */
+  raw: MpcRawBucket;
+}
+
+/** The MPC client: the typed openapi-fetch client (raw calls are authenticated too) plus helpers. */
+export type MpcClient = Client<paths> & {
+  /** The project id every call uses. */
+  readonly projectId: string;
+  /** Lists every OBS bucket of the region (one request: the API does not page). */
+  listBuckets(options?: CallOptions): Promise<MpcBucket[]>;
+};
+
+const MPC: HuaweiService = {
+  provider: "huaweicloud-mpc",
+  operation: "listAllBuckets",
+  endpoints: MPC_ENDPOINTS,
+  projectId: { minLength: 1, maxLength: 64, hint: "MPC project ids are 1 to 64 of 0-9, A-Z, a-z and '-'" },
+};
+
+/**
+ * Creates the MPC client. Every option is checked first: a bad region, endpoint, project id or
+ * credential throws `InvalidInputError`/`CredentialsError` and nothing is sent.
+ */
 export function createMpcClient(options: MpcClientOptions): MpcClient {
-  return createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  const setup = prepareHuaweiClient(options, MPC);
+  const client = createClient<paths>({ baseUrl: setup.baseUrl, fetch: setup.fetch });
+  installHuaweiMiddleware(client, setup);
+  const { projectId } = setup;
+  const context = helperContext(setup, `/v1/${projectId}/buckets`);
+
+  return {
+    ...client,
+    projectId,
+    async listBuckets(call?: CallOptions): Promise<MpcBucket[]> {
+      const signal = checkCallOptions(call);
+      const result = await client.GET("/v1/{project_id}/buckets", {
+        params: { path: { project_id: projectId } },
+        signal,
+      });
+      const data = await expectOk(result, context);
+      return listOf(data, "buckets", "bucket", result.response, context).map((raw) =>
+        toMpcBucket(raw as MpcRawBucket),
+      );
+    },
+  };
+}
+
+function toMpcBucket(raw: MpcRawBucket): MpcBucket {
+  return {
+    name: raw.bucket,
+    createdAt: parseMpcCreationDate(raw.creation_date),
+    authorized: isAuthorized(raw.is_authorized),
+    raw,
+  };
+}
+
+// 1 (documented); "1" and true are read the same, anything else is "not authorised".
+function isAuthorized(value: unknown): boolean {
+  return value === 1 || value === "1" || value === true;
+}
+
+/**
+ * MPC's `creation_date` (`yyyyMMddHHmmss` as a JSON integer, or a string) as a `Date`, read as UTC:
+ * the zone is undocumented (unconfirmed). Undefined when absent or not a real time of day.
+ */
+export function parseMpcCreationDate(value: unknown): Date | undefined {
+  const text = typeof value === "number" ? (Number.isSafeInteger(value) ? String(value) : "") : value;
+  if (typeof text !== "string") return undefined;
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 20221399… over into the next year: only a value that reads back the same is real.
+  const same =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return same ? date : undefined;
 }

@@ -1,10 +1,19 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { createDbssClient, type DbssApi } from "../src/dbss.js";
-import { createMpcClient, type MpcApi } from "../src/mpc.js";
+import { createDbssClient, type DbssApi, type DbssBucket } from "../src/dbss.js";
+import { createMpcClient, type MpcApi, type MpcBucket, staticToken } from "../src/mpc.js";
 
-const mpc = createMpcClient({ baseUrl: "https://mpc.cn-north-4.myhuaweicloud.com" });
-const dbss = createDbssClient({ baseUrl: "https://dbss.cn-north-4.myhuaweicloud.com" });
 const project_id = "0123456789abcdef0123456789abcdef";
+const credentials = { type: "aksk", accessKey: "AK", secretKey: "SK" } as const;
+const mpc = createMpcClient({
+  baseUrl: "https://mpc.cn-north-4.myhuaweicloud.com",
+  projectId: project_id,
+  credentials,
+});
+const dbss = createDbssClient({
+  baseUrl: "https://dbss.cn-north-4.myhuaweicloud.com",
+  projectId: project_id,
+  credentials,
+});
 
 describe("the generated MPC client types", () => {
   it("accept the documented call and type its answer", async () => {
@@ -71,5 +80,45 @@ describe("the generated DBSS client types", () => {
     const params = { path: { project_id }, query: { x: "1" } };
     // @ts-expect-error: no query parameters
     dbss.GET("/v2/{project_id}/audit/backup/obs-buckets", { params });
+  });
+});
+
+describe("the factories and helpers", () => {
+  it("type the helpers' answers", () => {
+    expectTypeOf(mpc.listBuckets).returns.resolves.toEqualTypeOf<MpcBucket[]>();
+    expectTypeOf(dbss.listObsBuckets).returns.resolves.toEqualTypeOf<DbssBucket[]>();
+    expectTypeOf<MpcBucket["raw"]>().toEqualTypeOf<MpcApi.components["schemas"]["ObsBucket"]>();
+    expectTypeOf<DbssBucket["raw"]>().toEqualTypeOf<DbssApi.components["schemas"]["ObsBucketObject"]>();
+    expectTypeOf(mpc.projectId).toEqualTypeOf<string>();
+  });
+
+  it("accept each credentials form", () => {
+    createMpcClient({
+      region: "cn-north-1",
+      projectId: project_id,
+      credentials: { type: "token", source: staticToken("t") },
+    });
+    createDbssClient({
+      region: "me-east-1",
+      projectId: project_id,
+      credentials: { type: "password", accountName: "a", userName: "u", password: "p" },
+    });
+  });
+
+  it("reject an unknown region, a credentials mix and a missing credentials option", () => {
+    // @ts-expect-error: MPC is not offered in me-east-1
+    createMpcClient({ region: "me-east-1", projectId: project_id, credentials });
+    createMpcClient({
+      region: "cn-north-4",
+      credentials: {
+        type: "aksk",
+        accessKey: "AK",
+        secretKey: "SK",
+        // @ts-expect-error: inline keys and `from` are exclusive
+        from: async () => ({ accessKey: "", secretKey: "" }),
+      },
+    });
+    // @ts-expect-error: credentials are required
+    createDbssClient({ region: "cn-north-4", projectId: project_id });
   });
 });

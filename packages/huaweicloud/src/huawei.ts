@@ -1,0 +1,494 @@
+/**
+ * What the MPC and DBSS clients share: the `credentials` option (AK/SK, IAM password login, or a
+ * ready token source), the endpoint choice (region table or `baseUrl`), the project id check, the
+ * standard middleware chain, and a fetch that reads each body in full before the chain sees the
+ * response. Huawei's APIs answer these listings in one JSON document, so buffering costs nothing,
+ * and it turns a body cut off mid-way (or a 200 that is not JSON) into a fetch failure that core's
+ * `retry()` retries on these idempotent GETs, with a fresh signature for each attempt.
+ */
+import {
+  type HuaweiCredentials,
+  huaweiAkSk,
+  huaweiCredentials,
+  huaweiIamToken,
+  type TokenSource,
+  tokenAuth,
+} from "@bucketry/auth";
+import {
+  ApiError,
+  type ClientOptions,
+  ConnectionError,
+  CredentialsError,
+  type FetchLike,
+  InvalidInputError,
+  parseEndpoint,
+  redact,
+  redactUrl,
+  requestIdOf,
+  SecretRegistry,
+  useStandardMiddleware,
+} from "@bucketry/core";
+import type { Middleware } from "openapi-fetch";
+
+/** AK/SK given inline: signed with Huawei's `SDK-HMAC-SHA256`; temporary keys add `securityToken`. */
+export interface HuaweiAkSkInline {
+  type: "aksk";
+  /** The access key id (AK). */
+  accessKey: string;
+  /** The secret access key (SK); never printed. */
+  secretKey: string;
+  /** The security token of temporary AK/SK (sent and signed as `X-Security-Token`). */
+  securityToken?: string;
+  from?: never;
+}
+
+/** AK/SK from `huaweiCredentials(...)` / `huaweiCredentialsFromEnv()`, or a function called per attempt. */
+export interface HuaweiAkSkFrom {
+  type: "aksk";
+  /** Ready credentials; a function is called for every attempt, so rotated temporary keys are picked up. */
+  from: HuaweiCredentials | (() => Promise<HuaweiCredentials>);
+  accessKey?: never;
+  secretKey?: never;
+  securityToken?: never;
+}
+
+/** An IAM password login: a project-scoped token from `POST /v3/auth/tokens`, sent as `X-Auth-Token`. */
+export interface HuaweiPasswordLogin {
+  type: "password";
+  /** The account name (the IAM user's domain). */
+  accountName: string;
+  /** The IAM user name. */
+  userName: string;
+  /** The IAM user's password; never printed. */
+  password: string;
+  /** The IAM endpoint; `https://iam.{region}.myhuaweicloud.com` by default (required when there is no `region`). */
+  iamEndpoint?: string;
+}
+
+/** Any ready token source (e.g. `staticToken(...)` or `huaweiIamToken(...)`), sent as `X-Auth-Token`. */
+export interface HuaweiTokenCredentials {
+  type: "token";
+  /** Hands out the token; asked again (once) when the service answers 401. */
+  source: TokenSource;
+}
+
+/** How a Huawei client authenticates: AK/SK signing, an IAM password login, or a token source. */
+export type HuaweiClientCredentials =
+  | HuaweiAkSkInline
+  | HuaweiAkSkFrom
+  | HuaweiPasswordLogin
+  | HuaweiTokenCredentials;
+
+/** Options every Huawei client takes. */
+export interface HuaweiClientOptions extends ClientOptions {
+  /** The region id; picks the endpoint (and the IAM endpoint of a password login). */
+  region?: string;
+  /** The endpoint, instead of the region's (any http(s) URL, e.g. a proxy or a test fake). */
+  baseUrl?: string;
+  /** The project id in the path (and `X-Project-Id`); defaults to the AK/SK credentials' `projectId`. */
+  projectId?: string;
+  /** How to authenticate. */
+  credentials: HuaweiClientCredentials;
+}
+
+/** Per-call options every helper takes. */
+export interface CallOptions {
+  /** Cancels the call (an `AbortedError` is thrown). */
+  signal?: AbortSignal;
+}
+
+/** What differs between the Huawei services. */
+export interface HuaweiService {
+  /** e.g. `huaweicloud-mpc`. */
+  provider: string;
+  /** The one operation's `operationId`, named in errors. */
+  operation: string;
+  /** The region → endpoint table. */
+  endpoints: Readonly<Record<string, string>>;
+  /** Project id length bounds and a hint for error messages. */
+  projectId: { minLength: number; maxLength: number; hint: string };
+}
+
+/** A validated client configuration, ready for `createClient` and {@link installHuaweiMiddleware}. */
+export interface HuaweiSetup {
+  baseUrl: string;
+  projectId: string;
+  /** Registered with every credential and token the client handles. */
+  secrets: SecretRegistry;
+  /** The fetch to give `createClient`: reads bodies in full (see the file comment). */
+  fetch: FetchLike;
+  /** The auth middleware(s). */
+  auth: Middleware[];
+  options: HuaweiClientOptions;
+  service: HuaweiService;
+}
+
+const PROJECT_ID_CHARS = /^[0-9A-Za-z-]+$/;
+
+/** Checks every option and builds the auth, or throws `InvalidInputError`/`CredentialsError`; sends nothing. */
+export function prepareHuaweiClient(options: HuaweiClientOptions, service: HuaweiService): HuaweiSetup {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError(
+      "options",
+      "must be an object with region or baseUrl, projectId and credentials",
+    );
+  }
+  const region = checkRegion(options.region, options.baseUrl, service);
+  const baseUrl =
+    options.baseUrl !== undefined
+      ? parseEndpoint(options.baseUrl, "baseUrl")
+      : (service.endpoints[region as string] as string);
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
+  }
+  const send: FetchLike = options.fetch ?? ((request) => fetch(request));
+  const secrets = new SecretRegistry();
+  const credentials = options.credentials as HuaweiClientCredentials | undefined;
+  if (credentials === null || typeof credentials !== "object") {
+    throw new CredentialsError(
+      "credentials",
+      'is required: { type: "aksk", accessKey, secretKey }, { type: "aksk", from: huaweiCredentialsFromEnv() }, ' +
+        '{ type: "password", accountName, userName, password } or { type: "token", source }',
+    );
+  }
+  const from = credentials.type === "aksk" ? (credentials.from as unknown) : undefined;
+  const fromProject =
+    from !== null && typeof from === "object" ? (from as Partial<HuaweiCredentials>).projectId : undefined;
+  const projectId = checkProjectId(
+    options.projectId ?? fromProject,
+    options.projectId !== undefined,
+    service,
+  );
+  if (options.projectId !== undefined && fromProject !== undefined && fromProject !== options.projectId) {
+    throw new InvalidInputError(
+      "projectId",
+      `differs from the credentials' project id (${fromProject}); X-Project-Id must equal the project in the path`,
+    );
+  }
+  const auth = authMiddleware(credentials, { region, projectId, secrets, fetch: send });
+  return {
+    baseUrl,
+    projectId,
+    secrets,
+    fetch: bufferedFetch(send, service, secrets),
+    auth,
+    options,
+    service,
+  };
+}
+
+/** Registers the standard chain (network errors → timeout → auth → retry) on `client`. */
+export function installHuaweiMiddleware(client: { use(...m: Middleware[]): void }, setup: HuaweiSetup): void {
+  useStandardMiddleware(client, {
+    provider: setup.service.provider,
+    auth: setup.auth,
+    secrets: setup.secrets,
+    operation: () => setup.service.operation,
+    retry: setup.options.retry,
+    timeout: setup.options.timeout,
+  });
+}
+
+/** Checks a helper's per-call options. */
+export function checkCallOptions(call: CallOptions | undefined): AbortSignal | undefined {
+  if (call === undefined) return undefined;
+  if (call === null || typeof call !== "object") {
+    throw new InvalidInputError("options", "must be an object such as { signal }");
+  }
+  if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {
+    throw new InvalidInputError("signal", "must be an AbortSignal");
+  }
+  return call.signal;
+}
+
+function checkRegion(region: unknown, baseUrl: unknown, service: HuaweiService): string | undefined {
+  const known = Object.keys(service.endpoints);
+  if (region === undefined) {
+    if (baseUrl === undefined) {
+      throw new InvalidInputError("region", `give a region (one of ${known.join(", ")}) or a baseUrl`);
+    }
+    return undefined;
+  }
+  if (typeof region !== "string" || !Object.hasOwn(service.endpoints, region)) {
+    const shown = typeof region === "string" ? JSON.stringify(region.slice(0, 64)) : typeof region;
+    throw new InvalidInputError(
+      "region",
+      `unknown ${service.provider} region ${shown}; known regions: ${known.join(", ")} (or pass baseUrl)`,
+    );
+  }
+  return region;
+}
+
+function checkProjectId(value: unknown, given: boolean, service: HuaweiService): string {
+  const { minLength, maxLength, hint } = service.projectId;
+  const source = given ? "" : " (from the credentials)";
+  if (value === undefined) {
+    throw new InvalidInputError(
+      "projectId",
+      `is required (${hint}); pass projectId or credentials carrying one (HUAWEICLOUD_SDK_PROJECT_ID)`,
+    );
+  }
+  if (typeof value !== "string" || value === "")
+    throw new InvalidInputError("projectId", `is required (${hint})`);
+  if (value === "." || value === ".." || value.includes("/")) {
+    throw new InvalidInputError("projectId", `must not be "." or ".." or contain "/"${source} (${hint})`);
+  }
+  if (value.length < minLength || value.length > maxLength) {
+    throw new InvalidInputError(
+      "projectId",
+      `is ${value.length} characters${source}; it must be ${minLength} to ${maxLength} (${hint})`,
+    );
+  }
+  if (!PROJECT_ID_CHARS.test(value)) {
+    throw new InvalidInputError(
+      "projectId",
+      `has characters other than 0-9, A-Z, a-z and "-"${source} (${hint})`,
+    );
+  }
+  return value;
+}
+
+/** The auth middleware for the credentials, every secret registered. */
+function authMiddleware(
+  credentials: HuaweiClientCredentials,
+  context: { region: string | undefined; projectId: string; secrets: SecretRegistry; fetch: FetchLike },
+): Middleware[] {
+  const { secrets, projectId } = context;
+  switch (credentials.type) {
+    case "aksk": {
+      if (credentials.from !== undefined) {
+        const from = credentials.from;
+        if (typeof from === "function") {
+          const current = async () => {
+            const value = await from();
+            secrets.add(value.secretKey, value.securityToken);
+            return value;
+          };
+          return [huaweiAkSk(current, { projectId })];
+        }
+        if (from === null || typeof from !== "object" || typeof from.accessKey !== "string") {
+          throw new CredentialsError(
+            "credentials.from",
+            "must be huaweiCredentials(...), huaweiCredentialsFromEnv() or a function resolving to one",
+          );
+        }
+        secrets.add(from.secretKey, from.securityToken);
+        return [prefixed(() => huaweiAkSk(from, { projectId }), "credentials.from")];
+      }
+      const sealed = prefixed(
+        () =>
+          huaweiCredentials({
+            accessKey: credentials.accessKey,
+            secretKey: credentials.secretKey,
+            securityToken: credentials.securityToken,
+          }),
+        "credentials",
+      );
+      secrets.add(sealed.secretKey, sealed.securityToken);
+      return [huaweiAkSk(sealed, { projectId })];
+    }
+    case "password": {
+      const iamEndpoint =
+        credentials.iamEndpoint === undefined
+          ? undefined
+          : parseEndpoint(credentials.iamEndpoint, "credentials.iamEndpoint");
+      if (iamEndpoint === undefined && context.region === undefined) {
+        throw new InvalidInputError(
+          "credentials.iamEndpoint",
+          "is required when the client has a baseUrl and no region (e.g. https://iam.cn-north-4.myhuaweicloud.com)",
+        );
+      }
+      const source = prefixed(
+        () =>
+          huaweiIamToken({
+            region: context.region,
+            endpoint: iamEndpoint,
+            accountName: credentials.accountName,
+            userName: credentials.userName,
+            password: credentials.password,
+            // MPC and DBSS need a token scoped to the project in the path.
+            projectId,
+            fetch: context.fetch,
+            secrets,
+          }),
+        "credentials",
+      );
+      return [tokenAuth(source)];
+    }
+    case "token": {
+      const source = credentials.source as TokenSource | undefined;
+      if (
+        source === null ||
+        typeof source !== "object" ||
+        typeof source.token !== "function" ||
+        typeof source.invalidate !== "function"
+      ) {
+        throw new CredentialsError(
+          "credentials.source",
+          "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(...) or huaweiIamToken(...))",
+        );
+      }
+      return [tokenAuth(registering(source, secrets))];
+    }
+    default:
+      throw new CredentialsError(
+        "credentials.type",
+        `must be "aksk", "password" or "token", not ${JSON.stringify((credentials as { type?: unknown }).type)}`,
+      );
+  }
+}
+
+/** A token source whose every token is registered as a secret, so no error can echo it. */
+function registering(source: TokenSource, secrets: SecretRegistry): TokenSource {
+  return {
+    async token(signal) {
+      const token = await source.token(signal);
+      secrets.add(token.reveal());
+      return token;
+    },
+    invalidate: (token) => source.invalidate(token),
+  };
+}
+
+/** Runs `make`, renaming the field of any input error it throws to sit under `prefix` (`credentials.secretKey`). */
+function prefixed<T>(make: () => T, prefix: string): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof InvalidInputError) || error.field.startsWith(prefix)) throw error;
+    const detail = error.message.startsWith(`${error.field}: `)
+      ? error.message.slice(error.field.length + 2)
+      : error.message;
+    const Class = error instanceof CredentialsError ? CredentialsError : InvalidInputError;
+    throw new Class(`${prefix}.${error.field}`, detail);
+  }
+}
+
+/**
+ * A fetch that reads each response body in full. A 2xx body that is cut off (reset, truncated) or is
+ * not JSON becomes a `ConnectionError` thrown from fetch, which core's `retry()` retries on these
+ * idempotent GETs; an error status keeps its status (never retried for 401/403) even if its body
+ * was lost. The caller's or a timer's abort is passed on unchanged.
+ */
+function bufferedFetch(send: FetchLike, service: HuaweiService, secrets: SecretRegistry): FetchLike {
+  return async (request) => {
+    const response = await send(request);
+    if (NULL_BODY_STATUSES.has(response.status) || response.body === null) return response;
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await response.arrayBuffer();
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason;
+      if (!response.ok) return rebuilt(response, null);
+      throw bodyError(request, response, service, secrets, "was cut off before its end", error);
+    }
+    if (response.ok && bytes.byteLength > 0) {
+      let problem: string | undefined;
+      try {
+        JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      } catch {
+        problem = `is not valid JSON (${bytes.byteLength} bytes, content-type ${JSON.stringify(response.headers.get("content-type") ?? "")})`;
+      }
+      if (problem) throw bodyError(request, response, service, secrets, problem);
+    }
+    return rebuilt(response, bytes);
+  };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function rebuilt(response: Response, bytes: ArrayBuffer | null): Response {
+  const headers = new Headers(response.headers);
+  // The body is now exactly these bytes, decoded: the length and encoding headers must agree.
+  headers.delete("content-encoding");
+  if (bytes === null) headers.delete("content-length");
+  else headers.set("content-length", String(bytes.byteLength));
+  return new Response(bytes, { status: response.status, statusText: response.statusText, headers });
+}
+
+function bodyError(
+  request: Request,
+  response: Response,
+  service: HuaweiService,
+  secrets: SecretRegistry,
+  problem: string,
+  cause?: unknown,
+): ConnectionError {
+  const url = secrets.scrub(redactUrl(request.url));
+  const code = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const detail = typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : "";
+  return new ConnectionError(
+    `${service.provider} ${service.operation}: the response body (HTTP ${response.status}) from ${url} ${problem}${detail}`,
+    {
+      provider: service.provider,
+      operation: service.operation,
+      status: response.status,
+      requestId: requestIdOf(response.headers),
+      request: { method: request.method, url },
+      headers: redact(response.headers, secrets),
+    },
+  );
+}
+
+/** What `expectOk` and {@link listOf} name in errors: the provider, operation, secrets and request. */
+export interface HelperContext {
+  provider: string;
+  operation: string;
+  secrets: SecretRegistry;
+  request: { method: string; url: string };
+}
+
+/** The context of a helper's GET of `path` (already filled in), for errors. */
+export function helperContext(setup: HuaweiSetup, path: string): HelperContext {
+  return {
+    provider: setup.service.provider,
+    operation: setup.service.operation,
+    secrets: setup.secrets,
+    request: { method: "GET", url: setup.secrets.scrub(redactUrl(`${setup.baseUrl}${path}`)) },
+  };
+}
+
+/**
+ * The array under `field` of a 200 answer; an `ApiError` (not retried: the server answered, just not
+ * as documented) when it is missing or holds something other than objects with a string `nameField`.
+ */
+export function listOf(
+  data: unknown,
+  field: string,
+  nameField: string,
+  response: Response,
+  context: HelperContext,
+): object[] {
+  const list =
+    data !== null && typeof data === "object" ? (data as Record<string, unknown>)[field] : undefined;
+  let problem: string;
+  let body: unknown;
+  if (!Array.isArray(list)) {
+    problem = `has no "${field}" list`;
+    body = data;
+  } else {
+    const at = list.findIndex(
+      (item) =>
+        item === null ||
+        typeof item !== "object" ||
+        Array.isArray(item) ||
+        typeof (item as Record<string, unknown>)[nameField] !== "string",
+    );
+    if (at < 0) return list as object[];
+    problem = `has a "${field}" entry that is not an object with a string "${nameField}" (index ${at})`;
+    // Only the offending entry: the whole answer may hold tens of thousands.
+    body = { [field]: { [at]: list[at] } };
+  }
+  throw new ApiError(
+    `${context.provider} ${context.operation}: the answer (HTTP ${response.status}) ${problem}`,
+    {
+      provider: context.provider,
+      operation: context.operation,
+      status: response.status,
+      requestId: requestIdOf(response.headers),
+      request: context.request,
+      headers: redact(response.headers, context.secrets),
+      body: redact(body, context.secrets),
+    },
+  );
+}
