@@ -1,8 +1,27 @@
+export { type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "@bucketry/auth";
+export { Secret } from "@bucketry/core";
 export type * as OstorApi from "./generated/ostor.js";
 export {
   createOstorClient,
+  MalformedResponseError,
+  type OstorCallOptions,
   type OstorClient,
   type OstorClientOptions,
-  ostorQuery,
-  serializeOstorQuery,
+  type OstorCredentialsSource,
+  type OstorHelpers,
+  type OstorListUsersParams,
+  type OstorSignatureVersion,
+  type OstorUserSelector,
+  ostorOptionsFromEnv,
 } from "./ostor.js";
+export type {
+  OstorAccessKey,
+  OstorAccount,
+  OstorRawUser,
+  OstorRawUserDetail,
+  OstorSpaceStat,
+  OstorUser,
+  OstorUserDetail,
+  Sealed,
+} from "./ostor-model.js";
+export { ostorQuery, serializeOstorQuery } from "./ostor-query.js";

@@ -1,59 +1,464 @@
 /**
- * The ostor admin API names each call by a value-less query flag on `/` (`/?ostor-users`), and its
- * other flags (`space`) are value-less too: `?ostor-users=` or `space=true` are different requests.
- * The spec keys each call by its flag (`"/?ostor-users"`), so openapi-fetch builds
- * `/?ostor-users?id=…`; `ostorQuery` joins the two with `&` and renders boolean flags bare.
+ * The client of the Virtuozzo / Acronis ostor admin API (`GET /?ostor-users`): the typed
+ * openapi-fetch client, signed with ostor's SigV2 (default) or SigV4, with retries, time limits and
+ * typed errors, plus the helpers `listUsers` and `getUser` that return normalised users.
+ *
+ * The helpers read the body themselves (`parseAs: "text"`): core's retry middleware sees only status
+ * codes, so a body that breaks off (reset, truncated) or does not parse is retried here, as the call
+ * is a GET and safe to repeat.
  */
+import {
+  awsV4,
+  OSTOR_ENV,
+  ostorV2,
+  type S3Credentials,
+  s3Credentials,
+  s3CredentialsFromEnv,
+} from "@bucketry/auth";
+import {
+  AbortedError,
+  ApiError,
+  BucketryError,
+  type ClientOptions,
+  ConnectionError,
+  CredentialsError,
+  expectOk,
+  InvalidInputError,
+  parseEndpoint,
+  redact,
+  redactUrl,
+  requestIdOf,
+  SecretRegistry,
+  useStandardMiddleware,
+} from "@bucketry/core";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "./generated/ostor.js";
+import {
+  MalformedBody,
+  type OstorUser,
+  type OstorUserDetail,
+  sealSecrets,
+  toUserDetail,
+  toUsers,
+} from "./ostor-model.js";
+import { ostorQuery, serializeOstorQuery } from "./ostor-query.js";
+
+/** The provider name in every error. */
+const PROVIDER = "virtuozzo-ostor";
+/** The spec's operationId of `GET /?ostor-users`. */
+const OPERATION = "listOstorUsers";
+
+/** The signature versions ostor accepts for admin calls. */
+export type OstorSignatureVersion = "v2" | "v4";
+
+/** Credentials of an S3 system user: a key pair, or a function returning the current one (per attempt). */
+export type OstorCredentialsSource = S3Credentials | (() => S3Credentials | Promise<S3Credentials>);
 
 /** Options for {@link createOstorClient}. */
-export interface OstorClientOptions {
-  /** The cluster's own S3 endpoint, e.g. `https://s3.example.com`. */
+export interface OstorClientOptions extends ClientOptions {
+  /**
+   * The cluster's own S3 endpoint, e.g. `https://s3.example.com` (there is no public endpoint
+   * table). The admin API lives at its root, so the URL must not have a path.
+   */
   baseUrl: string;
-  /** The fetch to send requests with; the global `fetch` by default. */
-  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * The S3 key pair of an ostor *system* user (`ostor-s3-admin create-user -S …`), e.g.
+   * `s3Credentials({ accessKeyId, secretAccessKey })` or `s3CredentialsFromEnv()`
+   * (`OSTOR_ACCESS_KEY_ID` / `OSTOR_SECRET_ACCESS_KEY`).
+   */
+  credentials: OstorCredentialsSource;
+  /**
+   * `"v2"` (default: the only form with vendor examples; the resource signed is `/?ostor-users`) or
+   * `"v4"` (service `s3`; the vendor documents it, no public admin-call example exists).
+   */
+  signature?: OstorSignatureVersion;
+  /** SigV4 credential-scope region; ostor ignores it, its docs use `ostor` (the default). V4 only. */
+  region?: string;
+  /**
+   * SigV2 only: send the time as `x-amz-date` instead of `Date`. Browsers forbid setting `Date`
+   * (fetch drops it silently, so every V2 request would be refused): set this in a browser, or use V4.
+   */
+  useAmzDate?: boolean;
 }
 
-/** The typed openapi-fetch client of the ostor admin API. */
-export type OstorClient = Client<paths>;
+/** Options every helper call takes. */
+export interface OstorCallOptions {
+  /** Cancels the call (an `AbortedError` is thrown). */
+  signal?: AbortSignal;
+}
 
-/** Creates a typed client of the Virtuozzo / Acronis ostor admin API. */
+/** What {@link OstorHelpers.listUsers} takes. */
+export interface OstorListUsersParams {
+  /** Add each user's space usage (`spaceStat`); sent as the bare flag `&space`. */
+  space?: boolean;
+}
+
+/**
+ * Which user {@link OstorHelpers.getUser} reads: by `id` OR by `emailAddress`, never both (the
+ * service answers 400; here it does not compile, and is refused before sending at run time).
+ */
+export type OstorUserSelector =
+  | {
+      /** The user id: 16 lower-case hex characters, e.g. `b09693b73b3c7686`. */
+      id: string;
+      emailAddress?: never;
+      /** Add the user's space usage (`spaceStat`). */
+      space?: boolean;
+    }
+  | {
+      /** The user's email address. */
+      emailAddress: string;
+      id?: never;
+      /** Add the user's space usage (`spaceStat`). */
+      space?: boolean;
+    };
+
+/** The helpers {@link createOstorClient} adds to the typed client. */
+export interface OstorHelpers {
+  /** Every S3 user (`GET /?ostor-users[&space]`), in the server's order; the API does not page. */
+  listUsers(params?: OstorListUsersParams, options?: OstorCallOptions): Promise<OstorUser[]>;
+  /** One user with keys and accounts (`GET /?ostor-users&id=…` or `&emailAddress=…`); 404 → `NotFoundError`. */
+  getUser(selector: OstorUserSelector, options?: OstorCallOptions): Promise<OstorUserDetail>;
+}
+
+/** The typed openapi-fetch client of the ostor admin API, with the helpers. */
+export type OstorClient = Client<paths> & OstorHelpers;
+
+/**
+ * A 200 answer the helpers cannot use: not JSON (after retries), or JSON of an undocumented shape.
+ * `code` is `MalformedResponse`; no body is kept, as it may hold secret keys.
+ */
+export class MalformedResponseError extends ApiError {
+  override name = "MalformedResponseError";
+}
+
+const USER_ID = /^[0-9a-f]{16}$/;
+// Pragmatic: one `@`, no spaces or controls, a non-empty local part and dot-separated domain labels.
+const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@.\p{Cc}]+(?:\.[^\s@.\p{Cc}]+)*$/u;
+const REGION = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Creates a client of the Virtuozzo / Acronis ostor admin API. Every option is checked here, and a
+ * bad one throws `InvalidInputError` (or `CredentialsError`) naming it, before anything is sent.
+ */
 export function createOstorClient(options: OstorClientOptions): OstorClient {
-  const client = createClient<paths>({
-    baseUrl: options.baseUrl,
-    fetch: options.fetch,
-    querySerializer: serializeOstorQuery,
-  });
-  client.use(ostorQuery);
-  return client;
-}
-
-/** `{ id: "a b", space: true, enable: false }` → `id=a%20b&space`: `true` is a bare flag, `false` is left out. */
-export function serializeOstorQuery(query: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === false) continue;
-    parts.push(value === true ? encode(name) : `${encode(name)}=${encode(String(value))}`);
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError("options", "must be an object with baseUrl and credentials");
   }
-  return parts.join("&");
+  const baseUrl = checkBaseUrl(options.baseUrl, "baseUrl");
+  const signature = options.signature ?? "v2";
+  if (signature !== "v2" && signature !== "v4") {
+    throw new InvalidInputError(
+      "signature",
+      `must be "v2" or "v4", not ${JSON.stringify(String(signature)).slice(0, 40)}`,
+    );
+  }
+  if (options.region !== undefined) {
+    if (signature !== "v4") throw new InvalidInputError("region", 'applies to signature "v4" only');
+    if (typeof options.region !== "string" || !REGION.test(options.region)) {
+      throw new InvalidInputError(
+        "region",
+        "must be a name of letters, digits, '.', '_' or '-' (e.g. ostor)",
+      );
+    }
+  }
+  if (options.useAmzDate !== undefined) {
+    if (typeof options.useAmzDate !== "boolean")
+      throw new InvalidInputError("useAmzDate", "must be a boolean");
+    if (signature !== "v2") {
+      throw new InvalidInputError(
+        "useAmzDate",
+        'applies to signature "v2" only (v4 always sends x-amz-date)',
+      );
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
+  }
+  const secrets = new SecretRegistry();
+  const credentials = credentialSource(options.credentials, signature, secrets);
+  const auth: Middleware =
+    signature === "v4"
+      ? awsV4(credentials, { region: options.region ?? "ostor", service: "s3" })
+      : ostorV2(credentials, { useAmzDate: options.useAmzDate ?? false });
+
+  const client = createClient<paths>({ baseUrl, fetch: options.fetch, querySerializer: serializeOstorQuery });
+  // First: the signers must see the query exactly as it is sent.
+  client.use(ostorQuery);
+  useStandardMiddleware(client, {
+    provider: PROVIDER,
+    auth: [auth],
+    secrets,
+    operation: () => OPERATION,
+    retry: options.retry,
+    timeout: options.timeout,
+  });
+
+  // Body failures get the same budget and backoff as core's retry() (validated by it above). A wait
+  // that would end past maxElapsedMs or the overall timeout, counted from the first attempt, is not
+  // started; each new call then has its own timers.
+  const retry = options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {});
+  const totalMs =
+    options.timeout === false ? Number.POSITIVE_INFINITY : (options.timeout?.totalMs ?? 120_000);
+  const budgetMs = Math.min(retry.maxElapsedMs ?? 60_000, totalMs);
+  /** The wait before fetching a broken body again, or undefined when the budget is spent. */
+  const nextWait = (attempt: number, start: number): number | undefined => {
+    if (attempt >= (retry.maxAttempts ?? 3)) return undefined;
+    const ceiling = Math.min(retry.maxDelayMs ?? 20_000, (retry.baseDelayMs ?? 250) * 2 ** (attempt - 1));
+    const wait = (retry.random ?? Math.random)() * ceiling;
+    return Date.now() + wait - start > budgetMs ? undefined : wait;
+  };
+
+  /**
+   * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. Bodies that
+   * break off or do not parse are fetched again (within the retry budget); other failures are final.
+   */
+  const read = async <T>(
+    query: Record<string, string | boolean>,
+    make: (body: unknown) => T,
+    signal: AbortSignal | undefined,
+  ): Promise<T> => {
+    const serialized = serializeOstorQuery(query);
+    const url = redactUrl(`${baseUrl}/?ostor-users${serialized ? `&${serialized}` : ""}`);
+    const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url } };
+    const start = Date.now();
+    for (let attempt = 1; ; attempt += 1) {
+      let result: { data?: string; error?: unknown; response: Response };
+      try {
+        result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
+      } catch (error) {
+        // Typed already (no response, timeout, abort, credentials): final.
+        if (error instanceof BucketryError) throw error;
+        if (signal?.aborted) {
+          throw new AbortedError(`${PROVIDER} ${OPERATION}: cancelled by the caller (${url})`, call);
+        }
+        if (!(error instanceof TypeError)) throw error;
+        // The response began but its body broke off (reset, truncated): safe to ask again.
+        const wait = nextWait(attempt, start);
+        if (wait !== undefined) {
+          await sleep(wait, signal);
+          continue;
+        }
+        throw new ConnectionError(
+          `${PROVIDER} ${OPERATION}: the response body from ${url} could not be read (${attempt} attempts)`,
+          call,
+        );
+      }
+      const text = await expectOk(result, { ...call, secrets });
+      const body = parseJson(text);
+      if (body === undefined) {
+        const wait = nextWait(attempt, start);
+        if (wait !== undefined) {
+          await sleep(wait, signal);
+          continue;
+        }
+        // Never the parser's message: it quotes the body, which may hold secret keys.
+        const detail = `not valid JSON (${text?.length ?? 0} characters)`;
+        throw malformed(result.response, detail, call, secrets);
+      }
+      try {
+        return make(sealSecrets(body));
+      } catch (error) {
+        if (!(error instanceof MalformedBody)) throw error;
+        // A well-formed body of the wrong shape is not transient: not retried. The message names
+        // the field and what was expected, never a value.
+        throw malformed(result.response, `not the documented shape (${error.message})`, call, secrets);
+      }
+    }
+  };
+
+  const listUsers = async (params: OstorListUsersParams = {}, callOptions: OstorCallOptions = {}) => {
+    if (params === null || typeof params !== "object") {
+      throw new InvalidInputError("params", "must be an object like { space: true }");
+    }
+    for (const key of Object.keys(params)) {
+      if (key !== "space") {
+        throw new InvalidInputError(
+          key,
+          "is not a parameter of listUsers (only space; use getUser to select one user)",
+        );
+      }
+    }
+    const space = flag(params.space);
+    const signal = checkSignal(callOptions);
+    return read(space ? { space } : {}, toUsers, signal);
+  };
+
+  const getUser = async (selector: OstorUserSelector, callOptions: OstorCallOptions = {}) => {
+    const query = checkSelector(selector);
+    const signal = checkSignal(callOptions);
+    return read(query, toUserDetail, signal);
+  };
+
+  return { ...client, listUsers, getUser };
 }
 
-/** Joins the call's flag from the path key and the serialised parameters into one query string. */
-export const ostorQuery: Middleware = {
-  onRequest({ request, schemaPath }) {
-    if (!schemaPath.includes("?")) return undefined;
-    const flag = schemaPath.slice(schemaPath.indexOf("?"));
-    const end = request.url.indexOf(flag) + flag.length;
-    if (request.url[end] !== "?") return undefined;
-    return new Request(`${request.url.slice(0, end)}&${request.url.slice(end + 1)}`, request);
-  },
-};
+/**
+ * `baseUrl` and `credentials` from the environment: `OSTOR_ENDPOINT`, `OSTOR_ACCESS_KEY_ID` and
+ * `OSTOR_SECRET_ACCESS_KEY` (errors name the variable). Spread it into {@link createOstorClient}'s options.
+ */
+export function ostorOptionsFromEnv(
+  env: Record<string, string | undefined> = defaultEnv(),
+): Pick<OstorClientOptions, "baseUrl"> & { credentials: S3Credentials } {
+  const endpoint = OSTOR_ENV.endpoint;
+  if (!env[endpoint]) {
+    throw new InvalidInputError(
+      endpoint,
+      "is not set: the cluster's S3 endpoint, e.g. https://s3.example.com",
+    );
+  }
+  return { baseUrl: checkBaseUrl(env[endpoint], endpoint), credentials: s3CredentialsFromEnv(env) };
+}
 
-// RFC 3986: encodeURIComponent leaves !'()* bare, which S3-style servers treat as reserved.
-function encode(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+/** An http(s) URL of the endpoint's root: ostor's admin calls are sub-resources of `/`. */
+function checkBaseUrl(value: unknown, field: string): string {
+  const url = parseEndpoint(value, field);
+  if (new URL(url).pathname !== "/") {
+    throw new InvalidInputError(
+      field,
+      "must be the S3 endpoint's root, without a path: the admin API is served at /?ostor-users",
+    );
+  }
+  return url;
+}
+
+/**
+ * Checks the credentials now (static ones) or on each use (a function), re-checking them as
+ * `credentials.<field>`, and registers every secret so no error or log can show it.
+ */
+function credentialSource(
+  source: unknown,
+  signature: OstorSignatureVersion,
+  secrets: SecretRegistry,
+): S3Credentials | (() => Promise<S3Credentials>) {
+  if (source === undefined || source === null) {
+    throw new CredentialsError(
+      "credentials",
+      "are required: the S3 key pair of an ostor system user, e.g. s3CredentialsFromEnv() " +
+        "(OSTOR_ACCESS_KEY_ID / OSTOR_SECRET_ACCESS_KEY)",
+    );
+  }
+  const check = (value: unknown): S3Credentials => {
+    if (value === null || typeof value !== "object") {
+      throw new CredentialsError("credentials", "must be an S3 key pair { accessKeyId, secretAccessKey }");
+    }
+    const { accessKeyId, secretAccessKey, sessionToken } = value as S3Credentials;
+    // Registered before the checks, so even a rejected secret cannot surface later.
+    secrets.add(String(secretAccessKey ?? ""), String(sessionToken ?? ""));
+    if (sessionToken !== undefined && signature === "v2") {
+      throw new CredentialsError("credentials.sessionToken", 'is only sent with signature "v4"');
+    }
+    try {
+      return s3Credentials({ accessKeyId, secretAccessKey, sessionToken });
+    } catch (error) {
+      if (!(error instanceof CredentialsError)) throw error;
+      throw new CredentialsError(`credentials.${error.field}`, error.message.slice(error.field.length + 2));
+    }
+  };
+  if (typeof source === "function") {
+    return async () => check(await (source as () => unknown)());
+  }
+  return check(source);
+}
+
+/** The query of a `getUser` selector, or an `InvalidInputError` naming what is wrong with it. */
+function checkSelector(selector: unknown): Record<string, string | boolean> {
+  if (selector === null || typeof selector !== "object") {
+    throw new InvalidInputError("selector", "must be an object: { id } or { emailAddress }");
+  }
+  const { id, emailAddress, space, ...rest } = selector as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    throw new InvalidInputError(unknown, "is not a selector of getUser: use id or emailAddress (and space)");
+  }
+  if (id !== undefined && emailAddress !== undefined) {
+    throw new InvalidInputError(
+      "selector",
+      "set either id or emailAddress, not both (the service answers 400 to both)",
+    );
+  }
+  const query: Record<string, string | boolean> = {};
+  if (id !== undefined) {
+    if (typeof id !== "string" || !USER_ID.test(id)) {
+      throw new InvalidInputError("id", "must be 16 lower-case hex characters, e.g. b09693b73b3c7686");
+    }
+    query.id = id;
+  } else if (emailAddress !== undefined) {
+    if (typeof emailAddress !== "string" || emailAddress.length > 254 || !EMAIL.test(emailAddress)) {
+      throw new InvalidInputError("emailAddress", "is not an email address such as user@example.com");
+    }
+    query.emailAddress = emailAddress;
+  } else {
+    throw new InvalidInputError("selector", "needs id or emailAddress (use listUsers for every user)");
+  }
+  if (flag(space)) query.space = true;
+  return query;
+}
+
+function flag(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw new InvalidInputError("space", "must be true or false");
+  return value;
+}
+
+function checkSignal(options: OstorCallOptions): AbortSignal | undefined {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError("options", "must be an object like { signal }");
+  }
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidInputError("signal", "must be an AbortSignal");
+  }
+  return signal;
+}
+
+/** A 200 answer that cannot be used; no body is kept (it may hold secret keys). */
+function malformed(
+  response: Response,
+  detail: string,
+  call: { provider: string; operation: string; request: { method: string; url: string } },
+  secrets: SecretRegistry,
+): MalformedResponseError {
+  return new MalformedResponseError(`${PROVIDER} ${OPERATION}: the response body is ${detail}`, {
+    ...call,
+    status: response.status,
+    code: "MalformedResponse",
+    requestId: requestIdOf(response.headers),
+    headers: redact(response.headers, secrets),
+  });
+}
+
+/** The parsed JSON, or undefined for an empty body or one that does not parse. */
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits `ms`, or rejects as an `AbortedError` when the caller aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(handle);
+      reject(
+        new AbortedError(`${PROVIDER} ${OPERATION}: cancelled by the caller`, {
+          provider: PROVIDER,
+          operation: OPERATION,
+        }),
+      );
+    };
+    const handle = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function defaultEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

@@ -1,7 +1,8 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { createOstorClient, type OstorApi } from "../src/index.js";
+import { createOstorClient, type OstorApi, s3Credentials } from "../src/index.js";
 
-const client = createOstorClient({ baseUrl: "https://s3.ostor.local" });
+const credentials = s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" });
+const client = createOstorClient({ baseUrl: "https://s3.ostor.local", credentials });
 
 describe("the generated ostor client types", () => {
   it("accept the documented calls and type their answer", async () => {

@@ -1,9 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOstorClient } from "../src/index.js";
+import { createOstorClient, s3Credentials } from "../src/index.js";
 
-// What reaches the server, byte for byte: the raw request target.
+// What reaches the server, byte for byte: the raw request target. This server checks no signature.
+const credentials = s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" });
 let server: Server;
 let baseUrl: string;
 const seen: string[] = [];
@@ -36,7 +37,7 @@ describe("the ostor client on the wire", () => {
 
   for (const [label, query, target] of cases) {
     it(`sends ${target} for ${label}`, async () => {
-      const client = createOstorClient({ baseUrl });
+      const client = createOstorClient({ baseUrl, credentials });
       const { response } = await client.GET("/?ostor-users", query ? { params: { query } } : {});
       expect(response.status).toBe(200);
       expect(seen.at(-1)).toBe(target);
