@@ -1,0 +1,261 @@
+/**
+ * The factory's options, checked before anything is sent. VSP One Object has two hosts per cluster:
+ * the Management API at `https://admin.{region}.{cluster}/mapi` and the identity provider (Keycloak,
+ * realm `vsp-object`) at `https://admin.gms.{cluster}/ui/auth`. So the endpoint is `region` +
+ * `cluster` (or a `baseUrl`), and password credentials also need the token URL, which `cluster`
+ * implies and a bare `baseUrl` does not.
+ */
+import {
+  keycloakPasswordToken,
+  Token,
+  type TokenSource,
+  VSP_OBJECT_DEFAULT_CLIENT_ID,
+  type VspOneObjectCredentials,
+  type VspOneObjectCredentialsInit,
+  vspOneObjectCredentials,
+  vspOneObjectTokenUrl,
+} from "@bucketry/auth";
+import {
+  type ClientOptions,
+  CredentialsError,
+  type FetchLike,
+  InvalidInputError,
+  parseEndpoint,
+  type SecretRegistry,
+} from "@bucketry/core";
+
+/** The provider name in errors. */
+export const PROVIDER = "hitachi-vsp-one-object";
+
+/** A Keycloak user of realm `vsp-object`, given as values (the token URL comes from `cluster` or `tokenUrl`). */
+export interface VspOneObjectPasswordCredentials {
+  username: string;
+  password: string;
+  /** The OAuth client; `vsp-object-external-client` (what Hitachi's automation uses) by default. */
+  clientId?: string;
+  /** The client secret, for a confidential client. */
+  clientSecret?: string;
+}
+
+/** Options for {@link createVspOneObjectClient}. */
+export interface VspOneObjectClientOptions extends ClientOptions {
+  /** The region, e.g. `us-west-2`; with `cluster`, the MAPI base is `https://admin.{region}.{cluster}/mapi`. */
+  region?: string;
+  /** The cluster's DNS name, e.g. `cluster.example.com`; also names the Keycloak host `admin.gms.{cluster}`. */
+  cluster?: string;
+  /** The Management API base instead of `region` + `cluster`, e.g. `https://admin.us-west-2.cluster.example.com/mapi`. */
+  baseUrl?: string;
+  /**
+   * Keycloak's token endpoint, for `{ username, password }` credentials; by default
+   * `https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`.
+   */
+  tokenUrl?: string;
+  /**
+   * `vspOneObjectCredentials(...)`, `vspOneObjectCredentialsFromEnv()` or their values
+   * `{ cluster, region, username, password, ... }` (these also give the endpoint), plain
+   * `{ username, password, clientId?, clientSecret? }`, or a `TokenSource` of bearer tokens
+   * (e.g. `staticToken(accessToken)`).
+   */
+  credentials:
+    | VspOneObjectCredentials
+    | VspOneObjectCredentialsInit
+    | VspOneObjectPasswordCredentials
+    | TokenSource;
+}
+
+/** What the factory builds the client from. */
+export interface ResolvedOptions {
+  baseUrl: string;
+  fetch: FetchLike | undefined;
+  /** Makes the client's token source, registering what it handles in `secrets`. */
+  tokens: (secrets: SecretRegistry) => TokenSource;
+}
+
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const REGION = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
+const CREDENTIAL_FORMS =
+  "vspOneObjectCredentials(...), vspOneObjectCredentialsFromEnv(), { username, password }, or a TokenSource such as staticToken(accessToken)";
+
+/** Checks every option; throws `InvalidInputError` / `CredentialsError` naming the first bad one. */
+export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOptions {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError("options", "createVspOneObjectClient takes one options object");
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
+  }
+  const credentials = classify(options.credentials);
+  const cluster = options.cluster === undefined ? undefined : clusterName(options.cluster);
+  const baseUrl = endpoint(options, cluster, credentials);
+  const fetch = options.fetch;
+
+  if (credentials.kind === "source") {
+    if (options.tokenUrl !== undefined) {
+      throw new InvalidInputError(
+        "tokenUrl",
+        "is only used with { username, password } credentials; a TokenSource gets its own tokens",
+      );
+    }
+    const source = credentials.source;
+    return { baseUrl, fetch, tokens: (secrets) => registering(source, secrets) };
+  }
+  if (credentials.kind === "vsp") {
+    const vsp = credentials.credentials;
+    if (options.tokenUrl !== undefined && parseEndpoint(options.tokenUrl, "tokenUrl") !== vsp.tokenUrl) {
+      throw new InvalidInputError(
+        "tokenUrl",
+        `cannot change the token URL of vspOneObjectCredentials(...) (${vsp.tokenUrl}); pass { username, password } credentials with a tokenUrl instead`,
+      );
+    }
+    if (cluster !== undefined && cluster !== vsp.cluster) {
+      throw new InvalidInputError(
+        "cluster",
+        `is "${cluster}" but the credentials are for cluster "${vsp.cluster}"`,
+      );
+    }
+    return { baseUrl, fetch, tokens: (secrets) => registering(vsp.tokenSource({ fetch, secrets }), secrets) };
+  }
+  const password = credentials.credentials;
+  let tokenUrl: string;
+  if (options.tokenUrl !== undefined) tokenUrl = parseEndpoint(options.tokenUrl, "tokenUrl");
+  else if (cluster !== undefined) tokenUrl = vspOneObjectTokenUrl(cluster);
+  else {
+    throw new InvalidInputError(
+      "tokenUrl",
+      "is required with baseUrl and { username, password } credentials: Keycloak's token endpoint, e.g. https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token (or give region and cluster instead of baseUrl)",
+    );
+  }
+  return {
+    baseUrl,
+    fetch,
+    tokens: (secrets) =>
+      registering(
+        keycloakPasswordToken({ tokenUrl, ...password, provider: PROVIDER, fetch, secrets }),
+        secrets,
+      ),
+  };
+}
+
+type Classified =
+  | { kind: "source"; source: TokenSource }
+  | { kind: "vsp"; credentials: VspOneObjectCredentials }
+  | {
+      kind: "password";
+      credentials: Required<Omit<VspOneObjectPasswordCredentials, "clientSecret">> & {
+        clientSecret?: string;
+      };
+    };
+
+function classify(value: unknown): Classified {
+  if (value === undefined || value === null)
+    throw new CredentialsError("credentials", `is required: ${CREDENTIAL_FORMS}`);
+  if (typeof value !== "object") throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS}`);
+  if (value instanceof Token || typeof (value as Token).reveal === "function") {
+    throw new CredentialsError(
+      "credentials",
+      "is a Token, not a TokenSource: wrap it with staticToken(token)",
+    );
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.token === "function" && typeof record.invalidate === "function") {
+    return { kind: "source", source: value as TokenSource };
+  }
+  if (typeof record.tokenSource === "function" && typeof record.mapiUrl === "string") {
+    return { kind: "vsp", credentials: value as VspOneObjectCredentials };
+  }
+  // The values vspOneObjectCredentials() takes, written inline: the same checks and URLs.
+  if ("cluster" in record || "region" in record) {
+    return { kind: "vsp", credentials: vspOneObjectCredentials(value as VspOneObjectCredentialsInit) };
+  }
+  if (!("username" in record) && !("password" in record)) {
+    throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS}`);
+  }
+  const username = text("credentials.username", record.username).trim();
+  const password = secret("credentials.password", record.password);
+  const clientId =
+    record.clientId === undefined
+      ? VSP_OBJECT_DEFAULT_CLIENT_ID
+      : text("credentials.clientId", record.clientId).trim();
+  const clientSecret =
+    record.clientSecret === undefined ? undefined : secret("credentials.clientSecret", record.clientSecret);
+  return {
+    kind: "password",
+    credentials: { username, password, clientId, ...(clientSecret ? { clientSecret } : {}) },
+  };
+}
+
+function text(field: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "")
+    throw new CredentialsError(field, "is missing or empty");
+  return value;
+}
+
+function secret(field: string, value: unknown): string {
+  const checked = text(field, value);
+  // A secret pasted with its newline earns a 401 that says nothing; say it here instead.
+  if (checked !== checked.trim()) throw new CredentialsError(field, "has leading or trailing whitespace");
+  return checked;
+}
+
+function endpoint(
+  options: VspOneObjectClientOptions,
+  cluster: string | undefined,
+  credentials: Classified,
+): string {
+  const { region, baseUrl } = options;
+  if (baseUrl !== undefined) {
+    if (region !== undefined || cluster !== undefined) {
+      throw new InvalidInputError("baseUrl", "give either baseUrl or region and cluster, not both");
+    }
+    return parseEndpoint(baseUrl, "baseUrl");
+  }
+  if (region !== undefined || cluster !== undefined) {
+    const fromCredentials = credentials.kind === "vsp" ? credentials.credentials.cluster : undefined;
+    const host = cluster ?? fromCredentials;
+    if (host === undefined)
+      throw new InvalidInputError(
+        "cluster",
+        "is required with region (the cluster's DNS name, e.g. cluster.example.com)",
+      );
+    if (region === undefined)
+      throw new InvalidInputError("region", "is required with cluster (e.g. us-west-2)");
+    return `https://admin.${regionName(region)}.${host}/mapi`;
+  }
+  if (credentials.kind === "vsp") return credentials.credentials.mapiUrl;
+  throw new InvalidInputError(
+    "baseUrl",
+    "is required: give region and cluster (https://admin.{region}.{cluster}/mapi) or baseUrl",
+  );
+}
+
+function clusterName(value: unknown): string {
+  const host = typeof value === "string" ? value.trim().toLowerCase() : "";
+  if (!HOST.test(host)) {
+    throw new InvalidInputError(
+      "cluster",
+      "must be a DNS name such as cluster.example.com (no scheme, port or path)",
+    );
+  }
+  return host;
+}
+
+function regionName(value: unknown): string {
+  const region = typeof value === "string" ? value.trim() : "";
+  if (!REGION.test(region)) throw new InvalidInputError("region", "must be a region name such as us-west-2");
+  return region;
+}
+
+/** The source, with every token it hands out registered as a secret (so error bodies are scrubbed of it). */
+function registering(source: TokenSource, secrets: SecretRegistry): TokenSource {
+  return {
+    async token(signal) {
+      const token = await source.token(signal);
+      if (token === null || typeof token !== "object" || typeof token.reveal !== "function") {
+        throw new CredentialsError("credentials", "the TokenSource handed out something that is not a Token");
+      }
+      secrets.add(token.reveal());
+      return token;
+    },
+    invalidate: (token) => source.invalidate(token),
+  };
+}
