@@ -185,6 +185,18 @@ export interface operations {
                 content?: never;
             };
             /**
+             * @description Not on the vendor page. The CSRF double-submit check failed: `X-XSRF-TOKEN` does not
+             *     match the `XSRF-TOKEN` cookie, or the `vertx-web.session` it is bound to has expired.
+             *     Vert.x web's CSRF handler answers 403, and Hitachi's own automation fetches new cookies
+             *     on it. The body is not documented; a client should fetch new CSRF cookies once and retry.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
              * @description The user id could not be found. The body uses the same error schema as 400. Note that the
              *     3.0.x guide instead says that an unknown user yields an empty list, so a client may meet
              *     either outcome for an unknown user.
