@@ -1,18 +1,526 @@
+/**
+ * The NAVER Cloud Archive Storage client: the typed openapi-fetch client of `GET /v1/AUTH_{project_id}`
+ * (Swift 2.15.1's account listing) with Keystone tokens, retries and time limits installed, plus two
+ * helpers: `getAccount()` for one page with the account's headers parsed, and `listContainers()`
+ * for every container, paged by marker and resumable item by item.
+ */
+import { tokenAuth } from "@bucketry/auth";
+import {
+  AbortedError,
+  ApiError,
+  type ApiErrorInit,
+  BucketryError,
+  ConnectionError,
+  expectOk,
+  InvalidInputError,
+  isSecretHeader,
+  type PaginateOptions,
+  Paginator,
+  type ResumePoint,
+  type RetryOptions,
+  redact,
+  requestIdOf,
+  SecretRegistry,
+  useStandardMiddleware,
+} from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
+import {
+  type AccountInfo,
+  type EntryFor,
+  HeaderFormatError,
+  type ListingFormat,
+  type ListingShape,
+  ListingShapeError,
+  ListingSyntaxError,
+  parseAccountHeaders,
+  parseListing,
+  rawHeaders,
+} from "./archive-storage-model.js";
+import { type ArchiveStorageClientOptions, resolveOptions } from "./archive-storage-options.js";
 import type { paths } from "./generated/archive-storage.js";
 
-/** Options for {@link createArchiveStorageClient}. */
-export interface ArchiveStorageClientOptions {
-  /** The storage endpoint, e.g. `https://kr.archive.ncloudstorage.com`. */
-  baseUrl: string;
-  /** The fetch to send requests with; the global `fetch` by default. */
-  fetch?: (request: Request) => Promise<Response>;
+/** The provider named in every error. */
+export const ARCHIVE_STORAGE_PROVIDER = "ncloud-archive-storage";
+/** Swift's `ACCOUNT_LISTING_LIMIT`: the default and the largest `limit` of one page. */
+export const MAX_LISTING_LIMIT = 10_000;
+
+const OPERATION = "getAccount";
+const ACCOUNT_PATH = "/v1/AUTH_{project_id}";
+
+/** The listing parameters `getAccount` and `listContainers` share. */
+export interface ListingParams<F extends ListingFormat = ListingFormat> {
+  /** Only names that start with this. */
+  prefix?: string;
+  /** One ASCII character: names holding it after `prefix` are rolled up into `subdir` entries. */
+  delimiter?: string;
+  /** Only names after this (before it with `reverse`), exclusive, in byte order. */
+  marker?: string;
+  /** Only names before this (after it with `reverse`), exclusive, in byte order. */
+  endMarker?: string;
+  /** Lists in reverse byte order. */
+  reverse?: boolean;
+  /** The wire format: `json` (default), `xml` (same entries), or `plain` (names only). */
+  format?: F;
+  /** Sends `X-Newest: true`: the proxy asks every replica and answers with the newest. */
+  newest?: boolean;
 }
 
-/** The typed openapi-fetch client of NAVER Cloud Archive Storage (OpenStack Swift). */
-export type ArchiveStorageClient = Client<paths>;
+/** Parameters of `getAccount`. */
+export interface GetAccountParams<F extends ListingFormat = ListingFormat> extends ListingParams<F> {
+  /** Entries in the page, 1 to 10,000 (Swift's maximum and default). */
+  limit?: number;
+}
 
-/** Creates a typed client of NAVER Cloud Archive Storage (OpenStack Swift). */
+/** Parameters of `listContainers`. */
+export interface ListContainersParams<F extends ListingFormat = ListingFormat> extends ListingParams<F> {
+  /** Entries per request (Swift's `limit`), 1 to 10,000; 10,000 by default. */
+  pageSize?: number;
+  /** A `resumePoint` saved from an earlier paginator with the same parameters. */
+  from?: ResumePoint<string>;
+}
+
+/** Per-call options of the helpers. */
+export interface CallOptions {
+  /** Cancels the call (the paginator's whole walk, for `listContainers`). */
+  signal?: AbortSignal;
+}
+
+/** What Swift sent for one listing page, secret headers redacted. */
+export interface RawListing {
+  status: number;
+  headers: Record<string, string>;
+  /** The parsed JSON array, or the XML or plain text as received (`""` for 204). */
+  body: unknown;
+}
+
+/** One page of the account listing with the account's headers parsed. */
+export interface AccountPage<F extends ListingFormat = "json"> {
+  account: AccountInfo;
+  containers: EntryFor<F>[];
+  /** The marker of the next page; undefined when this page was shorter than `limit` (the end). */
+  nextMarker: string | undefined;
+  raw: RawListing;
+}
+
+/** The helpers the client adds to the typed openapi-fetch client. */
+export interface ArchiveStorageHelpers {
+  /** The project id the client lists (the account is `AUTH_{projectId}`). */
+  readonly projectId: string;
+  /**
+   * GetAccount: one page of containers and the account's metadata (counts, quota, temp URL keys,
+   * storage policies). Throws an `ApiError` subclass on 401/403/404/406/412/5xx.
+   */
+  getAccount<F extends ListingFormat = "json">(
+    params?: GetAccountParams<F>,
+    options?: CallOptions,
+  ): Promise<AccountPage<F>>;
+  /**
+   * Every container (and `subdir` roll-up), page after page by marker; resumable from
+   * `resumePoint` item by item. Nothing is sent before the first item is asked for.
+   */
+  listContainers<F extends ListingFormat = "json">(
+    params?: ListContainersParams<F>,
+    options?: CallOptions,
+  ): Paginator<EntryFor<F>, string>;
+}
+
+/** The typed openapi-fetch client of NAVER Cloud Archive Storage, authenticated, with the helpers. */
+export type ArchiveStorageClient = Client<paths> & ArchiveStorageHelpers;
+
+/** A response that arrived whole but is not a Swift listing (a body or a header that does not parse). */
+export class MalformedResponseError extends ApiError {
+  override name = "MalformedResponseError";
+}
+
+/**
+ * Creates a client of NAVER Cloud Archive Storage (OpenStack Swift 2.15.1). Every option is checked
+ * first: a bad zone, endpoint, project id or credential throws an `InvalidInputError` or
+ * `CredentialsError` naming it, and nothing is sent.
+ */
 export function createArchiveStorageClient(options: ArchiveStorageClientOptions): ArchiveStorageClient {
-  return createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  const secrets = new SecretRegistry();
+  const { baseUrl, projectId, tokenSource } = resolveOptions(options, secrets);
+  const client = createClient<paths>({ baseUrl, fetch: options.fetch });
+  useStandardMiddleware(client, {
+    provider: ARCHIVE_STORAGE_PROVIDER,
+    auth: [tokenAuth(tokenSource)],
+    secrets,
+    operation: ({ schemaPath }) => (schemaPath === ACCOUNT_PATH ? OPERATION : undefined),
+    retry: options.retry,
+    timeout: options.timeout,
+  });
+  const retryOptions = options.retry === false ? false : (options.retry ?? {});
+  const totalMs =
+    options.timeout === false ? Number.POSITIVE_INFINITY : (options.timeout?.totalMs ?? 120_000);
+
+  /** Makes an error for a response that is not a listing, with its request id. */
+  const malformed = (problem: string, response: Response): MalformedResponseError =>
+    new MalformedResponseError(`${ARCHIVE_STORAGE_PROVIDER} ${OPERATION}: ${secrets.scrub(problem)}`, {
+      ...describeCall(response.url),
+      status: response.status,
+      code: "MalformedResponse",
+      requestId: requestIdOf(response.headers),
+      headers: redact(response.headers, secrets),
+    });
+
+  const describeCall = (url: string): Pick<ApiErrorInit, "provider" | "operation" | "request"> => ({
+    provider: ARCHIVE_STORAGE_PROVIDER,
+    operation: OPERATION,
+    request: { method: "GET", url: safeUrl(url) },
+  });
+
+  const safeUrl = (url: string): string => {
+    try {
+      return redact(new URL(url), secrets);
+    } catch {
+      return redact(new URL(`${baseUrl}/v1/AUTH_${encodeURIComponent(projectId)}`), secrets);
+    }
+  };
+
+  const aborted = (url: string | undefined) =>
+    new AbortedError(
+      `${ARCHIVE_STORAGE_PROVIDER} ${OPERATION}: cancelled by the caller`,
+      describeCall(url ?? ""),
+    );
+
+  /**
+   * One GET of the listing, parsed. openapi-fetch reads the body after every middleware ran, so
+   * core's retry cannot see a body cut off mid-way or one that does not parse; a GET is safe to
+   * repeat, so those are retried here (within the retry budget), and only then reported.
+   */
+  const fetchListing = async (
+    query: NonNullable<paths[typeof ACCOUNT_PATH]["get"]["parameters"]["query"]>,
+    shape: ListingShape,
+    newest: boolean,
+    signal: AbortSignal | undefined,
+  ) => {
+    const maxAttempts = retryOptions === false ? 1 : (retryOptions.maxAttempts ?? 3);
+    const start = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      let problem: string;
+      let response: Response | undefined;
+      try {
+        const result = await client.GET(ACCOUNT_PATH, {
+          params: {
+            path: { project_id: projectId },
+            query,
+            header: newest ? { "X-Newest": true } : undefined,
+          },
+          parseAs: "text",
+          signal,
+        });
+        response = result.response;
+        const text = await expectOk(result, {
+          provider: ARCHIVE_STORAGE_PROVIDER,
+          operation: OPERATION,
+          request: { method: "GET", url: response.url },
+          secrets,
+        });
+        const entries = parseListing(text, response.headers.get("content-type"), shape);
+        return { entries, response, text: text ?? "" };
+      } catch (error) {
+        if (error instanceof BucketryError) throw error;
+        if (signal?.aborted) throw aborted(response?.url);
+        if (response && (error instanceof ListingShapeError || error instanceof HeaderFormatError)) {
+          throw malformed(error.message, response);
+        }
+        if (response && error instanceof ListingSyntaxError && !error.truncated) {
+          throw malformed(error.message, response);
+        }
+        // Before a response, mapNetworkErrors already typed network failures: a TypeError here is
+        // a body that broke off (undici's "terminated"); anything else is not ours to retry.
+        if (!(error instanceof ListingSyntaxError || error instanceof TypeError)) throw error;
+        problem =
+          error instanceof ListingSyntaxError
+            ? error.message
+            : `the response body could not be read (${error instanceof Error ? error.message : String(error)})`;
+        const wait = backoff(retryOptions, attempt);
+        if (attempt >= maxAttempts || Date.now() + wait - start > totalMs) {
+          if (response && error instanceof ListingSyntaxError) throw malformed(problem, response);
+          throw new ConnectionError(`${ARCHIVE_STORAGE_PROVIDER} ${OPERATION}: ${problem}`, {
+            ...describeCall(response?.url ?? ""),
+            status: response?.status,
+            requestId: response && requestIdOf(response.headers),
+          });
+        }
+        await sleep(wait, signal).catch(() => {
+          throw aborted(response?.url);
+        });
+      }
+    }
+  };
+
+  const helpers: ArchiveStorageHelpers = {
+    projectId,
+
+    async getAccount<F extends ListingFormat = "json">(
+      params: GetAccountParams<F> = {},
+      options: CallOptions = {},
+    ): Promise<AccountPage<F>> {
+      const listing = checkListing(params, "getAccount", "limit");
+      const signal = checkSignal(options);
+      const limit = listing.size;
+      const { entries, response, text } = await fetchListing(
+        listing.query(listing.marker, limit),
+        listing.shape,
+        listing.newest,
+        signal,
+      );
+      let account: AccountInfo;
+      try {
+        account = parseAccountHeaders(response.headers);
+      } catch (error) {
+        if (error instanceof HeaderFormatError) throw malformed(error.message, response);
+        throw error;
+      }
+      for (const key of [account.metadata.tempUrlKey, account.metadata.tempUrlKey2])
+        secrets.add(key?.reveal());
+      const last = entries.at(-1);
+      return {
+        account,
+        containers: entries as EntryFor<F>[],
+        nextMarker: entries.length >= (limit ?? MAX_LISTING_LIMIT) && last ? last.name : undefined,
+        raw: {
+          status: response.status,
+          headers: rawHeaders(response.headers, isSecretHeader),
+          body: text && isJson(response) ? JSON.parse(text) : text,
+        },
+      };
+    },
+
+    listContainers<F extends ListingFormat = "json">(
+      params: ListContainersParams<F> = {},
+      options: CallOptions = {},
+    ): Paginator<EntryFor<F>, string> {
+      const listing = checkListing(params, "listContainers", "pageSize");
+      const signal = checkSignal(options);
+      const from = checkFrom((params as ListContainersParams<F>).from);
+      const pageSize = listing.size ?? MAX_LISTING_LIMIT;
+      return new TypedAbortPaginator<EntryFor<F>>(
+        {
+          from,
+          signal,
+          fetchPage: async (cursor, pageSignal) => {
+            // The next marker is the last name or subdir string of the page; with `reverse` Swift
+            // swaps the bounds, so the same rule walks downwards.
+            const { entries } = await fetchListing(
+              listing.query(cursor ?? listing.marker, pageSize),
+              listing.shape,
+              listing.newest,
+              pageSignal,
+            );
+            const last = entries.at(-1);
+            return {
+              items: entries as EntryFor<F>[],
+              next: entries.length < pageSize || !last ? undefined : last.name,
+            };
+          },
+        },
+        () => aborted(undefined),
+      );
+    },
+  };
+
+  return { ...client, ...helpers };
+}
+
+/**
+ * core's `Paginator`, except that a walk cancelled between two items (the paginator checks the
+ * signal itself) throws the same `AbortedError` as a walk cancelled during a request, not the
+ * signal's bare reason.
+ */
+class TypedAbortPaginator<Item> extends Paginator<Item, string> {
+  readonly #signal: AbortSignal | undefined;
+  readonly #aborted: () => AbortedError;
+
+  constructor(options: PaginateOptions<Item, string>, aborted: () => AbortedError) {
+    super(options);
+    this.#signal = options.signal;
+    this.#aborted = aborted;
+  }
+
+  override async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    try {
+      yield* super[Symbol.asyncIterator]();
+    } catch (error) {
+      throw this.#typed(error);
+    }
+  }
+
+  override async *pages(): AsyncGenerator<Item[], void, undefined> {
+    try {
+      yield* super.pages();
+    } catch (error) {
+      throw this.#typed(error);
+    }
+  }
+
+  #typed(error: unknown): unknown {
+    return this.#signal?.aborted && error === this.#signal.reason ? this.#aborted() : error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter checks: everything is refused before a request (or a token request) is sent.
+// ---------------------------------------------------------------------------------------------
+
+const COMMON_PARAMS = ["prefix", "delimiter", "marker", "endMarker", "reverse", "format", "newest"];
+const PARAMS = {
+  getAccount: new Set([...COMMON_PARAMS, "limit"]),
+  listContainers: new Set([...COMMON_PARAMS, "pageSize", "from"]),
+};
+const FORMATS = new Set<ListingFormat>(["json", "xml", "plain"]);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+interface CheckedListing {
+  shape: ListingShape;
+  marker: string | undefined;
+  size: number | undefined;
+  newest: boolean;
+  query(
+    marker: string | undefined,
+    limit: number | undefined,
+  ): NonNullable<paths[typeof ACCOUNT_PATH]["get"]["parameters"]["query"]>;
+}
+
+function checkListing(
+  params: unknown,
+  helper: keyof typeof PARAMS,
+  sizeField: "limit" | "pageSize",
+): CheckedListing {
+  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+    throw new InvalidInputError("params", `${helper} takes its parameters as one object`);
+  }
+  const p = params as Record<string, unknown>;
+  for (const key of Object.keys(p)) {
+    if (PARAMS[helper].has(key) || p[key] === undefined) continue;
+    const hint =
+      key === "limit" || key === "pageSize"
+        ? `; use ${sizeField}`
+        : key === "end_marker"
+          ? "; use endMarker"
+          : `; known: ${[...PARAMS[helper]].join(", ")}`;
+    throw new InvalidInputError(key, `is not a parameter of ${helper}${hint}`);
+  }
+  const prefix = text(p.prefix, "prefix");
+  const marker = text(p.marker, "marker");
+  const endMarker = text(p.endMarker, "endMarker");
+  const delimiter = p.delimiter;
+  if (delimiter !== undefined && (typeof delimiter !== "string" || !isAsciiCharacter(delimiter))) {
+    throw new InvalidInputError(
+      "delimiter",
+      'must be exactly one ASCII character, e.g. "-" (Swift 2.15.1 answers 412 Bad delimiter otherwise)',
+    );
+  }
+  const reverse = flag(p.reverse, "reverse");
+  const newest = flag(p.newest, "newest");
+  const format = p.format ?? "json";
+  if (!FORMATS.has(format as ListingFormat)) {
+    throw new InvalidInputError(
+      "format",
+      `must be "json", "xml" or "plain", not ${JSON.stringify(String(format))}`,
+    );
+  }
+  const sizeValue = p[sizeField];
+  if (
+    sizeValue !== undefined &&
+    (typeof sizeValue !== "number" ||
+      !Number.isInteger(sizeValue) ||
+      sizeValue < 1 ||
+      sizeValue > MAX_LISTING_LIMIT)
+  ) {
+    throw new InvalidInputError(
+      sizeField,
+      `must be a whole number from 1 to ${MAX_LISTING_LIMIT} (Swift's maximum), not ${String(sizeValue)}`,
+    );
+  }
+  const size = sizeValue as number | undefined;
+  const shape: ListingShape = {
+    format: format as ListingFormat,
+    prefix,
+    delimiter: delimiter as string | undefined,
+  };
+  return {
+    shape,
+    marker,
+    size,
+    newest,
+    query: (pageMarker, limit) => ({
+      format: shape.format,
+      ...(limit !== undefined && { limit }),
+      ...(pageMarker && { marker: pageMarker }),
+      ...(endMarker && { end_marker: endMarker }),
+      ...(prefix && { prefix }),
+      ...(shape.delimiter && { delimiter: shape.delimiter }),
+      ...(reverse && { reverse: true }),
+    }),
+  };
+}
+
+/** One character from U+0001 to U+007F: Swift 2.15.1 takes a one-byte delimiter (UTF-8 makes others longer). */
+function isAsciiCharacter(value: string): boolean {
+  return value.length === 1 && value.charCodeAt(0) > 0 && value.charCodeAt(0) < 0x80;
+}
+
+function text(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw new InvalidInputError(field, `must be a string, not ${typeof value}`);
+  if (LONE_SURROGATE.test(value)) {
+    throw new InvalidInputError(field, "is not valid Unicode (a lone surrogate cannot be sent as UTF-8)");
+  }
+  return value;
+}
+
+function flag(value: unknown, field: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean")
+    throw new InvalidInputError(field, `must be true or false, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkSignal(options: unknown): AbortSignal | undefined {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError("options", "must be an object like { signal }");
+  }
+  const { signal } = options as CallOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidInputError("signal", "must be an AbortSignal");
+  }
+  return signal;
+}
+
+function checkFrom(from: unknown): ResumePoint<string> | undefined {
+  if (from === undefined) return undefined;
+  const page = (from as { page?: unknown } | null)?.page;
+  if (page !== undefined && typeof page !== "string") {
+    throw new InvalidInputError("from.page", "must be a marker string saved from a paginator's resumePoint");
+  }
+  return from as ResumePoint<string>;
+}
+
+function isJson(response: Response): boolean {
+  return /^application\/json\b/i.test(response.headers.get("content-type") ?? "");
+}
+
+/** Full-jitter backoff before another attempt at an unreadable body (core's retry settings). */
+function backoff(options: RetryOptions | false, attempt: number): number {
+  if (options === false) return 0;
+  const base = options.baseDelayMs ?? 250;
+  const max = options.maxDelayMs ?? 20_000;
+  return (options.random ?? Math.random)() * Math.min(max, base * 2 ** (attempt - 1));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

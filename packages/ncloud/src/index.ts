@@ -1,6 +1,36 @@
 export {
+  type AccountPage,
+  ARCHIVE_STORAGE_PROVIDER,
   type ArchiveStorageClient,
-  type ArchiveStorageClientOptions,
+  type ArchiveStorageHelpers,
+  type CallOptions,
   createArchiveStorageClient,
+  type GetAccountParams,
+  type ListContainersParams,
+  type ListingParams,
+  MAX_LISTING_LIMIT,
+  MalformedResponseError,
+  type RawListing,
 } from "./archive-storage.js";
+export type {
+  AccountInfo,
+  AccountMetadata,
+  ContainerEntry,
+  ContainerItem,
+  ContainerNameEntry,
+  ContainerNameItem,
+  EntryFor,
+  ListingFormat,
+  RawContainer,
+  RawSubdir,
+  StoragePolicyUsage,
+  SubdirItem,
+} from "./archive-storage-model.js";
+export {
+  ARCHIVE_STORAGE_ZONES,
+  type ArchiveStorageClientOptions,
+  type ArchiveStorageCredentials,
+  type ArchiveStorageKeys,
+  type ArchiveStorageZone,
+} from "./archive-storage-options.js";
 export type * as ArchiveStorageApi from "./generated/archive-storage.js";

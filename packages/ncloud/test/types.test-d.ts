@@ -1,8 +1,18 @@
+import { staticToken } from "@bucketry/auth";
 import { describe, expectTypeOf, it } from "vitest";
-import { type ArchiveStorageApi, createArchiveStorageClient } from "../src/index.js";
+import {
+  type ArchiveStorageApi,
+  type ContainerEntry,
+  type ContainerNameEntry,
+  createArchiveStorageClient,
+} from "../src/index.js";
 
-const client = createArchiveStorageClient({ baseUrl: "https://kr.archive.ncloudstorage.com" });
 const project_id = "5942771066a0482bb6aaf7f5bc792b00";
+const client = createArchiveStorageClient({
+  baseUrl: "https://kr.archive.ncloudstorage.com",
+  projectId: project_id,
+  credentials: staticToken("a-pre-issued-token"),
+});
 
 describe("the generated Archive Storage client types", () => {
   it("accept the documented call and type its answer", async () => {
@@ -38,5 +48,31 @@ describe("the generated Archive Storage client types", () => {
   it("reject a body the operation does not take", () => {
     // @ts-expect-error: a GET without a request body
     client.GET("/v1/AUTH_{project_id}", { params: { path: { project_id } }, body: { name: "c" } });
+  });
+});
+
+describe("the helpers' types", () => {
+  it("type JSON and XML listings with counts, plain listings with names only", async () => {
+    const json = await client.listContainers().all();
+    expectTypeOf(json).toEqualTypeOf<ContainerEntry[]>();
+    const xml = await client.listContainers({ format: "xml" }).all();
+    expectTypeOf(xml).toEqualTypeOf<ContainerEntry[]>();
+    const plain = await client.listContainers({ format: "plain" }).all();
+    expectTypeOf(plain).toEqualTypeOf<ContainerNameEntry[]>();
+    const page = await client.getAccount({ limit: 10 });
+    expectTypeOf(page.account.bytesUsedExact).toEqualTypeOf<bigint>();
+    expectTypeOf(page.containers).toEqualTypeOf<ContainerEntry[]>();
+  });
+
+  it("reject unknown formats and a pageSize that is not a number", () => {
+    // @ts-expect-error: not a listing format
+    client.listContainers({ format: "yaml" });
+    // @ts-expect-error: pageSize is a number
+    client.listContainers({ pageSize: "10" });
+  });
+
+  it("require credentials", () => {
+    // @ts-expect-error: credentials are required
+    createArchiveStorageClient({ zone: "public", projectId: project_id });
   });
 });

@@ -1,0 +1,300 @@
+/**
+ * Everything the factory checks before a request can be sent: the endpoint (a zone or a base URL),
+ * the project id that names the account, and the credentials in each form NAVER accepts. Each
+ * mistake throws an `InvalidInputError`/`CredentialsError` that names the option at fault.
+ */
+import { type NcloudCredentials, ncloudCredentials, type TokenSource } from "@bucketry/auth";
+import {
+  type ClientOptions,
+  CredentialsError,
+  checkPathParameter,
+  InvalidInputError,
+  parseEndpoint,
+  type SecretRegistry,
+} from "@bucketry/core";
+
+/** NAVER Cloud Archive Storage's zones: the public (Korea) zone and the government zone. */
+export type ArchiveStorageZone = "public" | "gov";
+
+/** The storage and Keystone endpoints of each zone (providers.md §4.1). */
+export const ARCHIVE_STORAGE_ZONES: Readonly<
+  Record<ArchiveStorageZone, { readonly baseUrl: string; readonly authUrl: string }>
+> = Object.freeze({
+  public: Object.freeze({
+    baseUrl: "https://kr.archive.ncloudstorage.com",
+    authUrl: "https://kr.archive.ncloudstorage.com:5000/v3",
+  }),
+  gov: Object.freeze({
+    baseUrl: "https://kr.archive.gov-ncloudstorage.com",
+    authUrl: "https://kr.archive.gov-ncloudstorage.com:5000/v3",
+  }),
+});
+
+/** An API authentication key, for the factory to log in to the zone's Keystone with. */
+export interface ArchiveStorageKeys {
+  /** The access key id (the Keystone user name). */
+  accessKeyId: string;
+  /** The secret key (the Keystone password). */
+  secretKey: string;
+  /** The domain id shown in the Archive Storage console ("Check API usage information"). */
+  domainId: string;
+}
+
+/**
+ * Credentials in every form the service accepts: an API key (logged in to Keystone, project-scoped
+ * tokens renewed as needed), {@link NcloudCredentials} from `ncloudCredentials()` /
+ * `ncloudCredentialsFromEnv()`, or any {@link TokenSource} (e.g. `staticToken(OS_AUTH_TOKEN)`).
+ */
+export type ArchiveStorageCredentials = ArchiveStorageKeys | NcloudCredentials | TokenSource;
+
+/** Options for `createArchiveStorageClient`. */
+export interface ArchiveStorageClientOptions extends ClientOptions {
+  /**
+   * The zone: `"public"` (`https://kr.archive.ncloudstorage.com`) or `"gov"`
+   * (`https://kr.archive.gov-ncloudstorage.com`), Keystone on port 5000 of the same host. Give a
+   * zone or `baseUrl` (or token credentials with a `storageUrl`). NAVER calls them zones, so there
+   * is no `region` option (passing one is refused with a pointer here).
+   */
+  zone?: ArchiveStorageZone;
+  /** The storage endpoint instead of a zone, e.g. a proxy or a test server (without `/v1/AUTH_…`). */
+  baseUrl?: string;
+  /** Keystone (`…/v3`) for {@link ArchiveStorageKeys}; the zone's by default, required with `baseUrl`. */
+  authUrl?: string;
+  /**
+   * The project id (the account is `AUTH_{projectId}`), from the console. Required unless the
+   * credentials carry it (`ncloudCredentials` with a project id or a storage URL).
+   */
+  projectId?: string;
+  /** Who the client acts as (see {@link ArchiveStorageCredentials}). */
+  credentials: ArchiveStorageCredentials;
+}
+
+/** What the factory works with once every option checked out. */
+export interface ResolvedOptions {
+  baseUrl: string;
+  projectId: string;
+  tokenSource: TokenSource;
+}
+
+/** Keystone project ids are 32 hex digits; the database allows up to 64 id characters. */
+const PROJECT_ID = {
+  pattern: /^[A-Za-z0-9_-]+$/,
+  maxLength: 64,
+  hint: "the project id from the Archive Storage console, e.g. 5942771066a0482bb6aaf7f5bc792b00",
+};
+
+const KNOWN_OPTIONS = new Set([
+  "zone",
+  "baseUrl",
+  "authUrl",
+  "projectId",
+  "credentials",
+  "fetch",
+  "retry",
+  "timeout",
+]);
+
+/** Checks every option (see the module comment) and resolves the endpoint, project and token source. */
+export function resolveOptions(
+  options: ArchiveStorageClientOptions,
+  secrets: SecretRegistry,
+): ResolvedOptions {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError(
+      "options",
+      "must be an object with zone or baseUrl, projectId and credentials",
+    );
+  }
+  const given = options as unknown as Record<string, unknown>;
+  if (given.region !== undefined) {
+    throw new InvalidInputError(
+      "region",
+      'NAVER Archive Storage has zones, not regions: give zone: "public" or "gov" (or baseUrl)',
+    );
+  }
+  for (const key of Object.keys(given)) {
+    if (!KNOWN_OPTIONS.has(key) && given[key] !== undefined) {
+      throw new InvalidInputError(key, `is not an option; known: ${[...KNOWN_OPTIONS].join(", ")}`);
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
+  }
+  for (const key of ["retry", "timeout"] as const) {
+    const value = options[key];
+    if (value !== undefined && value !== false && (value === null || typeof value !== "object")) {
+      throw new InvalidInputError(key, "must be an options object or false");
+    }
+  }
+
+  const credentials = options.credentials as unknown;
+  if (credentials === undefined || credentials === null) {
+    throw new CredentialsError(
+      "credentials",
+      "is required: an API key { accessKeyId, secretKey, domainId }, ncloudCredentials(...) / ncloudCredentialsFromEnv(), or a TokenSource",
+    );
+  }
+  if (typeof credentials !== "object") {
+    throw new CredentialsError(
+      "credentials",
+      "must be an API key object, NcloudCredentials or a TokenSource",
+    );
+  }
+
+  const zone = checkZone(options.zone);
+  if (zone && options.baseUrl !== undefined) {
+    throw new InvalidInputError("baseUrl", "give either zone or baseUrl, not both");
+  }
+  const fromStorageUrl = isNcloudCredentials(credentials)
+    ? storageUrlParts(credentials.storageUrl)
+    : undefined;
+  const baseUrl =
+    options.baseUrl !== undefined
+      ? parseEndpoint(options.baseUrl, "baseUrl")
+      : zone
+        ? ARCHIVE_STORAGE_ZONES[zone].baseUrl
+        : fromStorageUrl?.baseUrl;
+  if (!baseUrl) {
+    throw new InvalidInputError(
+      "zone",
+      'is required: "public" or "gov" (or give baseUrl, e.g. https://kr.archive.ncloudstorage.com)',
+    );
+  }
+
+  const projectId = resolveProjectId(options.projectId, credentials, fromStorageUrl?.projectId);
+  const keys = !isTokenSource(credentials) && !isNcloudCredentials(credentials) && isKeys(credentials);
+  if (options.authUrl !== undefined && !keys) {
+    throw new InvalidInputError(
+      "authUrl",
+      "applies only to credentials given as an API key; NcloudCredentials carry their own authUrl",
+    );
+  }
+
+  let tokenSource: TokenSource;
+  if (isTokenSource(credentials)) {
+    tokenSource = credentials;
+  } else if (isNcloudCredentials(credentials)) {
+    if (zone && credentials.kind === "keystone") checkZoneKeystone(zone, credentials.authUrl);
+    tokenSource = credentials.tokenSource({ fetch: options.fetch, secrets });
+  } else if (isKeys(credentials)) {
+    const authUrl =
+      options.authUrl !== undefined
+        ? parseEndpoint(options.authUrl, "authUrl")
+        : zone
+          ? ARCHIVE_STORAGE_ZONES[zone].authUrl
+          : undefined;
+    if (!authUrl) {
+      throw new InvalidInputError(
+        "authUrl",
+        "is required with baseUrl when credentials are an API key (Keystone, …/v3)",
+      );
+    }
+    secrets.add(credentials.secretKey);
+    tokenSource = ncloudCredentials({
+      accessKeyId: credentials.accessKeyId,
+      secretKey: credentials.secretKey,
+      domainId: credentials.domainId,
+      projectId,
+      authUrl,
+    }).tokenSource({ fetch: options.fetch, secrets });
+  } else {
+    throw new CredentialsError(
+      "credentials",
+      "must be an API key { accessKeyId, secretKey, domainId }, NcloudCredentials or a TokenSource { token(), invalidate() }",
+    );
+  }
+  return { baseUrl, projectId, tokenSource: registering(tokenSource, secrets) };
+}
+
+/** Checks a project id as it goes into `/v1/AUTH_{project_id}`. */
+export function checkProjectId(value: unknown, field = "projectId"): string {
+  return checkPathParameter(value, field, PROJECT_ID);
+}
+
+function checkZone(zone: unknown): ArchiveStorageZone | undefined {
+  if (zone === undefined) return undefined;
+  if (zone === "public" || zone === "gov") return zone;
+  throw new InvalidInputError(
+    "zone",
+    `must be "public" or "gov", not ${JSON.stringify(String(zone).slice(0, 40))} (or give baseUrl)`,
+  );
+}
+
+function resolveProjectId(option: unknown, credentials: object, fromStorageUrl: string | undefined): string {
+  const own = isNcloudCredentials(credentials) ? credentials.projectId : undefined;
+  const projectId = checkProjectId(option ?? own ?? fromStorageUrl);
+  for (const [other, where] of [
+    [own, "the credentials' project id"],
+    [fromStorageUrl, "the credentials' storage URL"],
+  ] as const) {
+    if (other !== undefined && other !== projectId) {
+      throw new InvalidInputError(
+        "projectId",
+        `differs from ${where}: a token is scoped to one project and other accounts answer 403`,
+      );
+    }
+  }
+  return projectId;
+}
+
+/** A key pair of one zone used against the other zone's storage gets 401s that say nothing: say it here. */
+function checkZoneKeystone(zone: ArchiveStorageZone, authUrl: string | undefined): void {
+  if (!authUrl) return;
+  const other = zone === "public" ? "gov" : "public";
+  if (new URL(authUrl).hostname === new URL(ARCHIVE_STORAGE_ZONES[other].authUrl).hostname) {
+    throw new InvalidInputError(
+      "zone",
+      `is "${zone}" but the credentials log in to the ${other} zone's Keystone (${authUrl}); build them with authUrl: "${ARCHIVE_STORAGE_ZONES[zone].authUrl}"`,
+    );
+  }
+}
+
+/** `https://host/v1/AUTH_{project}` → its base URL and project id. */
+function storageUrlParts(storageUrl: string | undefined): { baseUrl: string; projectId: string } | undefined {
+  if (storageUrl === undefined) return undefined;
+  const match = /^(.*)\/v1\/AUTH_([^/?#]+)\/?$/.exec(storageUrl);
+  if (!match) {
+    throw new InvalidInputError(
+      "credentials.storageUrl",
+      "must be an account URL ending in /v1/AUTH_{project_id}",
+    );
+  }
+  return {
+    baseUrl: parseEndpoint(match[1], "credentials.storageUrl"),
+    projectId: checkProjectId(safeDecode(match[2]!), "credentials.storageUrl"),
+  };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function isTokenSource(value: object): value is TokenSource {
+  const source = value as Partial<TokenSource>;
+  return typeof source.token === "function" && typeof source.invalidate === "function";
+}
+
+function isNcloudCredentials(value: object): value is NcloudCredentials {
+  const credentials = value as Partial<NcloudCredentials>;
+  return typeof credentials.tokenSource === "function" && typeof credentials.kind === "string";
+}
+
+function isKeys(value: object): value is ArchiveStorageKeys {
+  return "accessKeyId" in value || "secretKey" in value || "domainId" in value;
+}
+
+/** The source, with every token it hands out registered as a secret (so no error can echo one). */
+function registering(source: TokenSource, secrets: SecretRegistry): TokenSource {
+  return {
+    async token(signal) {
+      const token = await source.token(signal);
+      secrets.add(token.reveal());
+      return token;
+    },
+    invalidate: (token) => source.invalidate(token),
+  };
+}

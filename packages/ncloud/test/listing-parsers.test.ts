@@ -1,0 +1,99 @@
+/** The listing parsers on bodies the fake does not produce: entities, empty forms, cut and foreign bodies. */
+import { describe, expect, it } from "vitest";
+import {
+  decodeXml,
+  ListingShapeError,
+  ListingSyntaxError,
+  parseJsonListing,
+  parsePlainListing,
+  parseXmlListing,
+  swiftDate,
+} from "../src/archive-storage-model.js";
+
+const DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+describe("XML", () => {
+  it("decodes named and numeric entities, in elements and in subdir attributes", () => {
+    expect(decodeXml("a&amp;b &lt;&gt; &quot;&apos; &#10;&#x9;&#128512; &unknown;")).toBe(
+      "a&b <> \"' \n\t😀 &unknown;",
+    );
+    const entries = parseXmlListing(
+      `${DECL}<account name="AUTH_x">\n<container><name>a&amp;b&#x1F600;</name><count>1</count><bytes>2</bytes><last_modified>2018-09-11T02:11:35</last_modified></container>\n<subdir name='q"&amp;-' />\n<subdir name="x-"></subdir>\n</account>`,
+    );
+    expect(entries.map((e) => [e.kind, e.name])).toEqual([
+      ["container", "a&b😀"],
+      ["subdir", 'q"&-'],
+      ["subdir", "x-"],
+    ]);
+    expect(entries[0]).toMatchObject({ count: 1, bytes: 2, lastModified: new Date("2018-09-11T02:11:35Z") });
+  });
+
+  it("reads an empty account in both spellings", () => {
+    expect(parseXmlListing(`${DECL}<account name="AUTH_x">\n</account>`)).toEqual([]);
+    expect(parseXmlListing(`${DECL}<account name="AUTH_x"/>`)).toEqual([]);
+  });
+
+  it("tells a body cut short (worth another attempt) from a foreign one", () => {
+    const cut = (text: string) => {
+      try {
+        parseXmlListing(text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ListingSyntaxError);
+        return (error as ListingSyntaxError).truncated;
+      }
+      throw new Error("parsed");
+    };
+    expect(cut(`${DECL}<account name="AUTH_x">\n<container><name>a</name>`)).toBe(true);
+    expect(cut(`${DECL}<acc`)).toBe(true);
+    expect(cut(`${DECL}<account name="AUTH_x">\n<object><name>a</name></object>\n</account>`)).toBe(false);
+    expect(cut("<html><h1>Gateway</h1></html>")).toBe(false);
+  });
+
+  it("refuses a container without its counts", () => {
+    expect(() =>
+      parseXmlListing(`${DECL}<account name="AUTH_x"><container><name>a</name></container></account>`),
+    ).toThrow(ListingShapeError);
+  });
+});
+
+describe("JSON", () => {
+  it("refuses what is not a listing, and a body cut short", () => {
+    expect(() => parseJsonListing('{"containers": []}')).toThrow(ListingShapeError);
+    expect(() => parseJsonListing('[{"name": "a"}]')).toThrow(/neither a container nor a subdir/);
+    expect(() => parseJsonListing('[{"name": "a", "co')).toThrow(ListingSyntaxError);
+  });
+});
+
+describe("plain text", () => {
+  it("a line is a roll-up exactly when Swift rolls it up (delimiter after the prefix, not at 0)", () => {
+    const shape = { prefix: undefined, delimiter: "-" };
+    expect(parsePlainListing("-lead\na\na-\nz\n", shape).map((e) => e.kind)).toEqual([
+      "container",
+      "container",
+      "subdir",
+      "container",
+    ]);
+    expect(parsePlainListing("c-x-\nc-y\n", { prefix: "c-", delimiter: "-" }).map((e) => e.kind)).toEqual([
+      "subdir",
+      "container",
+    ]);
+    expect(parsePlainListing("a-b\n", { prefix: undefined, delimiter: undefined })[0]!.kind).toBe(
+      "container",
+    );
+  });
+
+  it("a body without its last newline is cut short", () => {
+    expect(() => parsePlainListing("a\nb", { prefix: undefined, delimiter: undefined })).toThrow(
+      ListingSyntaxError,
+    );
+  });
+});
+
+describe("last_modified", () => {
+  it("is UTC without a zone, with up to microseconds", () => {
+    expect(swiftDate("2018-09-11T02:11:35.010250").toISOString()).toBe("2018-09-11T02:11:35.010Z");
+    expect(swiftDate("2018-09-11T02:11:35").toISOString()).toBe("2018-09-11T02:11:35.000Z");
+    expect(swiftDate("2018-09-11T02:11:35.5").toISOString()).toBe("2018-09-11T02:11:35.500Z");
+    expect(() => swiftDate("2018-09-11 02:11:35Z")).toThrow(ListingShapeError);
+  });
+});
