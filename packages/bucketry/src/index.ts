@@ -1,2 +1,10 @@
+export { MissingProviderError } from "./errors.js";
 export { collect, collectBuckets, ListingError, type ListOptions, listBuckets, listUsers } from "./list.js";
-export { type Bucket, type ProviderName, type Source, SourceError, type User } from "./model.js";
+export {
+  type Bucket,
+  type ProviderName,
+  type ProviderSource,
+  type Source,
+  SourceError,
+  type User,
+} from "./model.js";

@@ -42,7 +42,7 @@ export function listUsers(
   });
 }
 
-/** Collects a whole listing (for small cases): the items, and the sources that failed. */
+/** Collects a whole listing into an array (for small cases); failures throw as the listing does. */
 export async function collect<T>(listing: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of listing) items.push(item);

@@ -14,6 +14,7 @@ export interface Bucket {
   name: string;
   /** The provider's own id, where it has one (Hitachi's integer `bucketId`, as a string). */
   id?: string;
+  /** When the bucket was created (MPC `creation_date`). Swift's `last_modified` is not a creation time: see `raw`. */
   createdAt?: Date;
   /** Where the bucket lives (DBSS `location`). */
   region?: string;
@@ -32,15 +33,22 @@ export interface Bucket {
 /** A storage user (ostor). Secret keys are never part of it. */
 export interface User {
   provider: ProviderName;
+  /** The configured source it came from. */
   source: string;
   id: string;
   email: string;
+  /** `enabled` or `disabled` (ostor `State`). */
   state: string;
+  /** The id of the account owner it belongs to; absent when it has none (ostor's `0000000000000000`). */
   ownerId?: string;
+  /** Flags such as `system` or `disabled`. */
   flags: string[];
-  /** Current space used, in bytes, when asked for (`--space`). */
+  /** Current space used, in bytes, when asked for (`space: true`, ostor `SpaceStat.SizeCurr`). */
   bytes?: number;
-  /** The provider's normalised record (secret keys redacted). */
+  /**
+   * The provider's normalised record. Secret keys in it are sealed in `Secret` (from `@bucketry/core`):
+   * they print, log and serialise as `[REDACTED]` and are read only with `reveal()`.
+   */
   raw: unknown;
 }
 
@@ -53,6 +61,15 @@ export interface Source {
   buckets?(signal: AbortSignal): AsyncIterable<Bucket>;
   /** Every user; absent when the API has no users. */
   users?(options: { signal: AbortSignal; space?: boolean }): AsyncIterable<User>;
+}
+
+/**
+ * A source made by an adapter (`bucketry/hitachi`, ...): it also hands out the provider's own typed
+ * client, made on first use (the provider package is loaded then, with a dynamic import).
+ */
+export interface ProviderSource<Client> extends Source {
+  /** The provider's typed client, made once; rejects with `MissingProviderError` or the client's `InvalidInputError`. */
+  client(): Promise<Client>;
 }
 
 /** A source that failed, with its typed error; the other sources' results still arrive. */

@@ -1,0 +1,64 @@
+/**
+ * `bucketry/ncloud`: NAVER Cloud Archive Storage containers as a {@link Source}, paged by Swift
+ * marker. Needs `@bucketry/ncloud` (an optional peer dependency, loaded on first use).
+ *
+ * Swift's `last_modified` is not mapped to `createdAt`: it is the container's last PUT time, which a
+ * re-PUT moves, not when it was created. It stays in `raw.lastModified` (a `Date`).
+ */
+import type { ArchiveStorageClient, ArchiveStorageClientOptions } from "@bucketry/ncloud";
+import type { Bucket, ProviderSource } from "../model.js";
+import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+/** What the adapter needs from `@bucketry/ncloud`. */
+export type NcloudModule = Pick<typeof import("@bucketry/ncloud"), "createArchiveStorageClient">;
+
+/** Options of {@link ncloudSource}: the client's options, listing options and the adapter's own. */
+export interface NcloudSourceOptions extends ArchiveStorageClientOptions, AdapterOptions<NcloudModule> {
+  /** Containers per request, 1 to 10,000 (the default). */
+  pageSize?: number;
+  /** Only containers whose name starts with this. */
+  prefix?: string;
+}
+
+/** A NAVER Archive Storage source; `client()` is the provider's typed client. */
+export type NcloudSource = ProviderSource<ArchiveStorageClient>;
+
+const load = providerLoader("bucketry/ncloud", "@bucketry/ncloud", () => import("@bucketry/ncloud"));
+
+/**
+ * A source over the account's containers: `{ name, bytes, objectCount }`, with the provider's
+ * normalised container (its `lastModified` included) in `raw`. Options are checked when the client
+ * is first made.
+ */
+export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
+  const name = checkAdapterOptions(options, "ncloud");
+  const { name: _, loader, pageSize, prefix, ...clientOptions } = options;
+  const client = lazyClient(
+    loader ? providerLoader("bucketry/ncloud", "@bucketry/ncloud", loader) : load,
+    (m) => m.createArchiveStorageClient(clientOptions),
+  );
+  return {
+    provider: "ncloud",
+    name,
+    client,
+    async *buckets(signal) {
+      const swift = await client();
+      const params = {
+        ...(pageSize === undefined ? {} : { pageSize }),
+        ...(prefix === undefined ? {} : { prefix }),
+      };
+      for await (const entry of swift.listContainers(params, { signal })) {
+        // Without a delimiter Swift rolls nothing up; a subdir here would not be a bucket.
+        if (entry.kind !== "container") continue;
+        yield {
+          provider: "ncloud",
+          source: name,
+          name: entry.name,
+          bytes: entry.bytes,
+          objectCount: entry.count,
+          raw: entry,
+        } satisfies Bucket;
+      }
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/** `bucketry buckets`: every configured provider's buckets as one table, JSON array or NDJSON stream. */
+import { listBuckets } from "../../list.js";
+import type { Bucket } from "../../model.js";
+import { parseChoice, parseCount } from "../args.js";
+import { loadConfig } from "../config.js";
+import {
+  type CliIo,
+  ClosedOutputError,
+  type Column,
+  formatBytes,
+  formatCount,
+  formatDate,
+  outputWidth,
+  renderTable,
+  toJson,
+  useColor,
+  write,
+} from "../output.js";
+import { progress } from "../progress.js";
+import { chooseProviders, countLine, type Failure, makeSources, reportFailures } from "../report.js";
+
+/** Runs `bucketry buckets` with parsed flags; resolves to the exit code. */
+export async function bucketsCommand(values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const format = parseChoice(
+    values.format as string | undefined,
+    "format",
+    ["table", "json", "ndjson"],
+    "table",
+    "buckets",
+  );
+  const limit = parseCount(values.limit as string | undefined, "limit", "buckets");
+  const concurrency = parseCount(values.concurrency as string | undefined, "concurrency", "buckets") ?? 4;
+  const config = loadConfig({ configPath: values.config as string | undefined, env: io.env, cwd: io.cwd });
+  const names = chooseProviders(values.provider as string[] | undefined, "buckets", config, "buckets");
+  if (names.length === 0) {
+    await write(
+      io.stderr,
+      "bucketry: no provider is configured; set the environment variables of one (see 'bucketry providers --help'),\nor try 'bucketry demo'\n",
+    );
+    return 1;
+  }
+  const { sources, failures } = makeSources(names, config);
+  const counts = new Map<string, number>(sources.map((s) => [s.name, 0]));
+  const counter = progress(io.stderr, "buckets");
+  const rows: Bucket[] = [];
+  let seen = 0;
+  let stopped = false;
+  let closed = false;
+
+  try {
+    if (format === "json") await write(io.stdout, "[");
+    const listing = listBuckets(sources, {
+      concurrency,
+      onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
+    });
+    for await (const bucket of listing) {
+      counts.set(bucket.source, (counts.get(bucket.source) ?? 0) + 1);
+      counter.tick(bucket.source);
+      if (format === "table") rows.push(bucket);
+      else if (format === "ndjson") await write(io.stdout, `${toJson(bucket)}\n`);
+      else await write(io.stdout, `${seen === 0 ? "\n" : ",\n"}${toJson(bucket)}`);
+      seen += 1;
+      // Breaking out aborts the requests in flight and starts no others.
+      if (limit !== undefined && seen >= limit) {
+        stopped = true;
+        break;
+      }
+    }
+    if (format === "json") await write(io.stdout, seen === 0 ? "]\n" : "\n]\n");
+  } catch (error) {
+    if (!(error instanceof ClosedOutputError)) throw error;
+    closed = true;
+  } finally {
+    counter.done();
+  }
+  if (format === "table" && !closed) {
+    const color = useColor(io.stdout, io.env);
+    if (rows.length > 0)
+      await write(io.stdout, bucketTable(rows, { width: outputWidth(io.stdout, io.env), color }));
+    const failed = new Set(failures.map((f) => f.provider));
+    const note = stopped ? ` (stopped at --limit ${formatCount(limit)})` : "";
+    await write(io.stdout, countLine("buckets", counts, failed, color, note));
+  }
+  await reportFailures(failures, io);
+  return failures.length > 0 ? 1 : 0;
+}
+
+/** The buckets as a table, sorted by provider then name; columns no bucket has a value for are left out. */
+export function bucketTable(buckets: Bucket[], options: { width: number; color: boolean }): string {
+  const sorted = [...buckets].sort(
+    (a, b) => a.provider.localeCompare(b.provider) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  const all: { column: Column; cell: (b: Bucket) => string; always?: boolean }[] = [
+    { column: { title: "PROVIDER" }, cell: (b) => b.source, always: true },
+    { column: { title: "NAME", primary: true }, cell: (b) => b.name, always: true },
+    { column: { title: "ID", align: "right" }, cell: (b) => b.id ?? "" },
+    { column: { title: "OWNER", align: "right" }, cell: (b) => b.owner ?? "" },
+    { column: { title: "REGION" }, cell: (b) => b.region ?? "" },
+    { column: { title: "CREATED (UTC)" }, cell: (b) => formatDate(b.createdAt) },
+    { column: { title: "OBJECTS", align: "right" }, cell: (b) => formatCount(b.objectCount) },
+    { column: { title: "SIZE", align: "right" }, cell: (b) => formatBytes(b.bytes) },
+    {
+      column: { title: "AUTHORIZED" },
+      cell: (b) => (b.authorized === undefined ? "" : b.authorized ? "yes" : "no"),
+    },
+  ];
+  const cells = all.map((c) => sorted.map(c.cell));
+  const shown = all.map((c, i) => c.always || cells[i]?.some((cell) => cell !== "")).map(Boolean);
+  const columns = all.filter((_, i) => shown[i]).map((c) => c.column);
+  const rows = sorted.map((_, r) => cells.filter((_, i) => shown[i]).map((column) => column[r] as string));
+  return renderTable(columns, rows, options);
+}

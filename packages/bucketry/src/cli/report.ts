@@ -1,0 +1,103 @@
+/** What every listing command shares: choosing providers, making their sources, and reporting failures. */
+import { ApiError } from "@bucketry/core";
+import type { ProviderName, Source } from "../model.js";
+import { type Command, UsageError } from "./args.js";
+import { buildSource, type Config, ConfigError, PROVIDERS, providerSpec } from "./config.js";
+import { type CliIo, styles, useColor, write } from "./output.js";
+
+/** A provider that could not be listed, and why. */
+export interface Failure {
+  provider: string;
+  error: unknown;
+}
+
+/**
+ * The providers named by `--provider` (repeatable, comma-separated; `huaweicloud` is both Huawei
+ * services), or every configured one that lists `kind`. Unknown names are usage errors.
+ */
+export function chooseProviders(
+  flags: string[] | undefined,
+  kind: "buckets" | "users",
+  config: Config,
+  command: Command,
+): ProviderName[] {
+  if (!flags || flags.length === 0) {
+    return config.providers.filter((p) => p.configured && p.spec.lists === kind).map((p) => p.spec.name);
+  }
+  const names = new Set<ProviderName>();
+  for (const name of flags.flatMap((flag) => flag.split(",")).map((n) => n.trim())) {
+    if (name === "huaweicloud") {
+      names.add("huaweicloud-mpc");
+      names.add("huaweicloud-dbss");
+      continue;
+    }
+    const spec = providerSpec(name);
+    if (!spec) {
+      throw new UsageError(
+        `unknown provider "${name}"; one of ${PROVIDERS.map((p) => p.name).join(", ")}, huaweicloud`,
+        command,
+      );
+    }
+    if (spec.lists !== kind) {
+      const other = spec.lists === "users" ? "has users, not buckets: use 'bucketry users'" : "has no users";
+      throw new UsageError(`${name} ${other}`, command);
+    }
+    names.add(spec.name);
+  }
+  // The documented order, whatever the order of the flags.
+  return PROVIDERS.map((p) => p.name).filter((name) => names.has(name));
+}
+
+/** The sources of `names`; a provider whose settings are incomplete becomes a failure instead. */
+export function makeSources(
+  names: ProviderName[],
+  config: Config,
+): { sources: Source[]; failures: Failure[] } {
+  const sources: Source[] = [];
+  const failures: Failure[] = [];
+  for (const name of names) {
+    const settings = config.providers.find((p) => p.spec.name === name);
+    if (!settings) continue;
+    try {
+      sources.push(buildSource(settings));
+    } catch (error) {
+      failures.push({ provider: name, error });
+    }
+  }
+  return { sources, failures };
+}
+
+/** One line per failure on stderr: the provider, the error's class and message, its request id. */
+export async function reportFailures(failures: Failure[], io: CliIo): Promise<void> {
+  const style = styles(useColor(io.stderr, io.env));
+  for (const { provider, error } of failures) {
+    await write(io.stderr, `${style.red("bucketry:")} ${provider} failed: ${describeError(error)}\n`);
+  }
+}
+
+/** An error as one line: `ServerError: … (request id …)`; configuration problems without a class name. */
+export function describeError(error: unknown): string {
+  if (error instanceof ConfigError) return `${error.message} (see 'bucketry providers')`;
+  if (!(error instanceof Error)) return String(error);
+  const requestId = error instanceof ApiError && error.requestId ? ` (request id ${error.requestId})` : "";
+  return `${error.name}: ${error.message}${requestId}`;
+}
+
+/** "3,000 buckets: hitachi 800, ncloud 2,200; huaweicloud-dbss failed". */
+export function countLine(
+  noun: string,
+  counts: Map<string, number>,
+  failed: Set<string>,
+  color: boolean,
+  note = "",
+): string {
+  const style = styles(color);
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  const parts = [...counts].map(([name, n]) => {
+    if (!failed.has(name)) return `${name} ${n.toLocaleString("en-US")}`;
+    return style.red(n === 0 ? `${name} failed` : `${name} failed after ${n.toLocaleString("en-US")}`);
+  });
+  for (const name of failed) if (!counts.has(name)) parts.push(style.red(`${name} failed`));
+  return `${total.toLocaleString("en-US")} ${noun}${parts.length ? `: ${parts.join(", ")}` : ""}${note}\n`;
+}

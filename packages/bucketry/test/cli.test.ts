@@ -1,0 +1,395 @@
+/**
+ * The CLI as users run it: `node dist/cli/main.js` in a child process (stdout and stderr are pipes,
+ * not terminals), pointed at the fakes through the documented environment variables or a config file.
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFakeServer } from "@bucketry/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Fakes, SEED, startFakes } from "./fakes.js";
+
+const MAIN = join(dirname(dirname(fileURLToPath(import.meta.url))), "dist", "cli", "main.js");
+const TOTAL = SEED.hitachi + SEED.mpc + SEED.dbss + SEED.ncloud;
+
+let fakes: Fakes;
+let home: string;
+beforeAll(async () => {
+  fakes = await startFakes();
+  home = await mkdtemp(join(tmpdir(), "bucketry-cli-"));
+});
+afterAll(async () => {
+  await fakes.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with only `env` (plus PATH and a scratch HOME/cwd: no real config can leak in). */
+function cli(
+  args: string[],
+  env: Record<string, string | undefined> = fakes.env,
+  cwd = home,
+): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      {
+        cwd,
+        env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, ...env },
+        maxBuffer: 64 << 20,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function withoutSecrets(result: Result): void {
+  for (const secret of fakes.secrets) {
+    expect(result.stdout).not.toContain(secret);
+    expect(result.stderr).not.toContain(secret);
+  }
+}
+
+describe.concurrent("help and version", () => {
+  it("prints the overview with --help, and the version", async () => {
+    const help = await cli(["--help"]);
+    expect(help).toMatchObject({ code: 0, stderr: "" });
+    for (const command of ["buckets", "users", "providers", "demo"]) expect(help.stdout).toContain(command);
+    const version = await cli(["--version"]);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each(["buckets", "users", "providers", "demo"])("prints the help of %s", async (command) => {
+    const result = await cli([command, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: bucketry ${command}`);
+    expect((await cli(["help", command])).stdout).toBe(result.stdout);
+  });
+
+  it("documents every environment variable in the providers help", async () => {
+    const { stdout } = await cli(["providers", "--help"]);
+    for (const name of Object.keys(fakes.env)) expect(stdout).toContain(name);
+  });
+});
+
+describe.concurrent("usage errors exit 2", () => {
+  it.each([
+    [[], /Usage: bucketry/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["buckets", "--format", "xml"], /--format must be one of table, json, ndjson/],
+    [["buckets", "--limit", "0"], /--limit must be a whole number/],
+    [["buckets", "--provider", "aws"], /unknown provider "aws"/],
+    [["buckets", "--provider", "virtuozzo"], /has users, not buckets/],
+    [["users", "--provider", "hitachi"], /hitachi has no users/],
+    [["users", "--id", "b09693b73b3c7686", "--email", "a@b.c"], /not both/],
+    [["users", "--show-secrets"], /--show-secrets needs --id or --email/],
+    [["buckets", "stray"], /positional/i],
+  ])("%j", async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("refuses secrets as flags and says where they go", async () => {
+    const result = await cli(["buckets", "--secret-key", "abc"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Secrets are never accepted as flags/);
+  });
+
+  it("refuses a config file that is missing or malformed", async () => {
+    expect((await cli(["providers", "--config", "nope.json"])).stderr).toMatch(/does not exist/);
+    const bad = join(home, "bad.json");
+    await writeFile(bad, '{"providers": {"aws": {}}}');
+    const result = await cli(["buckets", "--config", bad]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown provider providers\.aws/);
+  });
+});
+
+describe.concurrent("bucketry buckets", () => {
+  it("lists every configured provider as one table, with a per-provider count line", async () => {
+    const result = await cli(["buckets"]);
+    expect(result.code).toBe(0);
+    // Not a terminal: no live counter, no colours.
+    expect(result.stderr).toBe("");
+    expect(result.stdout).not.toContain("\u001b[");
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(
+      /^PROVIDER\s+NAME\s+ID\s+OWNER\s+REGION\s+CREATED \(UTC\)\s+OBJECTS\s+SIZE\s+AUTHORIZED$/,
+    );
+    expect(lines).toHaveLength(TOTAL + 2);
+    expect(lines.at(-1)).toBe(
+      `${TOTAL} buckets: hitachi ${SEED.hitachi}, huaweicloud-mpc ${SEED.mpc}, huaweicloud-dbss ${SEED.dbss}, ncloud ${SEED.ncloud}`,
+    );
+    expect(result.stdout).toMatch(/버킷-\d{6}/);
+    withoutSecrets(result);
+  });
+
+  it("parses whole as JSON", async () => {
+    const result = await cli(["buckets", "--format", "json"]);
+    expect(result.code).toBe(0);
+    const buckets = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(buckets).toHaveLength(TOTAL);
+    const mpc = buckets.find((b) => b.provider === "huaweicloud-mpc")!;
+    expect(mpc.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    expect(typeof mpc.authorized).toBe("boolean");
+    expect(buckets.find((b) => b.provider === "huaweicloud-dbss")).toHaveProperty("region");
+    expect(buckets.find((b) => b.provider === "ncloud")).toHaveProperty("objectCount");
+    expect(buckets.find((b) => b.provider === "hitachi")).toHaveProperty("owner", "-468170324");
+    withoutSecrets(result);
+  });
+
+  it("streams NDJSON that parses line by line", async () => {
+    const result = await cli(["buckets", "--format", "ndjson", "--provider", "ncloud,huaweicloud-mpc"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(SEED.ncloud + SEED.mpc);
+    const providers = new Set(lines.map((line) => (JSON.parse(line) as { provider: string }).provider));
+    expect(providers).toEqual(new Set(["ncloud", "huaweicloud-mpc"]));
+  });
+
+  it("stops at --limit", async () => {
+    const result = await cli(["buckets", "--format", "ndjson", "--limit", "7"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(7);
+    const table = await cli(["buckets", "--limit", "3", "--provider", "hitachi"]);
+    expect(table.stdout).toMatch(/3 buckets: hitachi 3 \(stopped at --limit 3\)\n$/);
+  });
+
+  it("accepts huaweicloud for both Huawei services", async () => {
+    const result = await cli(["buckets", "--format", "ndjson", "--provider", "huaweicloud"]);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(SEED.mpc + SEED.dbss);
+  });
+
+  it("reports incomplete settings as that provider's failure, naming the variable", async () => {
+    const result = await cli(["buckets", "--format", "ndjson"], { ...fakes.env, OS_PASSWORD: undefined });
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(TOTAL - SEED.ncloud);
+    expect(result.stderr).toContain(
+      'ncloud failed: ncloud: OS_PASSWORD (or "secretKey" in the config file) is not set',
+    );
+  });
+
+  it("exits 1 with a pointer when nothing is configured", async () => {
+    const result = await cli(["buckets"], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no provider is configured/);
+  });
+
+  it("fits tables to the width (COLUMNS on a pipe)", async () => {
+    const result = await cli(["buckets", "--provider", "ncloud,hitachi"], { ...fakes.env, COLUMNS: "50" });
+    const lines = result.stdout.trimEnd().split("\n").slice(0, -1);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(50);
+    expect(result.stdout).toContain("…");
+  });
+
+  it("reads a config file; environment variables override its fields", async () => {
+    // Its own directory: ./bucketry.config.json there must not reach the other tests.
+    const dir = await mkdtemp(join(home, "config-"));
+    const config = join(dir, "bucketry.config.json");
+    const { hitachi, ncloud } = fakes;
+    await writeFile(
+      config,
+      JSON.stringify({
+        providers: {
+          hitachi: {
+            endpoint: hitachi.cluster.mapiUrl,
+            tokenUrl: hitachi.cluster.tokenUrl,
+            username: hitachi.credentials.username,
+            password: "wrong",
+            userIds: [-468170324],
+          },
+          ncloud: { endpoint: ncloud.url, authUrl: `${ncloud.keystoneUrl}/v3`, ...ncloud.credentials },
+        },
+      }),
+    );
+    try {
+      // ./bucketry.config.json is found by default; the password comes from the environment.
+      const result = await cli(
+        ["buckets", "--format", "ndjson"],
+        { VSP_OBJECT_PASSWORD: hitachi.credentials.password },
+        dir,
+      );
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout.trimEnd().split("\n")).toHaveLength(SEED.hitachi + SEED.ncloud);
+      const providers = await cli(["providers"], { VSP_OBJECT_PASSWORD: hitachi.credentials.password }, dir);
+      expect(providers.stdout).toContain(`Config file: ${config} (default location)`);
+      expect(providers.stdout).toMatch(/hitachi .*yes\s+VSP_OBJECT_PASSWORD, file/);
+      expect(providers.stdout).toMatch(/ncloud .*yes\s+file/);
+      const wrong = await cli(["buckets", "--provider", "hitachi"], {}, dir);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/hitachi failed: AuthenticationError/);
+      expect(wrong.stderr).not.toContain("wrong");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.concurrent("bucketry users", () => {
+  it("lists the ostor users as a table, with space", async () => {
+    const result = await cli(["users", "--provider", "virtuozzo", "--space"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^ID\s+EMAIL\s+STATE\s+OWNER\s+FLAGS\s+SPACE$/);
+    expect(lines).toHaveLength(fakes.ostor.users.length + 2);
+    expect(result.stdout).toMatch(/bc6265392b818465\s+user2@email\.com\s+enabled\s+-\s+-\s+8\.7 GiB/);
+    expect(lines.at(-1)).toBe(`${fakes.ostor.users.length} users: virtuozzo ${fakes.ostor.users.length}`);
+    withoutSecrets(result);
+  });
+
+  it("parses as JSON and NDJSON", async () => {
+    const json = JSON.parse((await cli(["users", "--format", "json"])).stdout) as { email: string }[];
+    expect(json.map((u) => u.email)).toContain("user@example.com");
+    const ndjson = (await cli(["users", "--format", "ndjson", "--space"])).stdout.trimEnd().split("\n");
+    expect(
+      ndjson.map((line) => JSON.parse(line) as { bytes: number }).every((u) => typeof u.bytes === "number"),
+    ).toBe(true);
+  });
+
+  it("shows one user's keys redacted, and reveals them only with --show-secrets", async () => {
+    const user = fakes.ostor.users.find((u) => u.UserId === "b09693b73b3c7686")!;
+    const secret = user.Accounts[1]!.AWSAccessKeys[0]!.AWSSecretAccessKey;
+    for (const format of ["table", "json", "ndjson"]) {
+      const hidden = await cli(["users", "--id", user.UserId, "--format", format]);
+      expect(hidden.code).toBe(0);
+      expect(hidden.stdout).toContain("b09693b73b3c7686LCZ5");
+      expect(hidden.stdout).toContain("[REDACTED]");
+      withoutSecrets(hidden);
+    }
+    const table = await cli(["users", "--email", user.UserEmail, "--show-secrets"]);
+    expect(table.stdout).toMatch(new RegExp(`account2\\s+b09693b73b3c7686LCZ5\\s+${secret}`));
+    const json = JSON.parse(
+      (await cli(["users", "--id", user.UserId, "--show-secrets", "--format", "json"])).stdout,
+    );
+    expect(json.accessKeys).toContainEqual({
+      account: "account2",
+      accessKeyId: "b09693b73b3c7686LCZ5",
+      secretAccessKey: secret,
+    });
+    // raw stays sealed even then.
+    expect(JSON.stringify(json.raw)).not.toContain(secret);
+  });
+
+  it("exits 1 for a user that does not exist", async () => {
+    const result = await cli(["users", "--id", "0123456789abcdef"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/virtuozzo failed: NotFoundError: .*HTTP 404/);
+  });
+});
+
+describe.concurrent("bucketry providers", () => {
+  it("shows each provider installed and configured, and where from; secrets never shown", async () => {
+    const result = await cli(["providers"]);
+    expect(result.code).toBe(0);
+    for (const name of ["hitachi", "huaweicloud-mpc", "huaweicloud-dbss", "ncloud", "virtuozzo"]) {
+      expect(result.stdout).toMatch(
+        new RegExp(`^${name}\\s+@bucketry/\\S+\\s+\\d+\\.\\d+\\.\\d+\\s+yes\\s+`, "m"),
+      );
+    }
+    expect(result.stdout).toMatch(/Config file: none/);
+    const json = JSON.parse((await cli(["providers", "--format", "json"])).stdout);
+    const ostor = json.providers.find((p: { name: string }) => p.name === "virtuozzo");
+    expect(ostor.settings.secretAccessKey).toEqual({ value: "[REDACTED]", from: "OSTOR_SECRET_ACCESS_KEY" });
+    expect(ostor.settings.endpoint.value).toBe(fakes.ostor.url);
+    withoutSecrets(result);
+  });
+
+  it("says what is missing or refused", async () => {
+    const result = await cli(["providers", "--format", "json"], {
+      BUCKETRY_MPC_REGION: "mars-1",
+      HUAWEICLOUD_SDK_AK: "AK",
+      HUAWEICLOUD_SDK_SK: "SK",
+      HUAWEICLOUD_SDK_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+      OSTOR_ENDPOINT: "https://s3.example.com",
+    });
+    const byName = Object.fromEntries(json(result).providers.map((p: { name: string }) => [p.name, p]));
+    expect(byName["huaweicloud-mpc"]).toMatchObject({
+      status: "incomplete",
+      problem: expect.stringMatching(/region: unknown/),
+    });
+    expect(byName.virtuozzo).toMatchObject({
+      status: "incomplete",
+      problem: expect.stringMatching(/OSTOR_ACCESS_KEY_ID/),
+    });
+    expect(byName.hitachi.status).toBe("not configured");
+  });
+});
+
+describe.concurrent("bucketry demo", () => {
+  it("starts the fakes, lists a few thousand buckets from every provider and the users, and stops", async () => {
+    const result = await cli(["demo"], {});
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(
+      /^3,000 buckets: hitachi 800, huaweicloud-mpc 600, huaweicloud-dbss 500, ncloud 1,100$/m,
+    );
+    expect(result.stdout).toMatch(/^28 users: virtuozzo 28$/m);
+    expect(result.stdout).toMatch(/桶-\d{6}/);
+    expect(result.stdout).toContain("Every provider answered.");
+  });
+});
+
+describe("a reader that goes away", () => {
+  it("stops the listing quietly: no further pages are requested", async () => {
+    // Three pages of 10,000 containers; the reader leaves after the first bytes of the first page.
+    const ncloud = await startFakeServer("ncloud-archive-storage", { containers: 30_000 });
+    try {
+      const env = {
+        ...fakes.env,
+        BUCKETRY_NCLOUD_ENDPOINT: ncloud.url,
+        OS_AUTH_URL: `${ncloud.keystoneUrl}/v3`,
+      };
+      const child = spawn(process.execPath, [MAIN, "buckets", "--provider", "ncloud", "--format", "ndjson"], {
+        cwd: home,
+        env: { PATH: process.env.PATH, HOME: home, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      child.stdout.once("data", () => child.stdout.destroy());
+      const code = await new Promise((resolve) => child.on("exit", resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+      const listings = ncloud.log.filter((r) => r.target.startsWith("/v1/"));
+      expect(listings).toHaveLength(1);
+    } finally {
+      await ncloud.close();
+    }
+  });
+});
+
+// Alone: the fault it injects would be taken by any other listing running at the same time.
+describe("a provider failing", () => {
+  it("exits 1 when a provider fails, still listing the others, and says why on stderr", async () => {
+    fakes.dbss.inject(
+      { kind: "status", status: 403, body: "denied" },
+      { match: (r) => r.target.includes("obs-buckets") },
+    );
+    const result = await cli(["buckets", "--format", "ndjson"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(TOTAL - SEED.dbss);
+    expect(result.stderr).toMatch(
+      /^bucketry: huaweicloud-dbss failed: PermissionError: huaweicloud-dbss listAuditObsBuckets failed with HTTP 403/,
+    );
+    withoutSecrets(result);
+  });
+});
+
+function json(result: Result) {
+  return JSON.parse(result.stdout);
+}

@@ -1,0 +1,691 @@
+// Scaffolds a new provider (developer: `pnpm new-provider <name> [--service <service>] [--title <title>]`):
+// its spec, the redocly.yaml entry, the package (factory, README, a first loopback test) and a first
+// changeset, then installs and generates so the package starts from a green build. Exits 2 on bad input.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** The provider package whose manifest and configs the new one copies. */
+const TEMPLATE = "ncloud";
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const USAGE = 'usage: pnpm new-provider <name> [--service <service>] [--title "<API title>"]';
+
+class UsageError extends Error {}
+
+try {
+  const input = parseArgs(process.argv.slice(2));
+  const plan = planProvider(input);
+  writeFiles(plan);
+  finish(plan);
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`✘ ${error.message}\n${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+/** `{ name, service, title }` from the command line, or a UsageError. */
+function parseArgs(args) {
+  const options = {};
+  const positional = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const match = /^--(service|title)(?:=(.*))?$/.exec(arg);
+    if (match) {
+      const value = match[2] ?? args[++i];
+      if (value === undefined || value === "") throw new UsageError(`--${match[1]} needs a value`);
+      options[match[1]] = value;
+    } else if (arg.startsWith("-")) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) {
+    throw new UsageError(positional.length === 0 ? "the provider name is missing" : "give one provider name");
+  }
+  const [name] = positional;
+  const service = options.service ?? name;
+  for (const [what, value] of [
+    ["provider name", name],
+    ["service name", service],
+  ]) {
+    if (!KEBAB.test(value) || value.length > 40) {
+      throw new UsageError(
+        `the ${what} ${JSON.stringify(value)} is not kebab-case (lowercase letters and digits in words joined by "-", starting with a letter, at most 40 characters), e.g. "acme" or "object-storage"`,
+      );
+    }
+  }
+  const title = options.title ?? `${words(name)}${service === name ? "" : ` ${words(service)}`} API`;
+  if (/[\n\r`]/.test(title)) throw new UsageError("the title must be one line without backticks");
+  return { name, service, title };
+}
+
+/** Every name and path of the new provider; refuses names that are taken. */
+function planProvider({ name, service, title }) {
+  const packageName = `@bucketry/${name}`;
+  const apiKey = service === name ? name : `${name}-${service}`;
+  const pascal = pascalCase(service);
+  const plan = {
+    name,
+    service,
+    title,
+    packageName,
+    apiKey,
+    provider: apiKey,
+    factory: `create${pascal}Client`,
+    clientType: `${pascal}Client`,
+    optionsType: `${pascal}ClientOptions`,
+    bucketType: `${pascal}Bucket`,
+    namespace: `${pascal}Api`,
+    specPath: `specs/${name}/${service}.yaml`,
+    packageDir: `packages/${name}`,
+    generatedPath: `packages/${name}/src/generated/${service}.ts`,
+    changesetPath: `.changeset/initial-release-${name}.md`,
+  };
+
+  const taken = [];
+  const workspaceNames = workspaceManifests().map((m) => m.name);
+  if (workspaceNames.includes(packageName) || workspaceNames.includes(name)) {
+    taken.push(`a workspace package is already named ${packageName}`);
+  }
+  if (["bucketry", "core", "auth", "testing"].includes(name)) taken.push(`"${name}" is a shared package`);
+  for (const path of [plan.packageDir, `specs/${name}`, plan.changesetPath]) {
+    if (existsSync(join(root, path))) taken.push(`${path} already exists`);
+  }
+  const apis = parse(readFileSync(join(root, "redocly.yaml"), "utf8"))?.apis ?? {};
+  if (apiKey in apis) taken.push(`redocly.yaml already has an API named ${apiKey}`);
+  if (taken.length > 0) throw new UsageError(`cannot create provider "${name}": ${taken.join("; ")}`);
+  return plan;
+}
+
+/** Writes the spec, the redocly.yaml entry, the package and the changeset. */
+function writeFiles(plan) {
+  const files = {
+    [plan.specPath]: specYaml(plan),
+    [`${plan.packageDir}/package.json`]: `${JSON.stringify(packageJson(plan), null, 2)}\n`,
+    [`${plan.packageDir}/tsconfig.json`]: templateFile("tsconfig.json"),
+    [`${plan.packageDir}/tsconfig.build.json`]: templateFile("tsconfig.build.json"),
+    [`${plan.packageDir}/vitest.config.ts`]: templateFile("vitest.config.ts"),
+    [`${plan.packageDir}/src/generated/README.md`]: templateFile("src/generated/README.md"),
+    [`${plan.packageDir}/src/index.ts`]: indexTs(plan),
+    [`${plan.packageDir}/src/${plan.service}.ts`]: clientTs(plan),
+    [`${plan.packageDir}/test/${plan.service}.test.ts`]: clientTestTs(plan),
+    [`${plan.packageDir}/test/types.test-d.ts`]: typesTestTs(plan),
+    [`${plan.packageDir}/README.md`]: readme(plan),
+    // The template ships the root LICENSE; so does the new package.
+    ...(existsSync(join(root, "packages", TEMPLATE, "LICENSE")) && {
+      [`${plan.packageDir}/LICENSE`]: readFileSync(join(root, "LICENSE"), "utf8"),
+    }),
+    [plan.changesetPath]: changeset(plan),
+  };
+  const redocly = withApiEntry(readFileSync(join(root, "redocly.yaml"), "utf8"), plan);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  writeFileSync(join(root, "redocly.yaml"), redocly);
+  log(`✔︎ wrote ${Object.keys(files).length} files and the redocly.yaml entry "${plan.apiKey}"`);
+}
+
+/** Links the new package, formats it, and generates its client types. */
+function finish(plan) {
+  const steps = [
+    // Not frozen even under CI=true: the lockfile must gain the new package.
+    ["pnpm install", ["pnpm", ["install", "--prefer-offline", "--no-frozen-lockfile"]]],
+    ["biome", ["pnpm", ["exec", "biome", "check", "--write", plan.packageDir]]],
+    ["pnpm generate", ["pnpm", ["generate"]]],
+  ];
+  for (const [index, [label, [command, args]]] of steps.entries()) {
+    const started = Date.now();
+    try {
+      execFileSync(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    } catch (error) {
+      log(`✘ [${index + 1}/${steps.length}] ${label} failed:\n${error.stdout ?? ""}${error.stderr ?? ""}`);
+      log(`The files are written; fix the cause and run \`${command} ${args.join(" ")}\` again.`);
+      process.exitCode = 1;
+      return;
+    }
+    log(`✔︎ [${index + 1}/${steps.length}] ${label} (${Date.now() - started} ms)`);
+  }
+  log(
+    [
+      "",
+      `${plan.packageName} is ready. Next:`,
+      `  1. Model the real API in ${plan.specPath} (its description says what to replace), then \`pnpm generate\`.`,
+      `  2. Build and test it: \`pnpm turbo run build test --filter=${plan.packageName}\`.`,
+      "  3. Add it to the packages table of the root README; for `bucketry`, add an adapter in packages/bucketry.",
+    ].join("\n"),
+  );
+}
+
+/** redocly.yaml with the new API appended to `apis:` (text insertion keeps every comment). */
+function withApiEntry(text, plan) {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => /^apis:\s*(#.*)?$/.test(line));
+  if (start === -1) throw new Error("redocly.yaml has no top-level `apis:` block");
+  // The block ends before the next top-level key (or at the end); trailing blank lines stay after it.
+  let end = lines.findIndex((line, i) => i > start && /^[^\s#]/.test(line));
+  if (end === -1) end = lines.length;
+  while (end > start + 1 && lines[end - 1].trim() === "") end--;
+  const entry = [
+    `  ${plan.apiKey}:`,
+    `    root: ./${plan.specPath}`,
+    "    x-openapi-ts:",
+    `      output: ./${plan.generatedPath}`,
+  ];
+  const updated = [...lines.slice(0, end), ...entry, ...lines.slice(end)].join("\n");
+  const api = parse(updated)?.apis?.[plan.apiKey];
+  if (api?.root !== `./${plan.specPath}` || api?.["x-openapi-ts"]?.output !== `./${plan.generatedPath}`) {
+    throw new Error("could not add the API to redocly.yaml: its `apis:` block has an unexpected layout");
+  }
+  return updated;
+}
+
+/** The template provider's manifest, renamed, with only what the scaffolded code imports. */
+function packageJson(plan) {
+  const template = JSON.parse(templateFile("package.json"));
+  const keep = (deps, names) =>
+    Object.fromEntries(Object.entries(deps ?? {}).filter(([n]) => names.includes(n)));
+  const out = {};
+  for (const [key, value] of Object.entries(template)) {
+    switch (key) {
+      case "name":
+        out.name = plan.packageName;
+        break;
+      case "version":
+        out.version = "0.0.0";
+        break;
+      case "description":
+        out.description = `Typed client for the ${plan.title}.`;
+        break;
+      case "keywords":
+        out.keywords = [...new Set([...sharedProviderKeywords(), plan.name])];
+        break;
+      case "exports":
+        out.exports = { ".": value["."], "./package.json": "./package.json" };
+        break;
+      case "dependencies":
+        out.dependencies = keep(value, ["@bucketry/auth", "@bucketry/core", "openapi-fetch"]);
+        break;
+      case "devDependencies":
+        out.devDependencies = Object.fromEntries(
+          Object.entries(value).filter(([n]) => n !== "@bucketry/testing"),
+        );
+        break;
+      default:
+        out[key] = JSON.parse(JSON.stringify(value).replaceAll(`packages/${TEMPLATE}`, plan.packageDir));
+    }
+  }
+  const leftover = JSON.stringify(out).match(new RegExp(`${TEMPLATE}|naver|swift|keystone`, "i"));
+  if (leftover) {
+    throw new Error(
+      `packages/${TEMPLATE}/package.json has a provider-specific value ("${leftover[0]}") new-provider.mjs does not rewrite; teach packageJson() about it`,
+    );
+  }
+  return out;
+}
+
+/** Keywords every existing provider package has (its own name aside). */
+function sharedProviderKeywords() {
+  const lists = ["hitachi", "huaweicloud", "ncloud", "virtuozzo"]
+    .map((dir) => join(root, "packages", dir, "package.json"))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, "utf8")).keywords ?? []);
+  return lists.length === 0 ? [] : lists[0].filter((k) => lists.every((list) => list.includes(k)));
+}
+
+function templateFile(path) {
+  const text = readFileSync(join(root, "packages", TEMPLATE, path), "utf8");
+  if (path !== "package.json" && /ncloud|naver|swift/i.test(text)) {
+    throw new Error(
+      `packages/${TEMPLATE}/${path} is provider-specific now; new-provider.mjs copies it verbatim`,
+    );
+  }
+  return text;
+}
+
+/** The manifests of the workspace's packages (pnpm-workspace.yaml's `dir` and `dir/*` patterns). */
+function workspaceManifests() {
+  const { packages: patterns = [] } = parse(readFileSync(join(root, "pnpm-workspace.yaml"), "utf8")) ?? {};
+  const dirs = patterns.flatMap((pattern) => {
+    if (!pattern.endsWith("/*")) return [pattern];
+    const parent = join(root, pattern.slice(0, -2));
+    return existsSync(parent) ? readdirSync(parent).map((dir) => join(pattern.slice(0, -2), dir)) : [];
+  });
+  return dirs
+    .map((dir) => join(root, dir, "package.json"))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, "utf8")));
+}
+
+function specYaml(p) {
+  return `openapi: 3.1.0
+info:
+  title: ${p.title}
+  version: 1.0.0
+  summary: Bucket listing for the ${p.title}.
+  description: |
+    Scaffolded by \`pnpm new-provider ${p.name}\` as a starting point: one token-authenticated
+    operation that lists buckets, with the shape every Bucketry spec has (named schemas, examples,
+    a 4xx answer, a security scheme). Replace this description with where the API is documented
+    (the vendor's page and version) and every way this spec departs from it, then model the real
+    operations, parameters and errors.
+  contact:
+    name: Bucketry maintainers
+    url: https://github.com/bucketry/bucketry
+  license:
+    name: MIT
+    identifier: MIT
+servers:
+  - url: https://{host}
+    description: The API endpoint of one deployment or region.
+    variables:
+      host:
+        default: ${p.name}.invalid
+        description: Host name of the API endpoint (the \`.invalid\` placeholder must be replaced).
+security:
+  - authToken: []
+tags:
+  - name: Buckets
+    description: Calls about buckets.
+paths:
+  /v1/buckets:
+    get:
+      operationId: listBuckets
+      summary: List the buckets
+      description: |
+        Lists every bucket of the account the token belongs to, in one answer (the scaffold does not
+        page; model the real API's pagination with \`x-pagination\` when it has one).
+      tags:
+        - Buckets
+      responses:
+        '200':
+          description: The buckets of the account.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/BucketList'
+              examples:
+                twoBuckets:
+                  summary: An account with two buckets
+                  value:
+                    buckets:
+                      - name: backups
+                        createdAt: '2024-05-01T12:00:00Z'
+                      - name: logs
+                        createdAt: '2024-06-15T08:30:00Z'
+        '401':
+          description: The token is missing, expired or not valid.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Error'
+              examples:
+                invalidToken:
+                  summary: A token the service does not accept
+                  value:
+                    code: Unauthorized
+                    message: The token is not valid.
+components:
+  securitySchemes:
+    authToken:
+      type: apiKey
+      in: header
+      name: X-Auth-Token
+      description: An API token, sent as is in the \`X-Auth-Token\` header of every request.
+  schemas:
+    BucketList:
+      type: object
+      description: The buckets of an account.
+      additionalProperties: false
+      required:
+        - buckets
+      properties:
+        buckets:
+          type: array
+          description: Every bucket, in the order the service lists them.
+          items:
+            $ref: '#/components/schemas/Bucket'
+    Bucket:
+      type: object
+      description: One bucket.
+      additionalProperties: false
+      required:
+        - name
+      properties:
+        name:
+          type: string
+          description: The bucket name.
+        createdAt:
+          type: string
+          format: date-time
+          description: When the bucket was created (RFC 3339).
+    Error:
+      type: object
+      description: The error body of every failed call.
+      properties:
+        code:
+          type: string
+          description: A machine-readable error code.
+        message:
+          type: string
+          description: What went wrong.
+`;
+}
+
+function indexTs(p) {
+  return `export {
+  type ${p.bucketType},
+  type CallOptions,
+  ${p.factory},
+  type ${p.clientType},
+  type ${p.optionsType},
+  ${constName(p)},
+  staticToken,
+  type TokenSource,
+} from "./${p.service}.js";
+export type * as ${p.namespace} from "./generated/${p.service}.js";
+`;
+}
+
+function constName(p) {
+  return `${p.service.toUpperCase().replaceAll("-", "_")}_PROVIDER`;
+}
+
+function clientTs(p) {
+  const PROVIDER = constName(p);
+  return `/**
+ * The ${p.title} client (spec ${p.specPath}).
+ *
+ * The typed openapi-fetch client, authenticated with a token in \`X-Auth-Token\`, with the typed
+ * network errors, time limits and retries every Bucketry client shares, plus \`listBuckets()\`, which
+ * throws a typed \`ApiError\` instead of returning \`{ error }\`.
+ */
+import { type ClientOptions, expectOk, parseEndpoint, SecretRegistry, useStandardMiddleware } from "@bucketry/core";
+import { staticToken, type TokenSource, tokenAuth } from "@bucketry/auth";
+import createClient, { type Client } from "openapi-fetch";
+import type { components, paths } from "./generated/${p.service}.js";
+
+// Re-exported so callers need no direct dependency on @bucketry/auth to pass a token source.
+export { staticToken, type TokenSource } from "@bucketry/auth";
+
+/** The provider name errors carry. */
+export const ${PROVIDER} = "${p.provider}";
+
+const LIST_BUCKETS = "listBuckets";
+
+/** Options for {@link ${p.factory}}. */
+export interface ${p.optionsType} extends ClientOptions {
+  /** The API endpoint, e.g. \`https://${p.name}.invalid\`: an http(s) URL without query or credentials. */
+  baseUrl: string;
+  /** The API token sent in \`X-Auth-Token\`: the token itself, or a {@link TokenSource} that renews it. */
+  token: string | TokenSource;
+}
+
+/** Per-call options of the helpers. */
+export interface CallOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+}
+
+/** One bucket, as the service lists it. */
+export type ${p.bucketType} = components["schemas"]["Bucket"];
+
+/** The typed openapi-fetch client (raw calls are authenticated too) plus helpers. */
+export type ${p.clientType} = Client<paths> & {
+  /** Lists every bucket of the account; throws an \`ApiError\` subclass when the service refuses. */
+  listBuckets(options?: CallOptions): Promise<${p.bucketType}[]>;
+};
+
+/**
+ * Creates the ${p.title} client. The options are checked first: a bad endpoint throws
+ * \`InvalidInputError\`, an empty token \`CredentialsError\`, and nothing is sent.
+ */
+export function ${p.factory}(options: ${p.optionsType}): ${p.clientType} {
+  const baseUrl = parseEndpoint(options.baseUrl);
+  const tokens = typeof options.token === "string" ? staticToken(options.token) : options.token;
+  const secrets = new SecretRegistry();
+  if (typeof options.token === "string") secrets.add(options.token);
+  const client = createClient<paths>({ baseUrl, fetch: options.fetch });
+  useStandardMiddleware(client, {
+    provider: ${PROVIDER},
+    auth: [tokenAuth(tokens)],
+    secrets,
+    operation: ({ method, schemaPath }) =>
+      method === "GET" && schemaPath === "/v1/buckets" ? LIST_BUCKETS : undefined,
+    retry: options.retry,
+    timeout: options.timeout,
+  });
+
+  return {
+    ...client,
+    async listBuckets(call?: CallOptions): Promise<${p.bucketType}[]> {
+      const result = await client.GET("/v1/buckets", { signal: call?.signal });
+      const data = await expectOk(result, {
+        provider: ${PROVIDER},
+        operation: LIST_BUCKETS,
+        request: { method: "GET", url: \`\${baseUrl}/v1/buckets\` },
+        secrets,
+      });
+      return data.buckets;
+    },
+  };
+}
+`;
+}
+
+function clientTestTs(p) {
+  return `/**
+ * The ${p.title} client over real HTTP: a loopback server answers as the spec documents, and the
+ * tests check what the client sends (method, path, the token header) and what it makes of each answer.
+ */
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AuthenticationError, CredentialsError, InvalidInputError } from "@bucketry/core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ${p.factory} } from "../src/index.js";
+
+const TOKEN = "scaffold-token-0123456789";
+/** The spec's example answer. */
+const BUCKETS = {
+  buckets: [
+    { name: "backups", createdAt: "2024-05-01T12:00:00Z" },
+    { name: "logs", createdAt: "2024-06-15T08:30:00Z" },
+  ],
+};
+
+interface Seen {
+  method: string | undefined;
+  url: string | undefined;
+  token: string | string[] | undefined;
+}
+
+let server: Server;
+let baseUrl: string;
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const token = request.headers["x-auth-token"];
+    seen.push({ method: request.method, url: request.url, token });
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method !== "GET" || request.url !== "/v1/buckets") {
+      reply(404, { code: "NotFound", message: "No such resource." });
+    } else if (token !== TOKEN) {
+      reply(401, { code: "Unauthorized", message: \`The token \${String(token)} is not valid.\` });
+    } else {
+      reply(200, BUCKETS);
+    }
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  baseUrl = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}\`;
+});
+
+afterAll(async () => {
+  server.close();
+  await once(server, "close");
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+describe("${p.factory}", () => {
+  it("sends GET /v1/buckets with the token in X-Auth-Token and returns the typed body", async () => {
+    const client = ${p.factory}({ baseUrl, token: TOKEN });
+    const { data, error, response } = await client.GET("/v1/buckets");
+    expect(response.status).toBe(200);
+    expect(error).toBeUndefined();
+    expect(data).toEqual(BUCKETS);
+    expect(seen).toEqual([{ method: "GET", url: "/v1/buckets", token: TOKEN }]);
+  });
+
+  it("lists the buckets with listBuckets()", async () => {
+    const client = ${p.factory}({ baseUrl: \`\${baseUrl}/\`, token: TOKEN });
+    await expect(client.listBuckets()).resolves.toEqual(BUCKETS.buckets);
+    expect(seen.map((s) => s.url)).toEqual(["/v1/buckets"]);
+  });
+
+  it("throws AuthenticationError on 401, once, without the token in the error", async () => {
+    const wrong = "wrong-token-9876543210";
+    const client = ${p.factory}({ baseUrl, token: wrong });
+    const error = await client.listBuckets().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status: 401, provider: "${p.provider}", operation: "listBuckets" });
+    expect(\`\${String(error)} \${JSON.stringify(error)}\`).not.toContain(wrong);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("checks its options before anything is sent", () => {
+    expect(() => ${p.factory}({ baseUrl: "ftp://127.0.0.1", token: TOKEN })).toThrow(InvalidInputError);
+    expect(() => ${p.factory}({ baseUrl: \`\${baseUrl}?x=1\`, token: TOKEN })).toThrow(InvalidInputError);
+    expect(() => ${p.factory}({ baseUrl, token: "" })).toThrow(CredentialsError);
+    expect(seen).toEqual([]);
+  });
+});
+`;
+}
+
+function typesTestTs(p) {
+  return `/** Type tests (compiled by vitest's typecheck, never run): the generated types reach the caller. */
+import { describe, expectTypeOf, it } from "vitest";
+import { type ${p.bucketType}, ${p.factory} } from "../src/index.js";
+
+describe("${p.factory} types", () => {
+  const client = ${p.factory}({ baseUrl: "http://127.0.0.1:1", token: "token" });
+
+  it("types listBuckets() from the spec's Bucket schema", () => {
+    expectTypeOf(client.listBuckets).returns.resolves.toEqualTypeOf<${p.bucketType}[]>();
+    expectTypeOf<${p.bucketType}>().toEqualTypeOf<{ name: string; createdAt?: string }>();
+  });
+
+  it("rejects a path the spec does not have and a missing token", () => {
+    // @ts-expect-error: the spec has no such path
+    void client.GET("/v1/not-in-the-spec");
+    // @ts-expect-error: the token is required
+    ${p.factory}({ baseUrl: "http://127.0.0.1:1" });
+  });
+});
+`;
+}
+
+function readme(p) {
+  return `# ${p.packageName}
+
+Typed client for the ${p.title}, generated from [\`${p.specPath}\`](../../${p.specPath}).
+
+## Install
+
+\`\`\`sh
+npm install ${p.packageName}
+\`\`\`
+
+${installNotes()}
+
+## Quick start
+
+\`\`\`ts
+import { ${p.factory} } from "${p.packageName}";
+
+const client = ${p.factory}({ baseUrl: "https://${p.name}.invalid", token: process.env.API_TOKEN ?? "" });
+for (const bucket of await client.listBuckets()) console.log(bucket.name);
+
+// Every operation of the spec is also there, typed, as openapi-fetch calls:
+const { data, error } = await client.GET("/v1/buckets");
+\`\`\`
+
+## Auth
+
+\`token\` is sent in the \`X-Auth-Token\` header of every request. Pass the token itself, or a
+\`TokenSource\` from \`@bucketry/auth\` (re-exported here as \`staticToken\`) when it must be renewed:
+on a 401 the source is asked for a new token once and the request is sent again.
+
+## Errors
+
+\`listBuckets()\` throws the \`ApiError\` family of \`@bucketry/core\`: \`AuthenticationError\` (401),
+\`PermissionError\` (403), \`NotFoundError\` (404), \`RateLimitError\` (429), \`ServerError\` (5xx), each
+with \`status\`, \`code\`, \`requestId\` and the body, secrets redacted. A bad \`baseUrl\` throws
+\`InvalidInputError\` and an empty token \`CredentialsError\` before anything is sent. Network failures
+and time limits surface as \`ConnectionError\` and \`TimeoutError\`; idempotent calls are retried.
+The raw \`client.GET(...)\` calls return openapi-fetch's \`{ data, error, response }\` instead.
+
+## Pagination
+
+\`GET /v1/buckets\` returns every bucket in one answer. When the API pages, record the style in the
+spec (\`x-pagination\`) and walk it with \`paginate()\` from \`@bucketry/core\`.
+
+## Generated code
+
+\`src/generated/\` is generated by openapi-typescript from \`${p.specPath}\`: edit the spec and run
+\`pnpm generate\`; never edit the generated files.
+
+## License
+
+MIT
+`;
+}
+
+/** What the Install section says about Node.js and the module format, as the other providers do. */
+function installNotes() {
+  const { engines } = JSON.parse(templateFile("package.json"));
+  const moduleFormat = /^## Module format$/m.test(readFileSync(join(root, "README.md"), "utf8"))
+    ? " (see [Module format](../../README.md#module-format))"
+    : "";
+  return [
+    `Node.js \`${engines?.node ?? ">=20.19"}\`. The package is ESM; \`require()\` works too on those Node versions${moduleFormat}.`,
+    "It brings `@bucketry/auth`, `@bucketry/core` and `openapi-fetch` along, and no other provider.",
+  ].join("\n");
+}
+
+function changeset(p) {
+  return `---
+"${p.packageName}": minor
+---
+
+Initial release: \`${p.factory}\`, a typed client for the ${p.title} with token auth.
+`;
+}
+
+function words(kebab) {
+  return kebab
+    .split("-")
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(" ");
+}
+
+function pascalCase(kebab) {
+  return words(kebab).replaceAll(" ", "");
+}
+
+function log(line) {
+  // biome-ignore lint/suspicious/noConsole: this is a script
+  console.log(line);
+}
