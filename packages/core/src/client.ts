@@ -5,6 +5,7 @@
  */
 import { InvalidInputError } from "./errors.js";
 import { mapNetworkErrors } from "./network-errors.js";
+import { type BodyCheck, readBody } from "./read-body.js";
 import type { SecretRegistry } from "./redact.js";
 import { type RetryOptions, retry } from "./retry.js";
 import { type TimeoutOptions, timeout } from "./timeout.js";
@@ -28,8 +29,9 @@ interface UsesMiddleware {
 }
 
 /**
- * Registers the standard chain, outermost first: typed network errors, time limits, the
- * provider's auth, then retries (innermost, so every attempt is signed afresh).
+ * Registers the standard chain, outermost first: typed network errors, body reading, time limits,
+ * the provider's auth, then retries (innermost, so every attempt is signed afresh). Every answer's
+ * body is read in full inside the chain (see read-body.ts); `parseAs: "stream"` calls are not.
  */
 export function useStandardMiddleware(
   client: UsesMiddleware,
@@ -41,14 +43,19 @@ export function useStandardMiddleware(
     safe?: RetryOptions["safe"];
     /** A name for each operation in errors (its `operationId`). */
     operation?: (call: { method: string; schemaPath: string }) => string | undefined;
+    /** A check of each 2xx body besides the built-in JSON one (e.g. a listing that must be complete). */
+    validate?: BodyCheck;
   },
 ): void {
+  const { validate } = options;
   client.use(
     mapNetworkErrors({ provider: options.provider, secrets: options.secrets, operation: options.operation }),
+    // Outside the auth middlewares: reads what retry() did not (retries off, or an answer auth fetched again).
+    readBody({ validate }),
   );
   if (options.timeout !== false) client.use(timeout(options.timeout));
   client.use(...options.auth);
-  if (options.retry !== false) client.use(retry({ safe: options.safe, ...options.retry }));
+  if (options.retry !== false) client.use(retry({ safe: options.safe, validate, ...options.retry }));
 }
 
 /**
@@ -71,6 +78,25 @@ export function parseEndpoint(value: unknown, field = "baseUrl"): string {
   if (url.username || url.password) throw new InvalidInputError(field, "must not carry credentials");
   if (url.search || url.hash) throw new InvalidInputError(field, "must not have a query or fragment");
   return url.toString().replace(/\/+$/, "");
+}
+
+/**
+ * Checks a helper's per-call options (`{ signal }`, or undefined) before anything is sent, and
+ * returns the signal.
+ */
+export function checkCallOptions(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError("options", "must be an object like { signal }");
+  }
+  const { signal } = options as { signal?: unknown };
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidInputError(
+      "signal",
+      `must be an AbortSignal, not ${signal === null ? "null" : typeof signal}`,
+    );
+  }
+  return signal;
 }
 
 /**

@@ -180,6 +180,59 @@ export class TimeoutError extends ConnectionError {
 export class AbortedError extends ApiError {
   override name = "AbortedError";
 }
+/**
+ * A 2xx answer that arrived whole but cannot be used: a body that does not parse, or one that is
+ * not what the operation documents. `code` is `MalformedResponse`. No body is kept unless its maker
+ * passes one (redacted): an answer may hold secret keys.
+ */
+export class MalformedResponseError extends ApiError {
+  override name = "MalformedResponseError";
+  constructor(message: string, init: ApiErrorInit) {
+    super(message, { ...init, code: init.code ?? "MalformedResponse" });
+  }
+}
+
+/**
+ * A {@link MalformedResponseError} for `response`: "`provider operation` answered HTTP `status` with
+ * `what`", e.g. `what` = "an unexpected body: \"buckets\" must be an array". `what` must not quote
+ * the body; it is scrubbed of registered secrets all the same. `body`, when given, is redacted.
+ */
+export function malformedResponse(
+  response: Response,
+  what: string,
+  context: ErrorContext,
+  body?: unknown,
+): MalformedResponseError {
+  const init = answerInit(response, context);
+  const message = scrubber(context)(
+    `${context.provider} ${context.operation} answered HTTP ${response.status} with ${what}`,
+  );
+  return new MalformedResponseError(message, {
+    ...init,
+    body: body === undefined ? undefined : redact(body, context.secrets),
+  });
+}
+
+/** Internal: what an error about an answer keeps of it (status, request id, headers), secrets redacted. */
+export function answerInit(response: Response, context: ErrorContext): ApiErrorInit {
+  const scrub = scrubber(context);
+  const requestId = requestIdOf(response.headers);
+  return {
+    provider: context.provider,
+    operation: context.operation,
+    status: response.status,
+    requestId: requestId && scrub(requestId),
+    request: context.request && {
+      method: context.request.method,
+      url: scrub(redactUrl(context.request.url)),
+    },
+    headers: redact(response.headers, context.secrets),
+  };
+}
+
+function scrubber(context: ErrorContext): (text: string) => string {
+  return (text) => redactText(context.secrets?.scrub(text) ?? text);
+}
 
 function errorClassFor(status: number): typeof ApiError {
   if (status === 401) return AuthenticationError;

@@ -1,5 +1,6 @@
 export {
   type ClientOptions,
+  checkCallOptions,
   checkPathParameter,
   type FetchLike,
   parseEndpoint,
@@ -16,6 +17,8 @@ export {
   CredentialsError,
   type ErrorContext,
   InvalidInputError,
+  MalformedResponseError,
+  malformedResponse,
   NotFoundError,
   PermissionError,
   parseRetryAfter,
@@ -34,6 +37,13 @@ export {
   paginate,
   type ResumePoint,
 } from "./paginate.js";
+export {
+  type BodyCheck,
+  type BufferedBody,
+  type ReadBodyOptions,
+  readBody,
+  requireJson,
+} from "./read-body.js";
 export {
   isSecretField,
   isSecretHeader,

@@ -20,7 +20,7 @@ export interface NetworkErrorOptions {
 }
 
 /** What the core middlewares know about a call when they describe it. */
-interface CallContext {
+export interface CallContext {
   readonly options: object;
   readonly request: Request;
   readonly schemaPath: string;
@@ -96,12 +96,13 @@ export function typedError(error: unknown, ctx: CallContext): unknown {
   return new ConnectionError(message, { ...call.init, cause: safeCause(error, described.secrets) });
 }
 
-function describe(ctx: CallContext, described = callState(ctx).description) {
+/** Internal: the call's provider, operation and redacted URL, and the error fields they make. */
+export function describe(ctx: CallContext, described = callState(ctx).description) {
   const { method, url: raw } = ctx.request;
   const fallback: CallDescription = { provider: hostOf(raw), operation: `${method} ${ctx.schemaPath}` };
   const { provider, operation, secrets } = described ?? fallback;
   const url = redactText(secrets ? secrets.scrub(redactUrl(raw)) : redactUrl(raw));
-  return { provider, operation, url, init: { provider, operation, request: { method, url } } };
+  return { provider, operation, url, secrets, init: { provider, operation, request: { method, url } } };
 }
 
 // The caller may abort with any value as the reason; fetch then rejects with exactly that value.
@@ -111,14 +112,15 @@ function isAbortReason(error: unknown, ctx: CallContext): boolean {
 }
 
 // undici puts the system error code (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET) on the cause.
-function networkCode(error: Error): string | undefined {
+export function networkCode(error: Error): string | undefined {
   const code = (error.cause as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
 }
 
-// Kept only when nothing in it can be a secret: undici's plain "fetch failed" over a socket error.
-function safeCause(error: TypeError, secrets: SecretRegistry | undefined): unknown {
-  if (error.message !== "fetch failed") return undefined;
+// Kept only when nothing in it can be a secret: undici's plain "fetch failed" (no response) or
+// "terminated" (a body that broke off) over a socket error.
+export function safeCause(error: TypeError, secrets: SecretRegistry | undefined): unknown {
+  if (error.message !== "fetch failed" && error.message !== "terminated") return undefined;
   const text =
     error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack}` : String(error.cause);
   return (secrets?.scrub(text) ?? text) === text && redactText(text) === text ? error : undefined;

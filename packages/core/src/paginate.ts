@@ -5,7 +5,7 @@
  * items were already handed out. A consumer that stops in the middle of a page and resumes later,
  * even in another process, sees every item exactly once, provided the listing did not change.
  */
-import { BucketryError, InvalidInputError } from "./errors.js";
+import { AbortedError, type ApiErrorInit, BucketryError, InvalidInputError } from "./errors.js";
 
 /** Where to resume: fetch page `page` (undefined = the first page) and skip its first `offset` items. */
 export interface ResumePoint<Cursor> {
@@ -25,8 +25,10 @@ export interface PaginateOptions<Item, Cursor> {
   fetchPage: (cursor: Cursor | undefined, signal?: AbortSignal) => Promise<Page<Item, Cursor>>;
   /** A {@link Paginator.resumePoint} saved earlier; the start of the listing by default. */
   from?: ResumePoint<Cursor>;
-  /** Stops the walk (and is passed to `fetchPage`). */
+  /** Stops the walk (and is passed to `fetchPage`) with an `AbortedError`. */
   signal?: AbortSignal;
+  /** Who lists, named in the `AbortedError` of a cancelled walk (e.g. `{ provider, operation }`). */
+  context?: Pick<ApiErrorInit, "provider" | "operation" | "request">;
 }
 
 /** A listing the server cannot walk: it sent a cursor it had sent before, which would loop forever. */
@@ -48,6 +50,7 @@ export function paginate<Item, Cursor>(options: PaginateOptions<Item, Cursor>): 
 export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
   readonly #fetchPage: PaginateOptions<Item, Cursor>["fetchPage"];
   readonly #signal: AbortSignal | undefined;
+  readonly #context: PaginateOptions<Item, Cursor>["context"];
   #point: ResumePoint<Cursor>;
   #done = false;
   #busy = false;
@@ -57,6 +60,7 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
   constructor(options: PaginateOptions<Item, Cursor>) {
     this.#fetchPage = options.fetchPage;
     this.#signal = options.signal;
+    this.#context = options.context;
     this.#point = checkResumePoint(options.from);
   }
 
@@ -82,7 +86,7 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
         const { items, next } = await this.#fetch(cursor);
         for (let i = offset; i < items.length; i++) {
           // Moved before the item is handed out: a consumer that stops after it must not see it again.
-          this.#signal?.throwIfAborted();
+          this.#throwIfAborted();
           this.#settle(cursor, i + 1, items.length, next);
           yield items[i] as Item;
         }
@@ -100,7 +104,7 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
       while (!this.#done) {
         const { page: cursor, offset } = this.#point;
         const { items, next } = await this.#fetch(cursor);
-        this.#signal?.throwIfAborted();
+        this.#throwIfAborted();
         this.#settle(cursor, items.length, items.length, next);
         const rest = items.slice(offset);
         if (rest.length > 0) yield rest;
@@ -126,9 +130,30 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
     } else this.#point = { page: next, offset: 0 };
   }
 
+  /** A cancelled walk ends in an `AbortedError`, never the signal's bare reason (a `DOMException`). */
+  #throwIfAborted(): void {
+    if (this.#signal?.aborted) throw this.#aborted();
+  }
+
+  #aborted(): AbortedError {
+    const { provider = "bucketry", operation = "paginate", request } = this.#context ?? {};
+    return new AbortedError(`${provider} ${operation}: cancelled by the caller`, {
+      provider,
+      operation,
+      request,
+      cause: this.#signal?.reason,
+    });
+  }
+
   async #fetch(cursor: Cursor | undefined): Promise<Page<Item, Cursor>> {
-    this.#signal?.throwIfAborted();
-    const page = await this.#fetchPage(cursor, this.#signal);
+    this.#throwIfAborted();
+    let page: Page<Item, Cursor>;
+    try {
+      page = await this.#fetchPage(cursor, this.#signal);
+    } catch (error) {
+      // A fetchPage that let the signal's own reason through (e.g. from a wait of its own).
+      throw this.#signal?.aborted && error === this.#signal.reason ? this.#aborted() : error;
+    }
     if (!page || !Array.isArray(page.items)) {
       throw new PaginationError("fetchPage must resolve to { items: Item[], next: Cursor | undefined }");
     }

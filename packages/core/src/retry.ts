@@ -9,11 +9,25 @@
  *
  * Every new attempt is `await replay(request)`: each stamping middleware (signature, date, token,
  * attempt timer) redoes its work, so no attempt reuses a stale signature.
+ *
+ * Each 2xx answer's body is read in full before it is accepted (see read-body.ts): a body that
+ * breaks off counts as a network failure, and one that fails a check (a JSON body that does not
+ * parse, or `validate`) likewise, so both are retried; when no attempt is left they end in a
+ * `ConnectionError` or a `MalformedResponseError`. Calls that may not be retried are read the same
+ * way, once.
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { callState } from "./call.js";
-import { AbortedError, ConnectionError, InvalidInputError, parseRetryAfter, TimeoutError } from "./errors.js";
+import {
+  AbortedError,
+  ConnectionError,
+  InvalidInputError,
+  MalformedResponseError,
+  parseRetryAfter,
+  TimeoutError,
+} from "./errors.js";
 import { timeoutScopeOf, typedError } from "./network-errors.js";
+import { type ReadBodyOptions, readAnswer, readResponse } from "./read-body.js";
 import { replay, setReplay } from "./replay.js";
 
 /** Options of {@link retry}. */
@@ -48,7 +62,7 @@ type Outcome = { response: Response; error?: undefined } | { error: unknown; res
  * A middleware that retries failed attempts. Register it last (innermost), after every middleware
  * that stamps requests, so that it sees the final request and replays the whole chain.
  */
-export function retry(options: RetryOptions = {}): Middleware {
+export function retry(options: RetryOptions & ReadBodyOptions = {}): Middleware {
   const maxAttempts = count("maxAttempts", options.maxAttempts, 3, 1);
   if (!Number.isInteger(maxAttempts)) throw new InvalidInputError("maxAttempts", "must be a whole number");
   const maxElapsedMs = count("maxElapsedMs", options.maxElapsedMs, 60_000, 0);
@@ -69,7 +83,7 @@ export function retry(options: RetryOptions = {}): Middleware {
     if (outcome.response) {
       if (!RETRY_STATUSES.has(outcome.response.status)) return undefined;
       asked = parseRetryAfter(outcome.response.headers.get("retry-after")) ?? 0;
-    } else if (!isNetworkFailure(outcome.error)) {
+    } else if (!isNetworkFailure(outcome.error) && !(outcome.error instanceof MalformedResponseError)) {
       return undefined;
     }
     // Full jitter: anywhere in [0, ceiling), so clients that failed together do not retry together.
@@ -82,26 +96,44 @@ export function retry(options: RetryOptions = {}): Middleware {
     return wait;
   };
 
+  /** One attempt's answer: a 2xx body is read now (a failure is retryable); other statuses decide as they are. */
+  const answer = async (
+    ctx: MiddlewareCallbackParams,
+    request: Request,
+    response: Response,
+  ): Promise<Outcome> => {
+    if (!response.ok) return { response };
+    try {
+      return { response: await readResponse(ctx, request, response, options) };
+    } catch (error) {
+      return { error };
+    }
+  };
+
   /** Retries until an outcome is final; what it returns or throws is the call's result. */
   const settle = async (ctx: MiddlewareCallbackParams, first: Outcome): Promise<Outcome> => {
     const state = callState(ctx);
-    let outcome = first;
+    let request = ctx.request;
+    let outcome = first.response ? await answer(ctx, request, first.response) : first;
     for (let wait = nextWait(ctx, outcome); wait !== undefined; wait = nextWait(ctx, outcome)) {
       // A response we will not return is discarded, so its connection can be reused.
       await outcome.response?.body?.cancel().catch(() => {});
       await sleep(wait, state.signal ?? ctx.request.signal);
       state.retry!.attempts += 1;
       // Always from the original request, which carries the replay record of the whole chain.
-      const request = await replay(ctx.request);
+      request = await replay(ctx.request);
       try {
         // The client's own fetch (openapi-fetch's `requestInitExt` is not visible to middlewares).
-        outcome = { response: await ctx.options.fetch(request) };
+        outcome = await answer(ctx, request, await ctx.options.fetch(request));
       } catch (error) {
         outcome = { error };
       }
     }
-    if (outcome.response) attemptCounts.set(outcome.response, state.retry!.attempts);
-    return outcome;
+    if (!outcome.response) return outcome;
+    // The final answer of an error status is read too (leniently: its status is the answer).
+    const response = await readResponse(ctx, request, outcome.response, options);
+    attemptCounts.set(response, state.retry!.attempts);
+    return { response };
   };
 
   return {
@@ -116,8 +148,10 @@ export function retry(options: RetryOptions = {}): Middleware {
     async onResponse(ctx) {
       const state = callState(ctx).retry;
       if (!state) {
-        attemptCounts.set(ctx.response, 1);
-        return undefined;
+        // Not retried, but read all the same, for typed errors.
+        const response = await readAnswer(ctx, options);
+        attemptCounts.set(response, 1);
+        return response === ctx.response ? undefined : response;
       }
       // After onError recovered, openapi-fetch runs onResponse too: the call is already settled.
       if (state.settled) return undefined;

@@ -9,6 +9,8 @@ import {
   ConnectionError,
   CredentialsError,
   InvalidInputError,
+  MalformedResponseError,
+  malformedResponse,
   NotFoundError,
   PermissionError,
   parseRetryAfter,
@@ -18,6 +20,7 @@ import {
   TimeoutError,
 } from "../src/errors.js";
 import { expectOk } from "../src/expect-ok.js";
+import { SecretRegistry } from "../src/redact.js";
 import { reply, startServer, type TestServer } from "./helpers.js";
 
 const none = new Headers();
@@ -292,5 +295,45 @@ describe("parseRetryAfter and requestIdOf", () => {
     expect(requestIdOf(new Headers({ "x-trans-id": "t", "x-request-id": "r" }))).toBe("r");
     expect(requestIdOf(new Headers({ "x-openstack-request-id": "o" }))).toBe("o");
     expect(requestIdOf(new Headers())).toBeUndefined();
+  });
+});
+
+describe("MalformedResponseError", () => {
+  it("is an ApiError with the code MalformedResponse unless told otherwise", () => {
+    const error = new MalformedResponseError("m", { provider: "p", operation: "o" });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ name: "MalformedResponseError", code: "MalformedResponse" });
+    expect(new MalformedResponseError("m", { provider: "p", operation: "o", code: "X" }).code).toBe("X");
+  });
+
+  it("malformedResponse() describes the answer, secrets scrubbed and redacted, the body only when given", () => {
+    const secrets = new SecretRegistry();
+    secrets.add("s3cr3t-value");
+    const response = new Response("{}", {
+      status: 200,
+      headers: { "x-request-id": "req-1", "x-auth-token": "tok", "content-type": "application/json" },
+    });
+    const context = {
+      provider: "p",
+      operation: "listThings",
+      request: { method: "GET", url: "https://h.example/things?sig=abc&marker=s3cr3t-value" },
+      secrets,
+    };
+    const error = malformedResponse(response, 'an unexpected body: "items" holds s3cr3t-value', context);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toBe(
+      'p listThings answered HTTP 200 with an unexpected body: "items" holds [REDACTED]',
+    );
+    expect(error).toMatchObject({
+      status: 200,
+      code: "MalformedResponse",
+      requestId: "req-1",
+      request: { method: "GET", url: "https://h.example/things?sig=[REDACTED]&marker=[REDACTED]" },
+      body: undefined,
+    });
+    expect(error.headers["x-auth-token"]).toBe("[REDACTED]");
+    const withBody = malformedResponse(response, "an unexpected body", context, { SecretKey: "k", n: 1 });
+    expect(withBody.body).toEqual({ SecretKey: "[REDACTED]", n: 1 });
   });
 });

@@ -1,6 +1,44 @@
 /** A loopback HTTP server for tests: each test scripts the answers and reads back what arrived. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Middleware } from "openapi-fetch";
+import { setReplay } from "../src/replay.js";
+
+/** The answer of the test API. */
+export interface Ok {
+  ok: boolean;
+}
+
+/** A small API: an idempotent GET, a plain POST, and a POST that is a read (Hitachi's listing). */
+export interface paths {
+  "/things": {
+    get: { responses: { 200: { content: { "application/json": Ok } } } };
+    post: {
+      requestBody: { content: { "application/json": { name: string } } };
+      responses: { 200: { content: { "application/json": Ok } } };
+    };
+  };
+  "/v1/user/list_buckets": {
+    post: {
+      requestBody: { content: { "application/json": { id: number } } };
+      responses: { 200: { content: { "application/json": Ok } } };
+    };
+  };
+}
+
+/** Stands in for a signer: stamps the attempt's date from the clock, and records how to do it again. */
+export const stampDate: Middleware = {
+  onRequest({ request }) {
+    const stamp = (input: Request) => {
+      const headers = new Headers(input.headers);
+      headers.set("x-test-date", `${new Date().toISOString()} ${performance.now()}`);
+      return new Request(input, { headers });
+    };
+    const output = stamp(request);
+    setReplay(request, output, stamp);
+    return output;
+  },
+};
 
 /** One request as the server saw it. */
 export interface Seen {

@@ -1,6 +1,6 @@
 import createClient from "openapi-fetch";
 import { describe, expect, it } from "vitest";
-import { InvalidInputError } from "../src/errors.js";
+import { AbortedError, InvalidInputError } from "../src/errors.js";
 import { type Page, PaginationError, paginate, type ResumePoint } from "../src/paginate.js";
 import { reply, startServer } from "./helpers.js";
 
@@ -207,11 +207,43 @@ describe("paginate()", () => {
     const walk = (async () => {
       for await (const item of paginator) if (seen.push(item) === 10) controller.abort(new Error("stop"));
     })();
-    await expect(walk).rejects.toThrow("stop");
+    const error = await walk.catch((e: unknown) => e);
+    // Typed, not the signal's bare reason; the reason is kept as the cause.
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as AbortedError).cause).toEqual(new Error("stop"));
     expect(seen).toHaveLength(10);
     // Nothing handed out is lost or repeated: the resume point is just past the tenth item.
     expect(paginator.resumePoint).toEqual({ page: "tok-7", offset: 3 });
     expect(signals.every((s) => s === controller.signal)).toBe(true);
+  });
+
+  it("names the lister in the AbortedError: before the walk, between pages, and from fetchPage's own wait", async () => {
+    const context = { provider: "ncloud-archive-storage", operation: "getAccount" };
+    const { fetchPage } = tokenListing();
+    const before = paginate({ fetchPage, signal: AbortSignal.abort(), context });
+    const error = (await before.all().catch((e: unknown) => e)) as AbortedError;
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(error).toMatchObject(context);
+    expect(error.message).toBe("ncloud-archive-storage getAccount: cancelled by the caller");
+
+    const controller = new AbortController();
+    const pages = paginate({ fetchPage, signal: controller.signal, context }).pages();
+    await pages.next();
+    controller.abort();
+    await expect(pages.next()).rejects.toBeInstanceOf(AbortedError);
+
+    // A fetchPage that rejects with the signal's bare reason (a DOMException) is typed too.
+    const waiting = new AbortController();
+    const stuck = paginate<string, string>({
+      fetchPage: (_, signal) =>
+        new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason))),
+      signal: waiting.signal,
+    });
+    setTimeout(() => waiting.abort(), 20);
+    const typed = await stuck.all().catch((e: unknown) => e);
+    expect(typed).toBeInstanceOf(AbortedError);
+    expect((typed as AbortedError).provider).toBe("bucketry");
+    expect(stuck.resumePoint).toEqual({ page: undefined, offset: 0 });
   });
 
   it.each([

@@ -3,43 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AbortedError, ConnectionError, InvalidInputError, ServerError } from "../src/errors.js";
 import { expectOk } from "../src/expect-ok.js";
 import { mapNetworkErrors } from "../src/network-errors.js";
-import { setReplay } from "../src/replay.js";
 import { attemptsOf, type RetryOptions, retry } from "../src/retry.js";
 import { timeout } from "../src/timeout.js";
-import { type Handler, reply, startServer, type TestServer } from "./helpers.js";
-
-interface Ok {
-  ok: boolean;
-}
-interface paths {
-  "/things": {
-    get: { responses: { 200: { content: { "application/json": Ok } } } };
-    post: {
-      requestBody: { content: { "application/json": { name: string } } };
-      responses: { 200: { content: { "application/json": Ok } } };
-    };
-  };
-  "/v1/user/list_buckets": {
-    post: {
-      requestBody: { content: { "application/json": { id: number } } };
-      responses: { 200: { content: { "application/json": Ok } } };
-    };
-  };
-}
-
-/** Stands in for a signer: stamps the attempt's date from the clock, and records how to do it again. */
-const stampDate: Middleware = {
-  onRequest({ request }) {
-    const stamp = (input: Request) => {
-      const headers = new Headers(input.headers);
-      headers.set("x-test-date", `${new Date().toISOString()} ${performance.now()}`);
-      return new Request(input, { headers });
-    };
-    const output = stamp(request);
-    setReplay(request, output, stamp);
-    return output;
-  },
-};
+import { type Handler, type paths, reply, stampDate, startServer, type TestServer } from "./helpers.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -1,16 +1,17 @@
+// The class is core's (one class for every provider); re-exported so the name stays.
+export { MalformedResponseError } from "@bucketry/core";
 export type * as VspOneObjectApi from "./generated/vsp-one-object.js";
 export {
   createVspOneObjectClient,
   type VspOneObjectClient,
   type VspOneObjectHelpers,
 } from "./vsp-one-object.js";
-export {
-  MalformedResponseError,
-  type VspOneObjectBucket,
-  type VspOneObjectBucketPage,
-  type VspOneObjectCallOptions,
-  type VspOneObjectListBucketsPageParams,
-  type VspOneObjectListBucketsParams,
+export type {
+  VspOneObjectBucket,
+  VspOneObjectBucketPage,
+  VspOneObjectCallOptions,
+  VspOneObjectListBucketsPageParams,
+  VspOneObjectListBucketsParams,
 } from "./vsp-one-object-model.js";
 export type {
   VspOneObjectClientOptions,

@@ -9,7 +9,7 @@
  * - `bucketId` is an int64: sent as a JSON number (precise up to 2^53) or, by int64-wary servers,
  *   as a decimal string; both become a number, and the vendor's object stays in `raw`.
  */
-import { ApiError, InvalidInputError, type ResumePoint } from "@bucketry/core";
+import { InvalidInputError, type MalformedResponseError, type ResumePoint } from "@bucketry/core";
 import type { components } from "./generated/vsp-one-object.js";
 
 type Schemas = components["schemas"];
@@ -59,11 +59,6 @@ export interface VspOneObjectCallOptions {
   signal?: AbortSignal;
 }
 
-/** A response with a body that cannot be read as the documented JSON (garbled, or the wrong shape). */
-export class MalformedResponseError extends ApiError {
-  override name = "MalformedResponseError";
-}
-
 /** The request body of `POST /v1/user/list_buckets`. */
 export type ListBucketsBody = Schemas["ListUserBucketsRequest"];
 
@@ -108,19 +103,6 @@ export function checkParams(
     }
   }
   return params as Record<string, unknown>;
-}
-
-/** Checks the per-call options. */
-export function checkCallOptions(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "must be an object { signal?: AbortSignal }");
-  }
-  const { signal } = options as VspOneObjectCallOptions;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidInputError("signal", `must be an AbortSignal, not ${describe(signal)}`);
-  }
-  return signal;
 }
 
 /** Checks a saved resume point's cursor (the paginator checks its offset). */

@@ -3,41 +3,34 @@
  * bearer tokens, the Vert.x CSRF double-submit session, retries and time limits installed, plus
  * `listBuckets` / `listBucketsPage` helpers.
  *
- * Why the helpers retry on their own as well: `POST /v1/user/list_buckets` is a read (the spec marks
- * it `x-idempotent`), so the standard retry middleware repeats it on 429/5xx and network failures.
- * But openapi-fetch reads the body after every middleware has run, so a body cut short (a reset or
- * truncated answer) or garbled JSON is out of the middleware's sight: the helper repeats the call
- * for those (up to `retry.maxAttempts` calls, with the same backoff; none with `retry: false`),
- * then reports a `ConnectionError` or a {@link MalformedResponseError}. A well-formed body of the
- * wrong shape is not retried: it would come back the same.
+ * `POST /v1/user/list_buckets` is a read (the spec marks it `x-idempotent`), so it is marked safe
+ * for core's retry middleware, which repeats it on 429/5xx, network failures, and bodies that break
+ * off or are not JSON (it reads each body in full), then reports a `ConnectionError` or a
+ * `MalformedResponseError`. A well-formed body of the wrong shape is not retried: it would come
+ * back the same.
  */
 import { bearerAuth, xsrfSession } from "@bucketry/auth";
 import {
   AbortedError,
-  type ApiErrorInit,
   BucketryError,
-  type ClientOptions,
-  ConnectionError,
+  checkCallOptions,
   expectOk,
+  malformedResponse,
   type Paginator,
   paginate,
   type ResumePoint,
-  redact,
-  redactText,
   redactUrl,
-  requestIdOf,
+  requireJson,
   SecretRegistry,
   useStandardMiddleware,
 } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/vsp-one-object.js";
 import {
-  checkCallOptions,
   checkParams,
   checkResumeCursor,
   type ListBucketsBody,
   listBucketsBody,
-  MalformedResponseError,
   toBucketPage,
   type VspOneObjectBucket,
   type VspOneObjectBucketPage,
@@ -110,95 +103,49 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
       bearerAuth(tokens),
     ],
     secrets,
-    safe: ({ method, schemaPath }) => method === "POST" && schemaPath === LIST_PATH,
+    safe: isList,
     operation: ({ method, schemaPath }) => OPERATIONS[`${method} ${schemaPath}`],
+    // The helpers read the listing as text: it must be JSON whatever its Content-Type says.
+    validate: (body) => (isList(body) ? requireJson(body) : undefined),
     retry: options.retry,
     timeout: options.timeout,
   });
-  const bodyRetry = bodyRetryPolicy(options.retry);
   const request = { method: "POST", url: redactUrl(`${baseUrl}${LIST_PATH}`) };
   const context = { provider: PROVIDER, operation: LIST_OPERATION, request, secrets };
 
-  /** One attempt: the page, or `{ retry }` with the error to throw if no attempt is left. */
-  async function attempt(
-    body: ListBucketsBody,
-    signal: AbortSignal | undefined,
-  ): Promise<VspOneObjectBucketPage | { retry: BucketryError }> {
-    let result: Awaited<ReturnType<typeof post>>;
-    try {
-      result = await post(body, signal);
-    } catch (error) {
-      // Typed by the middlewares (no response, timeout, abort, auth); or the body broke off while
-      // openapi-fetch read it, which undici reports as a TypeError ("terminated").
-      if (error instanceof BucketryError || !(error instanceof TypeError)) throw error;
-      const reason = [error.message, (error.cause as Error | undefined)?.message].filter(Boolean).join(": ");
-      return {
-        retry: new ConnectionError(
-          `${PROVIDER} ${LIST_OPERATION}: the response body from ${request.url} could not be read (${secrets.scrub(reason)})`,
-          { ...init(), cause: error },
-        ),
-      };
-    }
-    const text = await expectOk(result, context);
-    const { response } = result;
-    const details = (): ApiErrorInit => ({
-      ...init(),
-      status: response.status,
-      requestId: requestIdOf(response.headers),
-      headers: redact(response.headers, secrets),
-      body: redact((text ?? "").slice(0, BODY_SNIPPET), secrets),
-    });
-    let json: unknown;
-    try {
-      if (!text) throw new SyntaxError("empty body");
-      json = JSON.parse(text);
-    } catch (error) {
-      // V8's message quotes the start of the text: scrubbed like the body itself.
-      const why = redactText(secrets.scrub(error instanceof Error ? error.message : String(error)));
-      return {
-        retry: new MalformedResponseError(
-          `${PROVIDER} ${LIST_OPERATION} answered HTTP ${response.status} with a body that is not valid JSON (${why})`,
-          details(),
-        ),
-      };
-    }
-    return toBucketPage(
-      json,
-      (problem) =>
-        new MalformedResponseError(
-          `${PROVIDER} ${LIST_OPERATION} answered HTTP ${response.status} with an unexpected body: ${problem}`,
-          details(),
-        ),
-    );
-  }
-
-  const post = (body: ListBucketsBody, signal: AbortSignal | undefined) =>
-    client.POST(LIST_PATH, { body, parseAs: "text", ...(signal ? { signal } : {}) });
-  const init = (): ApiErrorInit => ({ provider: PROVIDER, operation: LIST_OPERATION, request });
-
-  /** A page, with the body failures retried (see the module comment). */
+  /** One page: the middlewares retry and type every failure up to a body that is valid JSON. */
   async function fetchPage(
     body: ListBucketsBody,
     signal: AbortSignal | undefined,
   ): Promise<VspOneObjectBucketPage> {
+    let result: Awaited<ReturnType<typeof post>>;
     try {
-      for (let n = 1; ; n++) {
-        const outcome = await attempt(body, signal);
-        if (!("retry" in outcome)) return outcome;
-        if (n >= bodyRetry.maxAttempts || signal?.aborted) throw outcome.retry;
-        await sleep(bodyRetry.delay(n), signal);
-      }
+      result = await post(body, signal);
     } catch (error) {
-      // An abort that surfaced outside the network layer (a middleware's wait, the backoff, the body).
+      // An abort that surfaced outside the network layer (an auth middleware's wait for a token).
       if (signal?.aborted && !(error instanceof BucketryError)) {
         throw new AbortedError(`${PROVIDER} ${LIST_OPERATION}: cancelled by the caller (${request.url})`, {
-          ...init(),
+          ...context,
           cause: error,
         });
       }
       throw error;
     }
+    const text = await expectOk(result, context);
+    const { response } = result;
+    // Checked by requireJson in the chain: a body that is not JSON never gets here.
+    return toBucketPage(JSON.parse(text ?? ""), (problem) =>
+      malformedResponse(
+        response,
+        `an unexpected body: ${problem}`,
+        context,
+        (text ?? "").slice(0, BODY_SNIPPET),
+      ),
+    );
   }
+
+  const post = (body: ListBucketsBody, signal: AbortSignal | undefined) =>
+    client.POST(LIST_PATH, { body, parseAs: "text", ...(signal ? { signal } : {}) });
 
   const helpers: VspOneObjectHelpers = {
     listBuckets(params, callOptions) {
@@ -216,6 +163,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
         },
         from: checked.from as ResumePoint<string> | undefined,
         signal,
+        context,
       });
     },
 
@@ -228,29 +176,6 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
   return { ...client, ...helpers };
 }
 
-/** The helper-level retry budget for body failures: the same settings as the retry middleware's. */
-function bodyRetryPolicy(options: ClientOptions["retry"]): {
-  maxAttempts: number;
-  delay: (n: number) => number;
-} {
-  if (options === false) return { maxAttempts: 1, delay: () => 0 };
-  const { maxAttempts = 3, baseDelayMs = 250, maxDelayMs = 20_000, random = Math.random } = options ?? {};
-  // Full jitter, as the middleware does.
-  return { maxAttempts, delay: (n) => random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)) };
-}
-
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+function isList(call: { method: string; schemaPath: string }): boolean {
+  return call.method === "POST" && call.schemaPath === LIST_PATH;
 }

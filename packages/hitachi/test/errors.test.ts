@@ -232,7 +232,8 @@ describe("retried faults (the listing is a safe POST)", () => {
     fake.inject({ kind: "malformed-json" }, { match: isList });
     const error = await failure(clientFor(fake, { retry: false }).listBucketsPage({ userId: 1 }));
     expect(error).toBeInstanceOf(MalformedResponseError);
-    expect(error).toMatchObject({ status: 200, body: '{"buckets": [{"bu' });
+    // Core's check never keeps a body that does not parse: an answer may hold secrets.
+    expect(error).toMatchObject({ status: 200, code: "MalformedResponse", body: undefined });
     expect(listStatuses(fake)).toEqual([200]);
   });
 
@@ -276,7 +277,11 @@ describe("cancellation and unreachable servers", () => {
           if (seen.length === 7) controller.abort();
         }
       })(),
-    ).rejects.toMatchObject({ name: "AbortError" });
+    ).rejects.toMatchObject({
+      name: "AbortedError",
+      provider: "hitachi-vsp-one-object",
+      operation: "listUserBuckets",
+    });
     expect(seen).toHaveLength(7);
     expect(fake.log.filter(isList)).toHaveLength(2);
   });

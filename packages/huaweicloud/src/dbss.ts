@@ -4,12 +4,11 @@
  * openapi-fetch client, authenticated (AK/SK or IAM token), with retries and time limits, plus
  * `listObsBuckets()`. The API does not page: every bucket comes in one answer.
  */
-import { expectOk } from "@bucketry/core";
+import { checkCallOptions, expectOk } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "./generated/dbss.js";
 import {
   type CallOptions,
-  checkCallOptions,
   type HuaweiClientOptions,
   type HuaweiService,
   helperContext,

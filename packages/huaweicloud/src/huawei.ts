@@ -1,10 +1,9 @@
 /**
  * What the MPC and DBSS clients share: the `credentials` option (AK/SK, IAM password login, or a
- * ready token source), the endpoint choice (region table or `baseUrl`), the project id check, the
- * standard middleware chain, and a fetch that reads each body in full before the chain sees the
- * response. Huawei's APIs answer these listings in one JSON document, so buffering costs nothing,
- * and it turns a body cut off mid-way (or a 200 that is not JSON) into a fetch failure that core's
- * `retry()` retries on these idempotent GETs, with a fresh signature for each attempt.
+ * ready token source), the endpoint choice (region table or `baseUrl`), the project id check and
+ * the standard middleware chain. A body cut off mid-way, or a 200 that is not JSON, is retried by
+ * core's `retry()` on these idempotent GETs (it reads each body in full), with a fresh signature for
+ * each attempt.
  */
 import {
   type HuaweiCredentials,
@@ -17,7 +16,6 @@ import {
 import {
   ApiError,
   type ClientOptions,
-  ConnectionError,
   CredentialsError,
   type FetchLike,
   InvalidInputError,
@@ -115,7 +113,7 @@ export interface HuaweiSetup {
   projectId: string;
   /** Registered with every credential and token the client handles. */
   secrets: SecretRegistry;
-  /** The fetch to give `createClient`: reads bodies in full (see the file comment). */
+  /** The fetch to give `createClient` (the option's, or the global one). */
   fetch: FetchLike;
   /** The auth middleware(s). */
   auth: Middleware[];
@@ -170,7 +168,7 @@ export function prepareHuaweiClient(options: HuaweiClientOptions, service: Huawe
     baseUrl,
     projectId,
     secrets,
-    fetch: bufferedFetch(send, service, secrets),
+    fetch: send,
     auth,
     options,
     service,
@@ -187,18 +185,6 @@ export function installHuaweiMiddleware(client: { use(...m: Middleware[]): void 
     retry: setup.options.retry,
     timeout: setup.options.timeout,
   });
-}
-
-/** Checks a helper's per-call options. */
-export function checkCallOptions(call: CallOptions | undefined): AbortSignal | undefined {
-  if (call === undefined) return undefined;
-  if (call === null || typeof call !== "object") {
-    throw new InvalidInputError("options", "must be an object such as { signal }");
-  }
-  if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {
-    throw new InvalidInputError("signal", "must be an AbortSignal");
-  }
-  return call.signal;
 }
 
 function checkRegion(region: unknown, baseUrl: unknown, service: HuaweiService): string | undefined {
@@ -362,72 +348,6 @@ function prefixed<T>(make: () => T, prefix: string): T {
     const Class = error instanceof CredentialsError ? CredentialsError : InvalidInputError;
     throw new Class(`${prefix}.${error.field}`, detail);
   }
-}
-
-/**
- * A fetch that reads each response body in full. A 2xx body that is cut off (reset, truncated) or is
- * not JSON becomes a `ConnectionError` thrown from fetch, which core's `retry()` retries on these
- * idempotent GETs; an error status keeps its status (never retried for 401/403) even if its body
- * was lost. The caller's or a timer's abort is passed on unchanged.
- */
-function bufferedFetch(send: FetchLike, service: HuaweiService, secrets: SecretRegistry): FetchLike {
-  return async (request) => {
-    const response = await send(request);
-    if (NULL_BODY_STATUSES.has(response.status) || response.body === null) return response;
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await response.arrayBuffer();
-    } catch (error) {
-      if (request.signal.aborted) throw request.signal.reason;
-      if (!response.ok) return rebuilt(response, null);
-      throw bodyError(request, response, service, secrets, "was cut off before its end", error);
-    }
-    if (response.ok && bytes.byteLength > 0) {
-      let problem: string | undefined;
-      try {
-        JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-      } catch {
-        problem = `is not valid JSON (${bytes.byteLength} bytes, content-type ${JSON.stringify(response.headers.get("content-type") ?? "")})`;
-      }
-      if (problem) throw bodyError(request, response, service, secrets, problem);
-    }
-    return rebuilt(response, bytes);
-  };
-}
-
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-
-function rebuilt(response: Response, bytes: ArrayBuffer | null): Response {
-  const headers = new Headers(response.headers);
-  // The body is now exactly these bytes, decoded: the length and encoding headers must agree.
-  headers.delete("content-encoding");
-  if (bytes === null) headers.delete("content-length");
-  else headers.set("content-length", String(bytes.byteLength));
-  return new Response(bytes, { status: response.status, statusText: response.statusText, headers });
-}
-
-function bodyError(
-  request: Request,
-  response: Response,
-  service: HuaweiService,
-  secrets: SecretRegistry,
-  problem: string,
-  cause?: unknown,
-): ConnectionError {
-  const url = secrets.scrub(redactUrl(request.url));
-  const code = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const detail = typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : "";
-  return new ConnectionError(
-    `${service.provider} ${service.operation}: the response body (HTTP ${response.status}) from ${url} ${problem}${detail}`,
-    {
-      provider: service.provider,
-      operation: service.operation,
-      status: response.status,
-      requestId: requestIdOf(response.headers),
-      request: { method: request.method, url },
-      headers: redact(response.headers, secrets),
-    },
-  );
 }
 
 /** What `expectOk` and {@link listOf} name in errors: the provider, operation, secrets and request. */

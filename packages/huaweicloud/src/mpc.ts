@@ -4,12 +4,11 @@
  * token), with retries and time limits, plus `listBuckets()`, which normalises the vendor's
  * `creation_date` quirk. The API does not page: every bucket of the region comes in one answer.
  */
-import { expectOk } from "@bucketry/core";
+import { checkCallOptions, expectOk } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "./generated/mpc.js";
 import {
   type CallOptions,
-  checkCallOptions,
   type HuaweiClientOptions,
   type HuaweiService,
   helperContext,

@@ -9,6 +9,7 @@ import {
   ApiError,
   AuthenticationError,
   ConnectionError,
+  MalformedResponseError,
   PermissionError,
   RateLimitError,
   ServerError,
@@ -380,14 +381,14 @@ describe.each(SERVICES)("$name: faults", (service) => {
   );
 
   it.each([
-    ["reset", /was cut off before its end/],
-    ["truncate", /was cut off before its end/],
-    ["malformed-json", /is not valid JSON/],
-  ] as const)("gives ConnectionError when every attempt's body is %s", async (kind, message) => {
+    ["reset", ConnectionError, /was cut off before its end/],
+    ["truncate", ConnectionError, /was cut off before its end/],
+    ["malformed-json", MalformedResponseError, /answered HTTP 200 with a body that is not valid JSON/],
+  ] as const)("when every attempt's body is %s, gives %o", async (kind, Class, message) => {
     const fake = await service.start({ buckets: 300 });
     fake.inject({ kind }, { times: 3 });
     const error = await rejection(service.create(fake).list());
-    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toBeInstanceOf(Class);
     expect(error).toMatchObject({ provider: service.provider, operation: service.operation, status: 200 });
     expect(error.message).toMatch(message);
     expect(fake.log).toHaveLength(3);

@@ -265,6 +265,34 @@ export function parseListing(
   return parsePlainListing(text, shape);
 }
 
+/**
+ * Why a listing body looks cut short at an element or line boundary, where the transport could not
+ * tell (an XML listing without `</account>`, a plain one without its last newline), or undefined.
+ * The format is the one `Content-Type` names, else the `requested` one; a body labelled JSON is
+ * left to core's JSON check. Other faults are not a cut: the parser reports them later.
+ */
+export function listingCutShort(
+  text: string,
+  contentType: string | null,
+  requested: string | null,
+): string | undefined {
+  const labelled = formatOf(contentType);
+  const format = labelled ?? requested ?? "json";
+  if (text === "" || labelled === "json" || !FORMATS.has(format)) return undefined;
+  try {
+    parseListing(text, contentType, {
+      format: format as ListingFormat,
+      prefix: undefined,
+      delimiter: undefined,
+    });
+  } catch (error) {
+    if (error instanceof ListingSyntaxError && error.truncated) return `is cut short (${error.message})`;
+  }
+  return undefined;
+}
+
+const FORMATS = new Set<string>(["json", "xml", "plain"]);
+
 function formatOf(contentType: string | null): ListingFormat | undefined {
   const type = contentType?.split(";", 1)[0]?.trim().toLowerCase();
   if (!type) return undefined;

@@ -7,19 +7,19 @@
 import { tokenAuth } from "@bucketry/auth";
 import {
   AbortedError,
-  ApiError,
   type ApiErrorInit,
   BucketryError,
-  ConnectionError,
+  type BufferedBody,
+  checkCallOptions,
   expectOk,
   InvalidInputError,
   isSecretHeader,
-  type PaginateOptions,
-  Paginator,
+  MalformedResponseError,
+  malformedResponse,
+  type Paginator,
+  paginate,
   type ResumePoint,
-  type RetryOptions,
   redact,
-  requestIdOf,
   SecretRegistry,
   useStandardMiddleware,
 } from "@bucketry/core";
@@ -32,6 +32,7 @@ import {
   type ListingShape,
   ListingShapeError,
   ListingSyntaxError,
+  listingCutShort,
   parseAccountHeaders,
   parseListing,
   rawHeaders,
@@ -127,10 +128,8 @@ export interface ArchiveStorageHelpers {
 /** The typed openapi-fetch client of NAVER Cloud Archive Storage, authenticated, with the helpers. */
 export type ArchiveStorageClient = Client<paths> & ArchiveStorageHelpers;
 
-/** A response that arrived whole but is not a Swift listing (a body or a header that does not parse). */
-export class MalformedResponseError extends ApiError {
-  override name = "MalformedResponseError";
-}
+/** A response that arrived whole but is not a Swift listing (core's class, re-exported so the name stays). */
+export { MalformedResponseError };
 
 /**
  * Creates a client of NAVER Cloud Archive Storage (OpenStack Swift 2.15.1). Every option is checked
@@ -146,22 +145,21 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     auth: [tokenAuth(tokenSource)],
     secrets,
     operation: ({ schemaPath }) => (schemaPath === ACCOUNT_PATH ? OPERATION : undefined),
+    // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
+    validate: cutShort,
     retry: options.retry,
     timeout: options.timeout,
   });
-  const retryOptions = options.retry === false ? false : (options.retry ?? {});
-  const totalMs =
-    options.timeout === false ? Number.POSITIVE_INFINITY : (options.timeout?.totalMs ?? 120_000);
 
-  /** Makes an error for a response that is not a listing, with its request id. */
-  const malformed = (problem: string, response: Response): MalformedResponseError =>
-    new MalformedResponseError(`${ARCHIVE_STORAGE_PROVIDER} ${OPERATION}: ${secrets.scrub(problem)}`, {
+  /** Makes an error for a response whose body or headers are not Swift's, with its request id. */
+  const malformed = (error: Error, response: Response): MalformedResponseError => {
+    const what =
+      error instanceof HeaderFormatError ? "headers that are not Swift's" : "a body that is not a listing";
+    return malformedResponse(response, `${what} (${error.message})`, {
       ...describeCall(response.url),
-      status: response.status,
-      code: "MalformedResponse",
-      requestId: requestIdOf(response.headers),
-      headers: redact(response.headers, secrets),
+      secrets,
     });
+  };
 
   const describeCall = (url: string): Pick<ApiErrorInit, "provider" | "operation" | "request"> => ({
     provider: ARCHIVE_STORAGE_PROVIDER,
@@ -184,9 +182,8 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     );
 
   /**
-   * One GET of the listing, parsed. openapi-fetch reads the body after every middleware ran, so
-   * core's retry cannot see a body cut off mid-way or one that does not parse; a GET is safe to
-   * repeat, so those are retried here (within the retry budget), and only then reported.
+   * One GET of the listing, parsed. The middlewares retry and type every failure up to a body that
+   * arrived whole; what is left is a body or a header that is not Swift's (not retried).
    */
   const fetchListing = async (
     query: NonNullable<paths[typeof ACCOUNT_PATH]["get"]["parameters"]["query"]>,
@@ -194,59 +191,36 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     newest: boolean,
     signal: AbortSignal | undefined,
   ) => {
-    const maxAttempts = retryOptions === false ? 1 : (retryOptions.maxAttempts ?? 3);
-    const start = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      let problem: string;
-      let response: Response | undefined;
-      try {
-        const result = await client.GET(ACCOUNT_PATH, {
-          params: {
-            path: { project_id: projectId },
-            query,
-            header: newest ? { "X-Newest": true } : undefined,
-          },
-          parseAs: "text",
-          signal,
-        });
-        response = result.response;
-        const text = await expectOk(result, {
-          provider: ARCHIVE_STORAGE_PROVIDER,
-          operation: OPERATION,
-          request: { method: "GET", url: response.url },
-          secrets,
-        });
-        const entries = parseListing(text, response.headers.get("content-type"), shape);
-        return { entries, response, text: text ?? "" };
-      } catch (error) {
-        if (error instanceof BucketryError) throw error;
-        if (signal?.aborted) throw aborted(response?.url);
-        if (response && (error instanceof ListingShapeError || error instanceof HeaderFormatError)) {
-          throw malformed(error.message, response);
-        }
-        if (response && error instanceof ListingSyntaxError && !error.truncated) {
-          throw malformed(error.message, response);
-        }
-        // Before a response, mapNetworkErrors already typed network failures: a TypeError here is
-        // a body that broke off (undici's "terminated"); anything else is not ours to retry.
-        if (!(error instanceof ListingSyntaxError || error instanceof TypeError)) throw error;
-        problem =
-          error instanceof ListingSyntaxError
-            ? error.message
-            : `the response body could not be read (${error instanceof Error ? error.message : String(error)})`;
-        const wait = backoff(retryOptions, attempt);
-        if (attempt >= maxAttempts || Date.now() + wait - start > totalMs) {
-          if (response && error instanceof ListingSyntaxError) throw malformed(problem, response);
-          throw new ConnectionError(`${ARCHIVE_STORAGE_PROVIDER} ${OPERATION}: ${problem}`, {
-            ...describeCall(response?.url ?? ""),
-            status: response?.status,
-            requestId: response && requestIdOf(response.headers),
-          });
-        }
-        await sleep(wait, signal).catch(() => {
-          throw aborted(response?.url);
-        });
-      }
+    let response: Response | undefined;
+    try {
+      const result = await client.GET(ACCOUNT_PATH, {
+        params: {
+          path: { project_id: projectId },
+          query,
+          header: newest ? { "X-Newest": true } : undefined,
+        },
+        parseAs: "text",
+        signal,
+      });
+      response = result.response;
+      const text = await expectOk(result, {
+        provider: ARCHIVE_STORAGE_PROVIDER,
+        operation: OPERATION,
+        request: { method: "GET", url: response.url },
+        secrets,
+      });
+      const entries = parseListing(text, response.headers.get("content-type"), shape);
+      return { entries, response, text: text ?? "" };
+    } catch (error) {
+      if (error instanceof BucketryError) throw error;
+      // An abort that surfaced outside the network layer (the token source's wait).
+      if (signal?.aborted) throw aborted(response?.url);
+      const listing =
+        error instanceof ListingShapeError ||
+        error instanceof HeaderFormatError ||
+        error instanceof ListingSyntaxError;
+      if (response && listing) throw malformed(error, response);
+      throw error;
     }
   };
 
@@ -258,7 +232,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       options: CallOptions = {},
     ): Promise<AccountPage<F>> {
       const listing = checkListing(params, "getAccount", "limit");
-      const signal = checkSignal(options);
+      const signal = checkCallOptions(options);
       const limit = listing.size;
       const { entries, response, text } = await fetchListing(
         listing.query(listing.marker, limit),
@@ -270,7 +244,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       try {
         account = parseAccountHeaders(response.headers);
       } catch (error) {
-        if (error instanceof HeaderFormatError) throw malformed(error.message, response);
+        if (error instanceof HeaderFormatError) throw malformed(error, response);
         throw error;
       }
       for (const key of [account.metadata.tempUrlKey, account.metadata.tempUrlKey2])
@@ -293,71 +267,40 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       options: CallOptions = {},
     ): Paginator<EntryFor<F>, string> {
       const listing = checkListing(params, "listContainers", "pageSize");
-      const signal = checkSignal(options);
+      const signal = checkCallOptions(options);
       const from = checkFrom((params as ListContainersParams<F>).from);
       const pageSize = listing.size ?? MAX_LISTING_LIMIT;
-      return new TypedAbortPaginator<EntryFor<F>>(
-        {
-          from,
-          signal,
-          fetchPage: async (cursor, pageSignal) => {
-            // The next marker is the last name or subdir string of the page; with `reverse` Swift
-            // swaps the bounds, so the same rule walks downwards.
-            const { entries } = await fetchListing(
-              listing.query(cursor ?? listing.marker, pageSize),
-              listing.shape,
-              listing.newest,
-              pageSignal,
-            );
-            const last = entries.at(-1);
-            return {
-              items: entries as EntryFor<F>[],
-              next: entries.length < pageSize || !last ? undefined : last.name,
-            };
-          },
+      return paginate<EntryFor<F>, string>({
+        from,
+        signal,
+        context: describeCall(""),
+        fetchPage: async (cursor, pageSignal) => {
+          // The next marker is the last name or subdir string of the page; with `reverse` Swift
+          // swaps the bounds, so the same rule walks downwards.
+          const { entries } = await fetchListing(
+            listing.query(cursor ?? listing.marker, pageSize),
+            listing.shape,
+            listing.newest,
+            pageSignal,
+          );
+          const last = entries.at(-1);
+          return {
+            items: entries as EntryFor<F>[],
+            next: entries.length < pageSize || !last ? undefined : last.name,
+          };
         },
-        () => aborted(undefined),
-      );
+      });
     },
   };
 
   return { ...client, ...helpers };
 }
 
-/**
- * core's `Paginator`, except that a walk cancelled between two items (the paginator checks the
- * signal itself) throws the same `AbortedError` as a walk cancelled during a request, not the
- * signal's bare reason.
- */
-class TypedAbortPaginator<Item> extends Paginator<Item, string> {
-  readonly #signal: AbortSignal | undefined;
-  readonly #aborted: () => AbortedError;
-
-  constructor(options: PaginateOptions<Item, string>, aborted: () => AbortedError) {
-    super(options);
-    this.#signal = options.signal;
-    this.#aborted = aborted;
-  }
-
-  override async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    try {
-      yield* super[Symbol.asyncIterator]();
-    } catch (error) {
-      throw this.#typed(error);
-    }
-  }
-
-  override async *pages(): AsyncGenerator<Item[], void, undefined> {
-    try {
-      yield* super.pages();
-    } catch (error) {
-      throw this.#typed(error);
-    }
-  }
-
-  #typed(error: unknown): unknown {
-    return this.#signal?.aborted && error === this.#signal.reason ? this.#aborted() : error;
-  }
+/** The body check of the account listing: one cut short (see {@link listingCutShort}) is retried. */
+function cutShort(body: BufferedBody): string | undefined {
+  if (body.schemaPath !== ACCOUNT_PATH) return undefined;
+  const format = new URL(body.request.url).searchParams.get("format");
+  return listingCutShort(body.text(), body.response.headers.get("content-type"), format);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,17 +421,6 @@ function flag(value: unknown, field: string): boolean {
   return value;
 }
 
-function checkSignal(options: unknown): AbortSignal | undefined {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "must be an object like { signal }");
-  }
-  const { signal } = options as CallOptions;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidInputError("signal", "must be an AbortSignal");
-  }
-  return signal;
-}
-
 function checkFrom(from: unknown): ResumePoint<string> | undefined {
   if (from === undefined) return undefined;
   const page = (from as { page?: unknown } | null)?.page;
@@ -500,27 +432,4 @@ function checkFrom(from: unknown): ResumePoint<string> | undefined {
 
 function isJson(response: Response): boolean {
   return /^application\/json\b/i.test(response.headers.get("content-type") ?? "");
-}
-
-/** Full-jitter backoff before another attempt at an unreadable body (core's retry settings). */
-function backoff(options: RetryOptions | false, attempt: number): number {
-  if (options === false) return 0;
-  const base = options.baseDelayMs ?? 250;
-  const max = options.maxDelayMs ?? 20_000;
-  return (options.random ?? Math.random)() * Math.min(max, base * 2 ** (attempt - 1));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -160,7 +160,7 @@ describe("faults that surface", () => {
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.status).toBe(200);
     expect(error.code).toBe("MalformedResponse");
-    expect(error.message).toContain("the JSON listing does not parse");
+    expect(error.message).toContain("answered HTTP 200 with a body that is not valid JSON");
     expect(listingRequests(fake)).toHaveLength(1);
   });
 

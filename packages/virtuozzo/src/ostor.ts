@@ -3,9 +3,9 @@
  * openapi-fetch client, signed with ostor's SigV2 (default) or SigV4, with retries, time limits and
  * typed errors, plus the helpers `listUsers` and `getUser` that return normalised users.
  *
- * The helpers read the body themselves (`parseAs: "text"`): core's retry middleware sees only status
- * codes, so a body that breaks off (reset, truncated) or does not parse is retried here, as the call
- * is a GET and safe to repeat.
+ * The helpers read the body as text (`parseAs: "text"`) and parse it themselves; core's retry
+ * middleware reads it in full first, so a body that breaks off (reset, truncated) or is not JSON is
+ * retried there (the call is a GET, safe to repeat) and ends in a typed error when it keeps failing.
  */
 import {
   awsV4,
@@ -17,17 +17,17 @@ import {
 } from "@bucketry/auth";
 import {
   AbortedError,
-  ApiError,
   BucketryError,
   type ClientOptions,
-  ConnectionError,
   CredentialsError,
+  checkCallOptions,
   expectOk,
   InvalidInputError,
+  MalformedResponseError,
+  malformedResponse,
   parseEndpoint,
-  redact,
   redactUrl,
-  requestIdOf,
+  requireJson,
   SecretRegistry,
   useStandardMiddleware,
 } from "@bucketry/core";
@@ -126,11 +126,10 @@ export type OstorClient = Client<paths> & OstorHelpers;
 
 /**
  * A 200 answer the helpers cannot use: not JSON (after retries), or JSON of an undocumented shape.
- * `code` is `MalformedResponse`; no body is kept, as it may hold secret keys.
+ * `code` is `MalformedResponse`; no body is kept, as it may hold secret keys. (Core's class,
+ * re-exported so the name stays.)
  */
-export class MalformedResponseError extends ApiError {
-  override name = "MalformedResponseError";
-}
+export { MalformedResponseError };
 
 const USER_ID = /^[0-9a-f]{16}$/;
 // Pragmatic: one `@`, no spaces or controls, a non-empty local part and dot-separated domain labels.
@@ -190,28 +189,15 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     auth: [auth],
     secrets,
     operation: () => OPERATION,
+    // Every admin answer is JSON, whatever its Content-Type says (and the helpers read it as text).
+    validate: requireJson,
     retry: options.retry,
     timeout: options.timeout,
   });
 
-  // Body failures get the same budget and backoff as core's retry() (validated by it above). A wait
-  // that would end past maxElapsedMs or the overall timeout, counted from the first attempt, is not
-  // started; each new call then has its own timers.
-  const retry = options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {});
-  const totalMs =
-    options.timeout === false ? Number.POSITIVE_INFINITY : (options.timeout?.totalMs ?? 120_000);
-  const budgetMs = Math.min(retry.maxElapsedMs ?? 60_000, totalMs);
-  /** The wait before fetching a broken body again, or undefined when the budget is spent. */
-  const nextWait = (attempt: number, start: number): number | undefined => {
-    if (attempt >= (retry.maxAttempts ?? 3)) return undefined;
-    const ceiling = Math.min(retry.maxDelayMs ?? 20_000, (retry.baseDelayMs ?? 250) * 2 ** (attempt - 1));
-    const wait = (retry.random ?? Math.random)() * ceiling;
-    return Date.now() + wait - start > budgetMs ? undefined : wait;
-  };
-
   /**
-   * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. Bodies that
-   * break off or do not parse are fetched again (within the retry budget); other failures are final.
+   * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. The middlewares
+   * retry and type every failure up to a body that is valid JSON; a wrong shape is final.
    */
   const read = async <T>(
     query: Record<string, string | boolean>,
@@ -220,50 +206,30 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
   ): Promise<T> => {
     const serialized = serializeOstorQuery(query);
     const url = redactUrl(`${baseUrl}/?ostor-users${serialized ? `&${serialized}` : ""}`);
-    const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url } };
-    const start = Date.now();
-    for (let attempt = 1; ; attempt += 1) {
-      let result: { data?: string; error?: unknown; response: Response };
-      try {
-        result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
-      } catch (error) {
-        // Typed already (no response, timeout, abort, credentials): final.
-        if (error instanceof BucketryError) throw error;
-        if (signal?.aborted) {
-          throw new AbortedError(`${PROVIDER} ${OPERATION}: cancelled by the caller (${url})`, call);
-        }
-        if (!(error instanceof TypeError)) throw error;
-        // The response began but its body broke off (reset, truncated): safe to ask again.
-        const wait = nextWait(attempt, start);
-        if (wait !== undefined) {
-          await sleep(wait, signal);
-          continue;
-        }
-        throw new ConnectionError(
-          `${PROVIDER} ${OPERATION}: the response body from ${url} could not be read (${attempt} attempts)`,
-          call,
-        );
+    const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url }, secrets };
+    let result: { data?: string; error?: unknown; response: Response };
+    try {
+      result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
+    } catch (error) {
+      // An abort that surfaced outside the network layer (a credentials function's wait).
+      if (signal?.aborted && !(error instanceof BucketryError)) {
+        throw new AbortedError(`${PROVIDER} ${OPERATION}: cancelled by the caller (${url})`, call);
       }
-      const text = await expectOk(result, { ...call, secrets });
-      const body = parseJson(text);
-      if (body === undefined) {
-        const wait = nextWait(attempt, start);
-        if (wait !== undefined) {
-          await sleep(wait, signal);
-          continue;
-        }
-        // Never the parser's message: it quotes the body, which may hold secret keys.
-        const detail = `not valid JSON (${text?.length ?? 0} characters)`;
-        throw malformed(result.response, detail, call, secrets);
-      }
-      try {
-        return make(sealSecrets(body));
-      } catch (error) {
-        if (!(error instanceof MalformedBody)) throw error;
-        // A well-formed body of the wrong shape is not transient: not retried. The message names
-        // the field and what was expected, never a value.
-        throw malformed(result.response, `not the documented shape (${error.message})`, call, secrets);
-      }
+      throw error;
+    }
+    const text = await expectOk(result, call);
+    try {
+      // Checked by requireJson in the chain: a body that is not JSON never gets here.
+      return make(sealSecrets(JSON.parse(text ?? "")));
+    } catch (error) {
+      if (!(error instanceof MalformedBody)) throw error;
+      // A well-formed body of the wrong shape is not transient: not retried. The message names
+      // the field and what was expected, never a value.
+      throw malformedResponse(
+        result.response,
+        `a body that is not the documented shape (${error.message})`,
+        call,
+      );
     }
   };
 
@@ -280,13 +246,13 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
       }
     }
     const space = flag(params.space);
-    const signal = checkSignal(callOptions);
+    const signal = checkCallOptions(callOptions);
     return read(space ? { space } : {}, toUsers, signal);
   };
 
   const getUser = async (selector: OstorUserSelector, callOptions: OstorCallOptions = {}) => {
     const query = checkSelector(selector);
-    const signal = checkSignal(callOptions);
+    const signal = checkCallOptions(callOptions);
     return read(query, toUserDetail, signal);
   };
 
@@ -399,64 +365,6 @@ function flag(value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== "boolean") throw new InvalidInputError("space", "must be true or false");
   return value;
-}
-
-function checkSignal(options: OstorCallOptions): AbortSignal | undefined {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "must be an object like { signal }");
-  }
-  const { signal } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidInputError("signal", "must be an AbortSignal");
-  }
-  return signal;
-}
-
-/** A 200 answer that cannot be used; no body is kept (it may hold secret keys). */
-function malformed(
-  response: Response,
-  detail: string,
-  call: { provider: string; operation: string; request: { method: string; url: string } },
-  secrets: SecretRegistry,
-): MalformedResponseError {
-  return new MalformedResponseError(`${PROVIDER} ${OPERATION}: the response body is ${detail}`, {
-    ...call,
-    status: response.status,
-    code: "MalformedResponse",
-    requestId: requestIdOf(response.headers),
-    headers: redact(response.headers, secrets),
-  });
-}
-
-/** The parsed JSON, or undefined for an empty body or one that does not parse. */
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Waits `ms`, or rejects as an `AbortedError` when the caller aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(handle);
-      reject(
-        new AbortedError(`${PROVIDER} ${OPERATION}: cancelled by the caller`, {
-          provider: PROVIDER,
-          operation: OPERATION,
-        }),
-      );
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function defaultEnv(): Record<string, string | undefined> {
