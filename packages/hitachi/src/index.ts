@@ -1,4 +1,13 @@
 // The class is core's (one class for every provider); re-exported so the name stays.
+
+// Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
+export {
+  staticToken,
+  type TokenSource,
+  type VspOneObjectCredentials,
+  vspOneObjectCredentials,
+  vspOneObjectCredentialsFromEnv,
+} from "@bucketry/auth";
 export { MalformedResponseError } from "@bucketry/core";
 export type * as VspOneObjectApi from "./generated/vsp-one-object.js";
 export {

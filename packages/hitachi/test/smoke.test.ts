@@ -5,7 +5,13 @@ import * as hitachi from "../src/index.js";
 
 describe("@bucketry/hitachi exports", () => {
   it("has exactly the runtime exports it documents", () => {
-    expect(Object.keys(hitachi).sort()).toEqual(["MalformedResponseError", "createVspOneObjectClient"]);
+    expect(Object.keys(hitachi).sort()).toEqual([
+      "MalformedResponseError",
+      "createVspOneObjectClient",
+      "staticToken",
+      "vspOneObjectCredentials",
+      "vspOneObjectCredentialsFromEnv",
+    ]);
     expect(typeof hitachi.createVspOneObjectClient).toBe("function");
     expect(new hitachi.MalformedResponseError("m", { provider: "p", operation: "o" })).toBeInstanceOf(
       ApiError,

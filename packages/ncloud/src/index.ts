@@ -1,3 +1,11 @@
+// Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
+export {
+  type NcloudCredentials,
+  ncloudCredentials,
+  ncloudCredentialsFromEnv,
+  staticToken,
+  type TokenSource,
+} from "@bucketry/auth";
 export {
   type AccountPage,
   ARCHIVE_STORAGE_PROVIDER,

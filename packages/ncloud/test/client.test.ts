@@ -21,6 +21,9 @@ describe("the package", () => {
       "MAX_LISTING_LIMIT",
       "MalformedResponseError",
       "createArchiveStorageClient",
+      "ncloudCredentials",
+      "ncloudCredentialsFromEnv",
+      "staticToken",
     ]);
     expect(typeof ncloud.createArchiveStorageClient).toBe("function");
     expect(ncloud.ARCHIVE_STORAGE_PROVIDER).toBe("ncloud-archive-storage");
