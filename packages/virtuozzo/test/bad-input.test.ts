@@ -189,9 +189,9 @@ const cases: Case[] = [
     message: /access key id is missing/,
   },
   {
-    name: "an access key id with ':'",
+    name: "an access key id with '/'",
     run: ({ good }) =>
-      createOstorClient({ ...good, credentials: { accessKeyId: "a:b", secretAccessKey: "x-secret" } }),
+      createOstorClient({ ...good, credentials: { accessKeyId: "a/b", secretAccessKey: "x-secret" } }),
     error: CredentialsError,
     field: "credentials.accessKeyId",
     message: /printable ASCII/,

@@ -41,9 +41,10 @@ export interface S3EnvNames {
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-// Key ids go into `Credential=<id>/…` (V4) and `AWS <id>:…` (V2): printable ASCII without separators.
+// Key ids go into `Credential=<id>/…` (V4) and `AWS <id>:…` (V2): printable ASCII without `/` or `,`.
+// A `:` is fine (servers split V2's header at the last one): Swift's s3api names keys `account:user`.
 const ACCESS_KEY_ID = /^[\x21-\x7e]+$/;
-const SEPARATORS = /[/,:]/;
+const SEPARATORS = /[/,]/;
 
 class SealedS3Credentials implements S3Credentials {
   readonly accessKeyId: string;

@@ -164,11 +164,16 @@ export interface components {
          */
         XNewest: boolean;
         /**
-         * @description Response format when `format` is not given. The vendor page lists `application/json`,
-         *     `application/xml` and `text/xml`; Swift also accepts `text/plain`, the default. An `Accept`
-         *     header that matches none of them makes Swift answer `406`.
+         * @description Response format when `format` is not given: an HTTP `Accept` value, media ranges and
+         *     q-values included. Swift picks the best match among `text/plain` (the default),
+         *     `application/json`, `application/xml` and `text/xml` (the vendor page lists the last three),
+         *     so `*\/*` (what fetch and curl send by default) gives plain text and `application/*` gives
+         *     JSON. An `Accept` header that matches none of them makes Swift answer `406`. The vendor page
+         *     suggests a fixed list; checked against a real Swift, any `Accept` value is taken, so the
+         *     schema is a free string.
+         * @example application/json
          */
-        Accept: "application/json" | "application/xml" | "text/xml" | "text/plain";
+        Accept: string;
     };
     requestBodies: never;
     headers: {
@@ -274,9 +279,14 @@ export interface operations {
                  */
                 "X-Newest"?: components["parameters"]["XNewest"];
                 /**
-                 * @description Response format when `format` is not given. The vendor page lists `application/json`,
-                 *     `application/xml` and `text/xml`; Swift also accepts `text/plain`, the default. An `Accept`
-                 *     header that matches none of them makes Swift answer `406`.
+                 * @description Response format when `format` is not given: an HTTP `Accept` value, media ranges and
+                 *     q-values included. Swift picks the best match among `text/plain` (the default),
+                 *     `application/json`, `application/xml` and `text/xml` (the vendor page lists the last three),
+                 *     so `*\/*` (what fetch and curl send by default) gives plain text and `application/*` gives
+                 *     JSON. An `Accept` header that matches none of them makes Swift answer `406`. The vendor page
+                 *     suggests a fixed list; checked against a real Swift, any `Accept` value is taken, so the
+                 *     schema is a free string.
+                 * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
             };
