@@ -1,9 +1,7 @@
 /**
- * Auto-pagination over 25,000 buckets. Page size 1 over 25,000 buckets is 25,000 POSTs: measured at
- * ~23 s on this 2-core machine (~0.9 ms a call through the full middleware chain, against ~0.6 ms for
- * bare fetch), over the package's time budget, so page size 1 walks a 5,000-bucket user instead.
- * Sizes 2 and 10,000 walk the full 25,000 (size 2: 12,500 POSTs, 15-20 s here, hence the longer
- * test timeout).
+ * Auto-pagination over 25,000 buckets with page sizes 10,000, 2 and 1. Page size 1 is 25,000 POSTs
+ * (about 19 s on this 2-core machine, ~0.8 ms a call through the whole middleware chain), hence the
+ * longer test timeout.
  */
 import { bucketNames, compareUtf8, type HitachiFake } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
@@ -22,7 +20,7 @@ const plain = (buckets: VspOneObjectBucket[]) => buckets.map(({ id, name }) => (
 describe.each([
   { pageSize: 10_000, seed: 25_000 },
   { pageSize: 2, seed: 25_000 },
-  { pageSize: 1, seed: 5_000 },
+  { pageSize: 1, seed: 25_000 },
 ])("page size $pageSize over $seed buckets", ({ pageSize, seed }) => {
   it("hands out every bucket exactly once, in the fake's (UTF-8 byte) order", async () => {
     const fake = await startFake({ users: { [USER]: seed } });

@@ -9,7 +9,7 @@
  */
 import { CredentialsError, InvalidInputError, setReplay } from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
-import { hmac, sha256Hex, toBytes, toHex } from "../crypto.js";
+import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex, toBytes } from "#crypto";
 import { rfc3986 } from "../encoding.js";
 
 /** The key pair (and STS session token) a SigV4 signature is made with. */
@@ -91,10 +91,11 @@ export async function signAwsV4Request(
   const amzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, "");
   const s3 = options.service === "s3";
 
+  // The URL as sent: path and query in the canonical spelling, no fragment.
   const url = new URL(request.url);
-  url.hash = "";
-  url.pathname = url.pathname.split("/").map(canonicalEscape).join("/");
-  url.search = wireQuery(url.search.slice(1));
+  const path = url.pathname.split("/").map(canonicalEscape).join("/");
+  const query = wireQuery(url.search.slice(1));
+  const href = `${url.origin}${path}${query === "" ? "" : `?${query}`}`;
 
   const headers = new Headers(request.headers);
   for (const name of ["authorization", "host", "x-amz-date"]) headers.delete(name);
@@ -121,23 +122,18 @@ export async function signAwsV4Request(
     }
   }
   const { canonicalRequest, signedHeaders } = awsV4CanonicalRequest(
-    {
-      method: request.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      headers: signable,
-      payloadHash,
-    },
+    { method: request.method, path, query, headers: signable, payloadHash },
     { service: options.service, normalizePath: options.normalizePath },
   );
   const scope = `${amzDate.slice(0, 8)}/${options.region}/${options.service}/aws4_request`;
   const stringToSign = await awsV4StringToSign(canonicalRequest, amzDate, scope);
-  const signature = await awsV4Signature(credentials.secretAccessKey, stringToSign);
+  const key = await credentialsKey(credentials, amzDate.slice(0, 8), options.region, options.service);
+  const signature = await hmacHex("SHA-256", key, stringToSign);
   headers.set(
     "authorization",
     `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   );
-  return rebuild(request, url.href, headers, body);
+  return rebuild(request, href, headers, body);
 }
 
 /**
@@ -198,7 +194,7 @@ export async function awsV4StringToSign(
 /** Hex HMAC-SHA256 of a string to sign, under the key derived from the secret and the scope the string names. */
 export async function awsV4Signature(secretAccessKey: string, stringToSign: string): Promise<string> {
   const [day = "", region = "", service = ""] = (stringToSign.split("\n")[2] ?? "").split("/");
-  return toHex(await hmac("SHA-256", await signingKey(secretAccessKey, day, region, service), stringToSign));
+  return hmacHex("SHA-256", await signingKey(secretAccessKey, day, region, service), stringToSign);
 }
 
 /** An openapi-fetch middleware that signs every attempt afresh (new date, new signature) with SigV4. */
@@ -216,32 +212,56 @@ export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Op
   };
 }
 
-// Derived keys change once a day per secret/region/service; deriving costs four HMACs, so keep a few.
+// Derived keys change once a day per secret/region/service and cost four HMACs, so they are kept:
+// per credentials object (a WeakMap: a key lives no longer than the credentials it came from), and
+// for bare secrets in a small map keyed by a digest, so that the cache never holds a secret itself.
+// What is kept is the prepared key (an imported CryptoKey on Web Crypto), so a signature is one HMAC.
 const KEY_CACHE_SIZE = 32;
-const keyCache = new Map<string, ArrayBuffer>();
+const keyCache = new Map<string, Promise<HmacKey>>();
+const keysByCredentials = new WeakMap<object, { secret: string; scope: string; key: Promise<HmacKey> }>();
 
-async function signingKey(
-  secret: string,
+function credentialsKey(
+  credentials: AwsV4Credentials,
   day: string,
   region: string,
   service: string,
-): Promise<ArrayBuffer> {
-  // Keyed by a digest so the cache never holds the secret itself.
-  const id = `${await sha256Hex(secret)}/${day}/${region}/${service}`;
-  const cached = keyCache.get(id);
-  if (cached) return cached;
-  let key = await hmac("SHA-256", `AWS4${secret}`, day);
-  for (const part of [region, service, "aws4_request"]) key = await hmac("SHA-256", key, part);
-  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
-  keyCache.set(id, key);
+): Promise<HmacKey> {
+  const secret = credentials.secretAccessKey;
+  const scope = `${day}/${region}/${service}`;
+  const kept = keysByCredentials.get(credentials);
+  if (kept !== undefined && kept.secret === secret && kept.scope === scope) return kept.key;
+  const key = signingKey(secret, day, region, service);
+  keysByCredentials.set(credentials, { secret, scope, key });
   return key;
 }
+
+async function signingKey(secret: string, day: string, region: string, service: string): Promise<HmacKey> {
+  const id = `${await sha256Hex(secret)}/${day}/${region}/${service}`;
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    key = deriveKey(secret, day, region, service);
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(id, key);
+    // A failed derivation is not kept.
+    key.catch(() => keyCache.get(id) === key && keyCache.delete(id));
+  }
+  return key;
+}
+
+async function deriveKey(secret: string, day: string, region: string, service: string): Promise<HmacKey> {
+  let key = await hmac("SHA-256", `AWS4${secret}`, day);
+  for (const part of [region, service, "aws4_request"]) key = await hmac("SHA-256", key, part);
+  return hmacKey("SHA-256", key);
+}
+
+const UNRESERVED_ONLY = /^[A-Za-z0-9._~-]*$/;
 
 /**
  * Decodes `%XY` escapes at byte level and escapes every byte but the RFC 3986 unreserved ones:
  * one spelling for any spelling of the same bytes (`(`, `%28` → `%28`; `+` → `%2B`; `%7E` → `~`).
  */
 function canonicalEscape(text: string): string {
+  if (UNRESERVED_ONLY.test(text)) return text;
   const bytes = toBytes(text);
   let out = "";
   for (let i = 0; i < bytes.length; i++) {
@@ -320,7 +340,13 @@ async function rebuild(
   headers: Headers,
   body: ArrayBuffer | undefined,
 ): Promise<Request> {
-  if (url === request.url) return new Request(request.clone(), { headers });
+  if (url === request.url) {
+    // Built from the input (one Request, not a clone and a copy); the input's own body, if any, is
+    // never taken: it is replaced by the bytes already read, or the new Request gets a clone's.
+    if (request.body === null) return new Request(request, { headers });
+    if (body !== undefined) return new Request(request, { headers, body });
+    return new Request(request.clone(), { headers });
+  }
   // A new URL needs a fresh init; pass the body as bytes or a Blob, never a stream (browsers
   // only stream request bodies over HTTP/2).
   const payload = request.body === null ? null : (body ?? (await request.clone().blob()));

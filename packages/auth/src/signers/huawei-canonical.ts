@@ -125,7 +125,7 @@ export interface HuaweiCanonicalRequestParts {
  */
 export function huaweiCanonicalRequest(parts: HuaweiCanonicalRequestParts): string {
   const url = new URL(parts.url);
-  const headers = new Headers(parts.headers);
+  const headers = parts.headers instanceof Headers ? parts.headers : new Headers(parts.headers);
   const names = [...new Set(parts.signedHeaders.map((name) => name.toLowerCase()))].sort();
   const lines = names.map((name) => {
     const value = headers.get(name) ?? (name === "host" ? url.host : null);

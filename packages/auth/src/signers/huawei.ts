@@ -5,6 +5,7 @@
  */
 import { InvalidInputError, setReplay } from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
+import { hmacHex, sha256Hex } from "#crypto";
 import {
   checkHuaweiAccessKey,
   checkHuaweiProjectId,
@@ -12,8 +13,8 @@ import {
   checkHuaweiSecurityToken,
   type HuaweiCredentials,
 } from "../credentials/huawei.js";
-import { hmac, sha256Hex, toHex } from "../crypto.js";
 import { huaweiCanonicalRequest } from "./huawei-canonical.js";
+import { preparedKey } from "./keys.js";
 
 export {
   type HuaweiCanonicalRequestParts,
@@ -25,6 +26,7 @@ export {
 
 const ALGORITHM = "SDK-HMAC-SHA256";
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /** Signed whenever present, besides `host` and `x-sdk-date` (the Java/Python SDK default; never `content-type`). */
 const SIGNED_WHEN_PRESENT = ["x-project-id", "x-security-token", "x-sdk-content-sha256"];
 
@@ -118,7 +120,7 @@ async function sign(
   // stream is hashed (held in memory); large uploads should opt into `unsignedPayload`.
   const body =
     !unsigned && request.body !== null ? new Uint8Array(await request.clone().arrayBuffer()) : undefined;
-  const payloadHash = unsigned ? UNSIGNED_PAYLOAD : await sha256Hex(body ?? "");
+  const payloadHash = unsigned ? UNSIGNED_PAYLOAD : body === undefined ? EMPTY_SHA256 : await sha256Hex(body);
 
   const signedHeaders = chooseSignedHeaders(headers, options.signedHeaders);
   const canonical = huaweiCanonicalRequest({
@@ -129,15 +131,16 @@ async function sign(
     payloadHash,
   });
   const stringToSign = await huaweiStringToSign(canonical, sdkDate);
-  const signature = toHex(await hmac("SHA-256", credentials.secretKey, stringToSign));
+  const key = preparedKey(credentials, "SHA-256", credentials.secretKey);
+  const signature = await hmacHex("SHA-256", key, stringToSign);
   headers.set(
     "Authorization",
     `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`,
   );
-  // With a new body the input is left untouched; without one, a clone keeps the input's stream unread.
-  return body === undefined
-    ? new Request(request.clone(), { headers })
-    : new Request(request, { headers, body });
+  // Built from the input (one Request, not a clone and a copy); the input's own body is never taken:
+  // it is replaced by the bytes already read, or (unsigned payload) the new Request gets a clone's.
+  if (body !== undefined) return new Request(request, { headers, body });
+  return new Request(request.body === null ? request : request.clone(), { headers });
 }
 
 /**

@@ -17,8 +17,9 @@
  */
 import { CredentialsError, InvalidInputError, setReplay } from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
-import { hmac, toBase64 } from "../crypto.js";
+import { hmacBase64 } from "#crypto";
 import { safeDecode } from "../encoding.js";
+import { preparedKey } from "./keys.js";
 
 /** The S3 key pair of an ostor system user. */
 export interface OstorV2Credentials {
@@ -96,9 +97,11 @@ export async function signOstorV2Request(
     headers.set(options.useAmzDate ? "x-amz-date" : "date", date.toUTCString());
   }
   const stringToSign = ostorV2StringToSign({ method: request.method, url: request.url, headers });
-  const signature = toBase64(await hmac("SHA-1", credentials.secretAccessKey, stringToSign));
+  const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
+  const signature = await hmacBase64("SHA-1", key, stringToSign);
   headers.set("authorization", `AWS ${credentials.accessKeyId}:${signature}`);
-  return new Request(request.clone(), { headers });
+  // Built from the input (one Request, not a clone and a copy); a body is read from a clone's stream.
+  return new Request(request.body === null ? request : request.clone(), { headers });
 }
 
 /**
@@ -111,7 +114,7 @@ export function ostorV2StringToSign(request: {
   url: string | URL;
   headers: HeadersInit;
 }): string {
-  const headers = new Headers(request.headers);
+  const headers = request.headers instanceof Headers ? request.headers : new Headers(request.headers);
   // With x-amz-date present the Date line is empty and x-amz-date is signed among the amz headers.
   const date = headers.has("x-amz-date") ? "" : (headers.get("date") ?? "");
   let amz = "";
