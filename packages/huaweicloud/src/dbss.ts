@@ -69,7 +69,7 @@ const DBSS_REGIONS = [
   "my-kualalumpur-1",
 ] as const;
 
-/** A region DBSS is offered in (providers.md §3.1). */
+/** A region DBSS is offered in (the regions of Huawei's official Node SDK). */
 export type DbssRegion = (typeof DBSS_REGIONS)[number];
 
 /** DBSS's endpoint per region: `https://dbss.{region}.myhuaweicloud.com`. */

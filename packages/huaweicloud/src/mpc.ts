@@ -36,7 +36,7 @@ export type {
   HuaweiTokenCredentials,
 } from "./huawei.js";
 
-/** MPC's endpoint per region (providers.md §2.1); cn-north-1 keeps the service's former `mts` host. */
+/** MPC's endpoint per region (the regions of Huawei's official Node SDK); cn-north-1 keeps the service's former `mts` host. */
 export const MPC_ENDPOINTS = {
   "cn-north-4": "https://mpc.cn-north-4.myhuaweicloud.com",
   "cn-north-1": "https://mts.cn-north-1.myhuaweicloud.com",

@@ -16,7 +16,7 @@ import {
 /** NAVER Cloud Archive Storage's zones: the public (Korea) zone and the government zone. */
 export type ArchiveStorageZone = "public" | "gov";
 
-/** The storage and Keystone endpoints of each zone (providers.md §4.1). */
+/** The storage and Keystone endpoints of each zone (NAVER Cloud's Archive Storage API guide). */
 export const ARCHIVE_STORAGE_ZONES: Readonly<
   Record<ArchiveStorageZone, { readonly baseUrl: string; readonly authUrl: string }>
 > = Object.freeze({

@@ -1,5 +1,5 @@
 /**
- * The canonical request of Huawei's `SDK-HMAC-SHA256` (providers.md §1.3), as pure functions so a
+ * The canonical request of Huawei's `SDK-HMAC-SHA256` (Huawei's API Request Signing Guide), as pure functions so a
  * gateway's `APIGW.0301` echo (its canonical request, newlines shown as `|`) can be diffed against ours.
  * Paths and queries are decoded once and re-encoded with the strict RFC 3986 rule, so an already
  * encoded URL is never encoded twice.

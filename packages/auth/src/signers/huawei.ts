@@ -1,5 +1,5 @@
 /**
- * Huawei Cloud AK/SK signing (`SDK-HMAC-SHA256`, the API Gateway signer; providers.md §1.3) as a
+ * Huawei Cloud AK/SK signing (`SDK-HMAC-SHA256`, the API Gateway signer of Huawei's API Request Signing Guide) as a
  * pure function and as an openapi-fetch middleware that signs every attempt afresh: the gateway
  * rejects an `X-Sdk-Date` more than 15 minutes off, so a retry must never reuse a signature.
  */

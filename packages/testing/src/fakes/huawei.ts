@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the Huawei Cloud fakes (MPC, DBSS): an independent `SDK-HMAC-SHA256` verifier
- * (Huawei API Request Signing Guide; providers.md §1.3), and a small "API Gateway + IAM" that both
+ * (Huawei API Request Signing Guide), and a small "API Gateway + IAM" that both
  * fakes put in front of their service: AK/SK and IAM-token checks with the gateway's error bodies,
  * the AK lock-out, Keystone-style `POST /v3/auth/tokens`, temporary AK/SK, and the fake clock.
  *
@@ -690,7 +690,7 @@ export class HuaweiGateway {
       };
     }
     if (token.expired || token.expiresAt <= this.now()) {
-      // providers.md §1.2: an expired/invalidated token answers "The token must be updated"; the fake
+      // Huawei IAM docs: an expired/invalidated token answers "The token must be updated"; the fake
       // uses the gateway's APIGW.0307 code for it (the docs also show an APIGW.0301 "token expires" form).
       return {
         ok: false,

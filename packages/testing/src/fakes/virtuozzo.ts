@@ -1,6 +1,6 @@
 /**
  * Loopback fake of the Virtuozzo / Acronis "ostor" admin API `GET /?ostor-users` (spec
- * specs/virtuozzo/ostor.yaml; providers.md §5), served on the fake "S3 endpoint" like the real one.
+ * specs/virtuozzo/ostor.yaml), served on the fake "S3 endpoint" like the real one.
  *
  * Auth is checked first, as the S3 layer does: AWS Signature V2 with the ostor canonical resource
  * (`/` + only the first query token, i.e. `/?ostor-users`) or Signature V4 (service `s3`, any
@@ -231,7 +231,7 @@ function parseRequestTime(value: string): number | undefined {
 
 /**
  * The ostor CanonicalizedResource: the raw path plus `?` and ONLY the first query token as
- * received (`/?ostor-users`); `id`, `emailAddress`, `space` are not signed (providers.md §5.3).
+ * received (`/?ostor-users`); `id`, `emailAddress`, `space` are not signed (Virtuozzo's STaaS guide signs `/` plus the query up to the first `&`).
  */
 export function ostorCanonicalResource(target: string): string {
   const { path, query } = splitTarget(target);
