@@ -76,8 +76,15 @@ export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is e
 
 /** Answers this module rebuilt around their bytes: never read twice. */
 const done = new WeakSet<Response>();
+
+/** Internal: whether `response` is an answer this module already read in full (its body is in memory). */
+export function isBuffered(response: Response): boolean {
+  return done.has(response);
+}
 // Statuses that cannot have a body (`new Response` refuses one).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+// Stateless between calls (no `stream` option), so one decoder serves every body.
+const utf8 = new TextDecoder();
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 /** Internal: the call's answer read by {@link readResponse}, a failure typed as the call's error. */
@@ -145,7 +152,7 @@ function check(
     response,
     bytes,
     text: () => {
-      decoded ??= new TextDecoder().decode(bytes);
+      decoded ??= utf8.decode(bytes);
       return decoded;
     },
   };

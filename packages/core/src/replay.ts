@@ -31,7 +31,13 @@ export function replay(request: Request): Promise<Request> {
 
 /** A source of fresh copies of the request a chain started from. */
 function original(input: Request, output: Request): Replay {
-  if (!input.bodyUsed && !input.body?.locked) {
+  if (input.body === null) {
+    // Nothing to keep but the headers (a later step might change input's in place): the copy is made
+    // only if a replay is asked for, which most calls never do.
+    const headers = [...input.headers];
+    return async () => new Request(input, { headers });
+  }
+  if (!input.bodyUsed && !input.body.locked) {
     const stash = input.clone();
     return async () => stash.clone();
   }

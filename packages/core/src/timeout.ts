@@ -8,6 +8,7 @@ import type { Middleware } from "openapi-fetch";
 import { callState } from "./call.js";
 import { InvalidInputError } from "./errors.js";
 import { timeoutError } from "./network-errors.js";
+import { isBuffered } from "./read-body.js";
 import { setReplay } from "./replay.js";
 
 /** Options of {@link timeout}; `Infinity` turns a limit off. */
@@ -28,33 +29,66 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function timeout(options: TimeoutOptions = {}): Middleware {
   const attemptMs = limit("attemptMs", options.attemptMs, 30_000);
   const totalMs = limit("totalMs", options.totalMs, 120_000);
+  const timed = new WeakMap<object, Timers>();
   return {
     onRequest(ctx) {
       const state = callState(ctx);
-      const total = timer(totalMs, () => timeoutError(ctx, "total", totalMs));
-      const signal = total ? AbortSignal.any([ctx.request.signal, total]) : ctx.request.signal;
+      const timers: Timers = [];
+      timed.set(ctx.options, timers);
+      // "The caller's signal, or the overall deadline": one controller that follows the request's
+      // signal (a listener, not AbortSignal.any, which costs far more per call).
+      let signal = ctx.request.signal;
+      if (totalMs !== Number.POSITIVE_INFINITY) {
+        const overall = follow(signal);
+        timers.push(start(overall, totalMs, () => timeoutError(ctx, "total", totalMs)));
+        signal = overall.signal;
+        state.deadline = Date.now() + totalMs;
+      }
       state.signal = signal;
-      if (total) state.deadline = Date.now() + totalMs;
       // Runs again for every replayed attempt, so each attempt gets its own timer.
       const arm = (request: Request) => {
-        const attempt = timer(attemptMs, () => timeoutError(ctx, "attempt", attemptMs));
-        return new Request(request, { signal: attempt ? AbortSignal.any([signal, attempt]) : signal });
+        if (attemptMs === Number.POSITIVE_INFINITY) return new Request(request, { signal });
+        const attempt = follow(signal);
+        timers.push(start(attempt, attemptMs, () => timeoutError(ctx, "attempt", attemptMs)));
+        return new Request(request, { signal: attempt.signal });
       };
       const output = arm(ctx.request);
       setReplay(ctx.request, output, arm);
       return output;
     },
+    onResponse(ctx) {
+      // An answer whose body is already in memory (read by retry()) can no longer be cut off, and no
+      // later attempt will be made: the call's timers are stopped, so a finished call does not keep
+      // its state alive (or build an error) until they fire. Any other answer keeps its timers.
+      if (ctx.response.body === null || isBuffered(ctx.response)) {
+        const timers = timed.get(ctx.options);
+        if (timers) for (const handle of timers.splice(0)) clearTimeout(handle);
+      }
+      return undefined;
+    },
   };
 }
 
-/** A signal that aborts with `reason()` after `ms`, or undefined for no limit. */
-function timer(ms: number, reason: () => unknown): AbortSignal | undefined {
-  if (ms === Number.POSITIVE_INFINITY) return undefined;
+type Timers = ReturnType<typeof setTimeout>[];
+
+/** A controller that aborts with `signal`'s reason when `signal` aborts (at once if it already did). */
+function follow(signal: AbortSignal): AbortController {
   const controller = new AbortController();
-  const handle: unknown = setTimeout(() => controller.abort(reason()), ms);
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  return controller;
+}
+
+/** Aborts `controller` with `reason()` after `ms`. */
+function start(
+  controller: AbortController,
+  ms: number,
+  reason: () => unknown,
+): ReturnType<typeof setTimeout> {
+  const handle = setTimeout(() => controller.abort(reason()), ms);
   // Node keeps the process alive for a pending timer; a finished call's timer must not.
   (handle as { unref?: () => void }).unref?.();
-  return controller.signal;
+  return handle;
 }
 
 function limit(field: string, value: number | undefined, fallback: number): number {

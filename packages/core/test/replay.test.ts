@@ -74,4 +74,17 @@ describe("setReplay / replay", () => {
     expect(await (await replay(request)).text()).toBe("body");
     expect(await (await replay(request)).text()).toBe("body");
   });
+
+  it("replays a bodiless request with the headers it had when recorded, even if changed in place later", async () => {
+    const request = new Request("http://127.0.0.1/p", { headers: { "x-a": "1" } });
+    setReplay(request, request, (r) => r);
+    request.headers.set("x-a", "2");
+    request.headers.set("x-b", "3");
+    const copy = await replay(request);
+    expect(copy).not.toBe(request);
+    expect(copy.method).toBe("GET");
+    expect(copy.headers.get("x-a")).toBe("1");
+    expect(copy.headers.has("x-b")).toBe(false);
+    expect((await replay(request)).headers.get("x-a")).toBe("1");
+  });
 });

@@ -154,6 +154,40 @@ describe("timeout()", () => {
     expect(data).toEqual({ ok: true });
   });
 
+  it("stops the call's timers once the answer's body is in memory, and keeps them while it is not", async () => {
+    // The call's timers are the ones set for the limits given here (other code uses other delays).
+    const armed: unknown[] = [];
+    const cleared = new Set<unknown>();
+    const { setTimeout: set, clearTimeout: clear } = globalThis;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      const handle = set(fn, ms);
+      if (ms === 4321 || ms === 54321) armed.push(handle);
+      return handle;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+      cleared.add(handle);
+      clear(handle);
+    }) as typeof clearTimeout;
+    try {
+      const limits = { attemptMs: 4321, totalMs: 54321 };
+      const { client } = await clientFor((_, __, res) => later(0, res), timeout(limits), retry());
+      expect((await client.GET("/slow")).data).toEqual({ ok: true });
+      expect(armed).toHaveLength(2); // the overall deadline and the one attempt's timer
+      expect(armed.every((handle) => cleared.has(handle))).toBe(true);
+      armed.length = 0;
+      await server?.close();
+      const streamed = await clientFor((_, __, res) => later(0, res), timeout(limits));
+      const { data } = await streamed.client.GET("/slow", { parseAs: "stream" });
+      expect(armed).toHaveLength(2);
+      // A streamed body may still be cut off by its timers.
+      expect(armed.some((handle) => cleared.has(handle))).toBe(false);
+      await new Response(data as ReadableStream).text();
+    } finally {
+      globalThis.setTimeout = set;
+      globalThis.clearTimeout = clear;
+    }
+  });
+
   it.each([0, -5, Number.NaN, 2 ** 31])("rejects a limit of %d ms", (value) => {
     expect(() => timeout({ attemptMs: value })).toThrow(InvalidInputError);
     expect(() => timeout({ totalMs: value })).toThrow("totalMs");
