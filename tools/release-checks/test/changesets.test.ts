@@ -88,12 +88,6 @@ function publishedRange(range: string, version: string): string {
   return spec;
 }
 
-/**
- * Packages whose release plan is known to be wrong today, with what they still need: their version
- * checks are skipped, saying why. Remove an entry once its package is fixed.
- */
-const VERSIONING_PENDING: Record<string, string> = {};
-
 const packages = workspacePackages();
 const publishable = packages.filter((p) => !p.json.private);
 const privates = packages.filter((p) => p.json.private);
@@ -127,24 +121,14 @@ describe("changeset version on the pending changesets", () => {
   });
 
   it("releases every package still at 0.0.0 as 0.1.0 (no package ships without a first changeset)", () => {
-    const unreleased = publishable.filter(
-      (p) => p.json.version === "0.0.0" && !VERSIONING_PENDING[p.json.name],
-    );
+    const unreleased = publishable.filter((p) => p.json.version === "0.0.0");
     for (const p of unreleased) {
       expect(asked.get(p.json.name), `${p.json.name} is at 0.0.0 but no changeset names it`).toBeDefined();
       expect(after(p).version, `${p.json.name}: ${explainPeers(p)}`).toBe("0.1.0");
     }
   });
 
-  for (const [name, why] of Object.entries(VERSIONING_PENDING)) {
-    if (!byName.has(name)) continue;
-    it.skip(`versions ${name} as its changesets ask (skipped: ${why})`, () => {});
-    // biome-ignore lint/suspicious/noConsole: says why a check is skipped
-    console.warn(`[release-checks] ${name}: version check skipped: ${why}`);
-  }
-
-  const checked = publishable.filter((p) => !VERSIONING_PENDING[p.json.name]);
-  it.each(checked.map((p) => [p.json.name, p] as const))("versions %s as its changesets ask", (_, p) => {
+  it.each(publishable.map((p) => [p.json.name, p] as const))("versions %s as its changesets ask", (_, p) => {
     const bump = asked.get(p.json.name);
     const version = after(p).version;
     if (bump) {

@@ -14,12 +14,6 @@ const bin = (name: string) => join(import.meta.dirname, "..", "node_modules", ".
 const packed = inject("packed");
 const packages = publishablePackages();
 
-/**
- * Packages whose README, LICENSE and registry metadata are not written yet: the metadata checks skip
- * them, saying why. Remove an entry when its package is finished.
- */
-const METADATA_PENDING: Record<string, string> = {};
-
 const ENGINES = "^20.19.0 || >=22.12.0";
 const REPOSITORY_URL = "git+https://github.com/bucketry/bucketry.git";
 /** The sections every provider README has (the house template, style.md rule 21). */
@@ -134,14 +128,6 @@ describe.concurrent.each(packages)("$name", (pkg) => {
       }
     }
   });
-
-  const pending = METADATA_PENDING[pkg.dir];
-  if (pending) {
-    it.skip(`has registry metadata, README and LICENSE (skipped: ${pending})`, () => {});
-    // biome-ignore lint/suspicious/noConsole: says why a check is skipped
-    console.warn(`[release-checks] ${pkg.name}: metadata checks skipped: ${pending}`);
-    return;
-  }
 
   it("has the registry metadata users and npm rely on", async ({ expect }) => {
     const { read } = await contents(tarball());
