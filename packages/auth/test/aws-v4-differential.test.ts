@@ -13,7 +13,7 @@
  * canonical), so our re-encoding is tested too.
  *
  * Smithy hashes with the SHA-256 the AWS SDK uses on Node (`@smithy/hash-node`, a thin node:crypto
- * wrapper, re-created below): `@aws-crypto/sha256-js` cannot load in this install (its `tslib`
+ * wrapper, re-created in smithy-sha256.ts): `@aws-crypto/sha256-js` cannot load in this install (its `tslib`
  * dependency is missing from node_modules).
  *
  * Not generated, with the reason:
@@ -24,33 +24,11 @@
  *   object cannot tell them apart;
  * - non-Latin-1 header values: WHATWG `Headers` rejects them.
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
 import { signAwsV4Request } from "../src/signers/aws-v4.js";
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) =>
-  typeof data === "string"
-    ? data
-    : data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-
-/** `@smithy/hash-node`'s Hash: SHA-256, or HMAC-SHA256 when given a secret, on node:crypto. */
-class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.#hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-}
+import { NodeSha256 } from "./smithy-sha256.js";
 
 const CASES = 600;
 const SEED = 0x5167_0004;

@@ -5,7 +5,7 @@
  * against the body). The server answers 503 first, then 200: the retry must carry a new X-Amz-Date and
  * a new signature, and both attempts must verify.
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,32 +15,11 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsV4 } from "../src/signers/aws-v4.js";
+import { NodeSha256 } from "./smithy-sha256.js";
 
 const ACCESS_KEY_ID = "OSTORKEYID0123456789";
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN = "FwoGZXIvYXdzEXAMPLE//token+value=";
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) =>
-  typeof data === "string"
-    ? data
-    : data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-
-/** `@smithy/hash-node`'s Hash on node:crypto (`@aws-crypto/sha256-js` cannot load in this install). */
-class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.#hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-}
 
 interface Attempt {
   amzDate: string;

@@ -21,6 +21,7 @@ import {
   type RecordedRequest,
   startHttpFake,
 } from "../server.js";
+import { byteString, lowerBound, upperBound } from "../sorted.js";
 
 /** A bucket in a user's listing. */
 export interface HitachiBucket {
@@ -517,31 +518,4 @@ function parseCookies(header: string): Map<string, string> {
     }
   }
   return cookies;
-}
-
-/** A string's UTF-8 bytes as a byte string: JS string order is then UTF-8 byte order (`compareUtf8`). */
-function byteString(text: string): string {
-  return Buffer.from(text, "utf8").toString("latin1");
-}
-
-function lowerBound(entries: readonly Entry[], key: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.key < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(entries: readonly Entry[], key: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.key <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -21,6 +21,7 @@ import {
   type RecordedRequest,
   startHttpFake,
 } from "../server.js";
+import { byteString, lowerBound, textString, upperBound } from "../sorted.js";
 import { type KeystoneProject, KeystoneService, type KeystoneToken, type KeystoneUser } from "./keystone.js";
 
 /** A container (bucket) of the account. */
@@ -629,37 +630,6 @@ function isUtf8(bytes: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A string's UTF-8 bytes as a byte string: JS string order is then Swift's (memcmp) order. */
-function byteString(text: string): string {
-  return Buffer.from(text, "utf8").toString("latin1");
-}
-
-function textString(bytes: string): string {
-  return Buffer.from(bytes, "latin1").toString("utf8");
-}
-
-function lowerBound(entries: readonly Entry[], key: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.key < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(entries: readonly Entry[], key: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.key <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Python 2 `json.dumps` of a string (ensure_ascii: everything outside 0x20–0x7E escaped, lower-case hex). */

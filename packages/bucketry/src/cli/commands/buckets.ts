@@ -5,19 +5,17 @@ import { parseChoice, parseCount } from "../args.js";
 import { loadConfig } from "../config.js";
 import {
   type CliIo,
-  ClosedOutputError,
   type Column,
   formatBytes,
   formatCount,
   formatDate,
   outputWidth,
   renderTable,
-  toJson,
   useColor,
   write,
 } from "../output.js";
-import { progress } from "../progress.js";
 import { chooseProviders, countLine, type Failure, makeSources, reportFailures } from "../report.js";
+import { streamListing } from "../stream.js";
 
 /** Runs `bucketry buckets` with parsed flags; resolves to the exit code. */
 export async function bucketsCommand(values: Record<string, unknown>, io: CliIo): Promise<number> {
@@ -40,39 +38,14 @@ export async function bucketsCommand(values: Record<string, unknown>, io: CliIo)
     return 1;
   }
   const { sources, failures } = makeSources(names, config);
-  const counts = new Map<string, number>(sources.map((s) => [s.name, 0]));
-  const counter = progress(io.stderr, "buckets");
-  const rows: Bucket[] = [];
-  let seen = 0;
-  let stopped = false;
-  let closed = false;
-
-  try {
-    if (format === "json") await write(io.stdout, "[");
-    const listing = listBuckets(sources, {
-      concurrency,
-      onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
-    });
-    for await (const bucket of listing) {
-      counts.set(bucket.source, (counts.get(bucket.source) ?? 0) + 1);
-      counter.tick(bucket.source);
-      if (format === "table") rows.push(bucket);
-      else if (format === "ndjson") await write(io.stdout, `${toJson(bucket)}\n`);
-      else await write(io.stdout, `${seen === 0 ? "\n" : ",\n"}${toJson(bucket)}`);
-      seen += 1;
-      // Breaking out aborts the requests in flight and starts no others.
-      if (limit !== undefined && seen >= limit) {
-        stopped = true;
-        break;
-      }
-    }
-    if (format === "json") await write(io.stdout, seen === 0 ? "]\n" : "\n]\n");
-  } catch (error) {
-    if (!(error instanceof ClosedOutputError)) throw error;
-    closed = true;
-  } finally {
-    counter.done();
-  }
+  const { rows, counts, stopped, closed } = await streamListing(
+    () =>
+      listBuckets(sources, {
+        concurrency,
+        onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
+      }),
+    { format, limit, io, noun: "buckets", sources: sources.map((s) => s.name) },
+  );
   if (format === "table" && !closed) {
     const color = useColor(io.stdout, io.env);
     if (rows.length > 0)

@@ -19,8 +19,8 @@ import {
   useColor,
   write,
 } from "../output.js";
-import { progress } from "../progress.js";
 import { chooseProviders, countLine, type Failure, makeSources, reportFailures } from "../report.js";
+import { streamListing } from "../stream.js";
 
 const REDACTED = "[REDACTED]";
 
@@ -93,33 +93,18 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
     return failures.length > 0 ? 1 : 0;
   }
 
-  const users: User[] = [];
-  const counts = new Map<string, number>(sources.map((s) => [s.name, 0]));
-  const counter = progress(io.stderr, "users");
-  let seen = 0;
-  let closed = false;
-  try {
-    if (format === "json") await write(io.stdout, "[");
-    const listing = listUsers(sources, {
-      space,
-      onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
-    });
-    for await (const user of listing) {
-      counts.set(user.source, (counts.get(user.source) ?? 0) + 1);
-      counter.tick(user.source);
-      if (format === "table") users.push(user);
-      else if (format === "ndjson") await write(io.stdout, `${toJson(user)}\n`);
-      else await write(io.stdout, `${seen === 0 ? "\n" : ",\n"}${toJson(user)}`);
-      seen += 1;
-      if (limit !== undefined && seen >= limit) break;
-    }
-    if (format === "json") await write(io.stdout, seen === 0 ? "]\n" : "\n]\n");
-  } catch (error) {
-    if (!(error instanceof ClosedOutputError)) throw error;
-    closed = true;
-  } finally {
-    counter.done();
-  }
+  const {
+    rows: users,
+    counts,
+    closed,
+  } = await streamListing(
+    () =>
+      listUsers(sources, {
+        space,
+        onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
+      }),
+    { format, limit, io, noun: "users", sources: sources.map((s) => s.name) },
+  );
   if (format === "table" && !closed) {
     if (users.length > 0) await write(io.stdout, userTable(users, space, { width, color }));
     await write(io.stdout, countLine("users", counts, new Set(failures.map((f) => f.provider)), color));
