@@ -182,6 +182,42 @@ describe.concurrent("bucketry buckets", () => {
     );
   });
 
+  it("lists NAVER with a pre-issued OS_AUTH_TOKEN and OS_STORAGE_URL instead of the API key", async () => {
+    const { ncloud } = fakes;
+    const login = await fetch(`${ncloud.keystoneUrl}/v3/auth/tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ["password"],
+            password: {
+              user: {
+                name: ncloud.credentials.accessKeyId,
+                password: ncloud.credentials.secretKey,
+                domain: { id: ncloud.credentials.domainId },
+              },
+            },
+          },
+          scope: { project: { id: ncloud.credentials.projectId } },
+        },
+      }),
+    });
+    const token = login.headers.get("x-subject-token")!;
+    expect(login.status).toBe(201);
+    const before = ncloud.log.filter((r) => r.target.startsWith("/v3/")).length;
+    const result = await cli(["buckets", "--format", "ndjson", "--provider", "ncloud"], {
+      PATH: process.env.PATH,
+      OS_AUTH_TOKEN: token,
+      OS_STORAGE_URL: ncloud.storageUrl,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(SEED.ncloud);
+    // The token was used as is: no new login.
+    expect(ncloud.log.filter((r) => r.target.startsWith("/v3/")).length).toBe(before);
+    expect(result.stdout + result.stderr).not.toContain(token);
+  });
+
   it("exits 1 with a pointer when nothing is configured", async () => {
     const result = await cli(["buckets"], {});
     expect(result.code).toBe(1);

@@ -10,15 +10,30 @@ import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
 
 /** What the adapter needs from `@bucketry/ncloud`. */
-export type NcloudModule = Pick<typeof import("@bucketry/ncloud"), "createArchiveStorageClient">;
+export type NcloudModule = Pick<
+  typeof import("@bucketry/ncloud"),
+  "createArchiveStorageClient" | "ncloudCredentials"
+>;
 
-/** Options of {@link ncloudSource}: the client's options, listing options and the adapter's own. */
-export interface NcloudSourceOptions extends ArchiveStorageClientOptions, AdapterOptions<NcloudModule> {
-  /** Containers per request, 1 to 10,000 (the default). */
-  pageSize?: number;
-  /** Only containers whose name starts with this. */
-  prefix?: string;
+/** A pre-issued Keystone token and the account URL it is for (OpenStack's `OS_AUTH_TOKEN`, `OS_STORAGE_URL`). */
+export interface NcloudPreIssuedToken
+  extends Omit<ArchiveStorageClientOptions, "credentials" | "baseUrl" | "zone" | "authUrl" | "projectId"> {
+  authToken: string;
+  /** `https://kr.archive.ncloudstorage.com/v1/AUTH_{project_id}`: the endpoint and the project in one. */
+  storageUrl: string;
 }
+
+/**
+ * Options of {@link ncloudSource}: the client's options (or a pre-issued token instead of its
+ * credentials), listing options and the adapter's own.
+ */
+export type NcloudSourceOptions = (ArchiveStorageClientOptions | NcloudPreIssuedToken) &
+  AdapterOptions<NcloudModule> & {
+    /** Containers per request, 1 to 10,000 (the default). */
+    pageSize?: number;
+    /** Only containers whose name starts with this. */
+    prefix?: string;
+  };
 
 /** A NAVER Archive Storage source; `client()` is the provider's typed client. */
 export type NcloudSource = ProviderSource<ArchiveStorageClient>;
@@ -35,7 +50,14 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
   const { name: _, loader, pageSize, prefix, ...clientOptions } = options;
   const client = lazyClient(
     loader ? providerLoader("bucketry/ncloud", "@bucketry/ncloud", loader) : load,
-    (m) => m.createArchiveStorageClient(clientOptions),
+    (m) => {
+      if (!("authToken" in clientOptions)) return m.createArchiveStorageClient(clientOptions);
+      const { authToken, storageUrl, ...rest } = clientOptions;
+      return m.createArchiveStorageClient({
+        ...rest,
+        credentials: m.ncloudCredentials({ token: authToken, storageUrl }),
+      });
+    },
   );
   return {
     provider: "ncloud",

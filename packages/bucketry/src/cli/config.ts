@@ -155,8 +155,29 @@ export const PROVIDERS: readonly ProviderSpec[] = [
       { key: "secretKey", env: "OS_PASSWORD", secret: true, help: "the API key's secret key" },
       { key: "domainId", env: "OS_USER_DOMAIN_ID", help: "the domain id from the Archive Storage console" },
       { key: "projectId", env: "OS_PROJECT_ID", help: "the project id from the Archive Storage console" },
+      {
+        key: "authToken",
+        env: "OS_AUTH_TOKEN",
+        secret: true,
+        help: "a pre-issued token, used instead of the API key (needs OS_STORAGE_URL)",
+      },
+      {
+        key: "storageUrl",
+        env: "OS_STORAGE_URL",
+        help: "the account URL the token is for (…/v1/AUTH_<project>)",
+      },
     ],
-    selectors: ["zone", "endpoint", "authUrl", "accessKeyId", "secretKey", "domainId", "projectId"],
+    selectors: [
+      "zone",
+      "endpoint",
+      "authUrl",
+      "accessKeyId",
+      "secretKey",
+      "domainId",
+      "projectId",
+      "authToken",
+      "storageUrl",
+    ],
   },
   {
     name: "virtuozzo",
@@ -349,6 +370,13 @@ export function buildSource(config: ProviderConfig): Source {
         : dbssSource(options as Parameters<typeof dbssSource>[0]);
     }
     case "ncloud": {
+      const authToken = optional("authToken");
+      if (authToken !== undefined) {
+        return ncloudSource({
+          authToken,
+          storageUrl: need("storageUrl", ` (required with ${field("authToken").env})`),
+        });
+      }
       const endpoint = optional("endpoint");
       const zone = optional("zone");
       if (zone !== undefined && zone !== "public" && zone !== "gov") {
