@@ -28,6 +28,7 @@ export {
   TimeoutError,
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
+export { cloneRequest, deriveRequest, keepSource } from "./lineage.js";
 export { mapNetworkErrors, type NetworkErrorOptions } from "./network-errors.js";
 export {
   type Page,

@@ -6,6 +6,8 @@
  * innermost) builds each new attempt with `replay(request)`: the whole chain redone, not a copy.
  */
 
+import { cloneRequest, deriveRequest, keepSource } from "./lineage.js";
+
 type Replay = () => Promise<Request>;
 
 const replays = new WeakMap<Request, Replay>();
@@ -13,7 +15,8 @@ const replays = new WeakMap<Request, Replay>();
 /**
  * Records that `output` was made from `input` by `redo`, so a later attempt can make a fresh one.
  * The first step of a chain keeps a copy of `input` (its body can be read only once); later steps
- * redo the earlier ones first. Stamping steps must not change the body.
+ * redo the earlier ones first. Stamping steps must not change the body. A step that stamps `input`
+ * in place (`output === input`) records before it stamps, so the copy is of the unstamped request.
  */
 export function setReplay(
   input: Request,
@@ -35,24 +38,27 @@ function original(input: Request, output: Request): Replay {
     // Nothing to keep but the headers (a later step might change input's in place): the copy is made
     // only if a replay is asked for, which most calls never do.
     const headers = [...input.headers];
-    return async () => new Request(input, { headers });
+    return async () => deriveRequest(input, { headers });
   }
   if (!input.bodyUsed && !input.body.locked) {
-    const stash = input.clone();
-    return async () => stash.clone();
+    const stash = cloneRequest(input);
+    return async () => cloneRequest(stash);
   }
   // `new Request(input, init)` hands input's body over to the new request and leaves input unusable,
   // so a step that did that has already lost the original body: take the same bytes from `output`.
   const bytes = output.clone().arrayBuffer();
   bytes.catch(() => {}); // Read only if a retry happens; a failure surfaces there.
   return async () =>
-    new Request(input.url, {
-      method: input.method,
-      headers: input.headers,
-      body: await bytes,
-      signal: input.signal,
-      redirect: input.redirect,
-      credentials: input.credentials,
-      keepalive: input.keepalive,
-    });
+    keepSource(
+      new Request(input.url, {
+        method: input.method,
+        headers: input.headers,
+        body: await bytes,
+        signal: input.signal,
+        redirect: input.redirect,
+        credentials: input.credentials,
+        keepalive: input.keepalive,
+      }),
+      input,
+    );
 }

@@ -7,6 +7,7 @@
 import type { Middleware } from "openapi-fetch";
 import { callState } from "./call.js";
 import { InvalidInputError } from "./errors.js";
+import { deriveRequest } from "./lineage.js";
 import { timeoutError } from "./network-errors.js";
 import { isBuffered } from "./read-body.js";
 import { setReplay } from "./replay.js";
@@ -47,10 +48,10 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       state.signal = signal;
       // Runs again for every replayed attempt, so each attempt gets its own timer.
       const arm = (request: Request) => {
-        if (attemptMs === Number.POSITIVE_INFINITY) return new Request(request, { signal });
+        if (attemptMs === Number.POSITIVE_INFINITY) return deriveRequest(request, { signal });
         const attempt = follow(signal);
         timers.push(start(attempt, attemptMs, () => timeoutError(ctx, "attempt", attemptMs)));
-        return new Request(request, { signal: attempt.signal });
+        return deriveRequest(request, { signal: attempt.signal });
       };
       const output = arm(ctx.request);
       setReplay(ctx.request, output, arm);

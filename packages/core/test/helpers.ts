@@ -26,17 +26,19 @@ export interface paths {
   };
 }
 
-/** Stands in for a signer: stamps the attempt's date from the clock, and records how to do it again. */
+/**
+ * Stands in for a signer, as ours work: stamps the attempt's date from the clock on the request
+ * itself, having recorded how to do it again.
+ */
 export const stampDate: Middleware = {
   onRequest({ request }) {
     const stamp = (input: Request) => {
-      const headers = new Headers(input.headers);
-      headers.set("x-test-date", `${new Date().toISOString()} ${performance.now()}`);
-      return new Request(input, { headers });
+      input.headers.set("x-test-date", `${new Date().toISOString()} ${performance.now()}`);
+      return input;
     };
-    const output = stamp(request);
-    setReplay(request, output, stamp);
-    return output;
+    setReplay(request, request, stamp);
+    stamp(request);
+    return undefined;
   },
 };
 

@@ -247,13 +247,14 @@ describe("tokens", () => {
 describe("time limits and cancellation", () => {
   it("a slow first attempt times out and the retry answers", async () => {
     const fake = await startFake({ containers: SEED });
-    fake.inject({ kind: "latency", ms: 1_000 }, { match: secondPage(fake) });
-    await listsEverything(fake, clientFor(fake, { timeout: { attemptMs: 250 } }));
+    fake.inject({ kind: "latency", ms: 5_000 }, { match: secondPage(fake) });
+    // Half a second for each attempt: ample on a loaded machine.
+    await listsEverything(fake, clientFor(fake, { timeout: { attemptMs: 500 } }));
   });
 
   it("slow on every attempt: TimeoutError", async () => {
     const fake = await startFake();
-    fake.inject({ kind: "latency", ms: 1_000 }, { times: 10, match: (r) => r.target.startsWith("/v1/") });
+    fake.inject({ kind: "latency", ms: 5_000 }, { times: 10, match: (r) => r.target.startsWith("/v1/") });
     const client = clientFor(fake, { timeout: { attemptMs: 100, totalMs: 500 } });
     const error = await thrown(() => client.getAccount());
     expect(error).toBeInstanceOf(TimeoutError);

@@ -4,6 +4,8 @@
  * Node-only (a test tool). Start one with `startFakeServer(api, options)`.
  */
 
+export { collectGarbage } from "./gc.js";
+
 import { type HitachiFake, type HitachiFakeOptions, startHitachiFake } from "./fakes/hitachi.js";
 import { type DbssFake, type DbssFakeOptions, startDbssFake } from "./fakes/huaweicloud-dbss.js";
 import { type MpcFake, type MpcFakeOptions, startMpcFake } from "./fakes/huaweicloud-mpc.js";

@@ -77,6 +77,11 @@ export interface FakeHttpServer {
   inject(fault: Fault, options?: FaultOptions): void;
   /** Drops queued faults. */
   clearFaults(): void;
+  /**
+   * Resolves once `count` requests (those `match` accepts, if given) have arrived: a test that aborts
+   * or collects garbage "while the server holds the request" waits for this, not for a guessed delay.
+   */
+  received(count: number, match?: (request: RecordedRequest) => boolean): Promise<void>;
   /** Stops the server and drops every open connection. */
   close(): Promise<void>;
 }
@@ -96,11 +101,13 @@ export async function startHttpFake(
 ): Promise<FakeHttpServer> {
   const log: RecordedRequest[] = [];
   let rules: FaultRule[] = [];
+  const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
 
   const server = createServer(async (req, res) => {
     const request = await record(req);
     log.push(request);
+    for (const check of waiters) check();
     try {
       if (options.latencyMs) await sleep(options.latencyMs);
       const rule = rules.find((r) => r.times > 0 && r.match(request));
@@ -131,6 +138,17 @@ export async function startHttpFake(
     },
     clearFaults() {
       rules = [];
+    },
+    received(count, match = () => true) {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (log.filter(match).length < count) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      });
     },
     close() {
       for (const socket of sockets) socket.destroy();

@@ -4,6 +4,7 @@
  * The spec keys each call by its flag (`"/?ostor-users"`), so openapi-fetch builds
  * `/?ostor-users?id=…`; `ostorQuery` joins the two with `&` and renders boolean flags bare.
  */
+import { keepSource } from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
 
 /** `{ id: "a b", space: true, enable: false }` → `id=a%20b&space`: `true` is a bare flag, `false` is left out. */
@@ -26,7 +27,8 @@ export const ostorQuery: Middleware = {
     const flag = schemaPath.slice(schemaPath.indexOf("?"));
     const end = request.url.indexOf(flag) + flag.length;
     if (request.url[end] !== "?") return undefined;
-    return new Request(`${request.url.slice(0, end)}&${request.url.slice(end + 1)}`, request);
+    const url = `${request.url.slice(0, end)}&${request.url.slice(end + 1)}`;
+    return keepSource(new Request(url, request), request);
   },
 };
 

@@ -94,10 +94,11 @@ export function xsrfSession(options: XsrfSessionOptions): Middleware {
         attempt.cookies = await cookies.get(input.signal);
         return withCookies(input, attempt.cookies);
       };
-      const output = await stamp(request);
-      setReplay(request, output, stamp);
-      sent.set(output, attempt);
-      return output;
+      // Recorded before stamping: a replay starts from the unstamped request.
+      setReplay(request, request, stamp);
+      await stamp(request);
+      sent.set(request, attempt);
+      return undefined;
     },
 
     async onResponse({ request, response, options: client }) {
@@ -122,9 +123,13 @@ export function xsrfSession(options: XsrfSessionOptions): Middleware {
   };
 }
 
-/** The request with our two cookies (replacing any earlier copies) and the `X-XSRF-TOKEN` header. */
+/**
+ * Stamps our two cookies (replacing any earlier copies) and the `X-XSRF-TOKEN` header on `request`
+ * itself: a new Request per attempt would cost time and break the signal's link to the caller's in
+ * Node (see core's lineage.ts).
+ */
 function withCookies(request: Request, cookies: Cookies): Request {
-  const headers = new Headers(request.headers);
+  const { headers } = request;
   headers.set(XSRF_HEADER, cookies.xsrf);
   const others = (headers.get("cookie") ?? "")
     .split(";")
@@ -133,8 +138,7 @@ function withCookies(request: Request, cookies: Cookies): Request {
   const ours = [`${XSRF_COOKIE}=${cookies.xsrf}`];
   if (cookies.session) ours.push(`${SESSION_COOKIE}=${cookies.session}`);
   headers.set("Cookie", [...others, ...ours].join("; "));
-  // From a clone: `setReplay` must still be able to copy the input's body afterwards.
-  return new Request(request.clone(), { headers });
+  return request;
 }
 
 /** The cookies a request carried, when it was not stamped by this middleware instance. */

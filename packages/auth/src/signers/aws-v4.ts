@@ -7,7 +7,14 @@
  * server that signs the raw request line and one that decodes and re-encodes agree with us. Headers the
  * platform or a proxy may change after signing (`user-agent`, `connection`, …) are not signed.
  */
-import { CredentialsError, InvalidInputError, setReplay } from "@bucketry/core";
+import {
+  CredentialsError,
+  cloneRequest,
+  deriveRequest,
+  InvalidInputError,
+  keepSource,
+  setReplay,
+} from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
 import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex, toBytes } from "#crypto";
 import { rfc3986 } from "../encoding.js";
@@ -82,6 +89,21 @@ export async function signAwsV4Request(
   credentials: AwsV4Credentials,
   options: AwsV4Options,
 ): Promise<Request> {
+  const headers = new Headers(request.headers);
+  const { href, body } = await sign(request, headers, credentials, options);
+  return rebuild(request, href, headers, body);
+}
+
+/**
+ * Signs `request` into `headers` (its own, or a copy): the shared core of the function and the
+ * middleware. Returns the URL to send (the canonical spelling) and the body bytes it hashed, if any.
+ */
+async function sign(
+  request: Request,
+  headers: Headers,
+  credentials: AwsV4Credentials,
+  options: AwsV4Options,
+): Promise<{ href: string; body: ArrayBuffer | undefined }> {
   checkCredentials(credentials);
   checkOptions(options);
   const date = options.date ?? new Date();
@@ -97,7 +119,6 @@ export async function signAwsV4Request(
   const query = wireQuery(url.search.slice(1));
   const href = `${url.origin}${path}${query === "" ? "" : `?${query}`}`;
 
-  const headers = new Headers(request.headers);
   for (const name of ["authorization", "host", "x-amz-date"]) headers.delete(name);
   headers.set("x-amz-date", amzDate);
   if (credentials.sessionToken) headers.set("x-amz-security-token", credentials.sessionToken);
@@ -133,7 +154,7 @@ export async function signAwsV4Request(
     "authorization",
     `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   );
-  return rebuild(request, href, headers, body);
+  return { href, body };
 }
 
 /**
@@ -201,12 +222,19 @@ export async function awsV4Signature(secretAccessKey: string, stringToSign: stri
 export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Options, "date">): Middleware {
   checkOptions(options);
   if (typeof credentials !== "function") checkCredentials(credentials);
-  const sign = async (request: Request): Promise<Request> =>
-    signAwsV4Request(request, typeof credentials === "function" ? await credentials() : credentials, options);
+  // Signs the attempt's own headers, and makes a new Request only when the URL must be respelled.
+  const signAttempt = async (request: Request): Promise<Request> => {
+    const current = typeof credentials === "function" ? await credentials() : credentials;
+    const { href, body } = await sign(request, request.headers, current, options);
+    return href === request.url ? request : rebuild(request, href, request.headers, body);
+  };
   return {
     async onRequest({ request }) {
-      const signed = await sign(request);
-      setReplay(request, signed, sign);
+      // Recorded before signing: a replay starts from the unsigned request.
+      setReplay(request, request, signAttempt);
+      const signed = await signAttempt(request);
+      if (signed === request) return undefined;
+      setReplay(request, signed, (r) => r);
       return signed;
     },
   };
@@ -343,14 +371,14 @@ async function rebuild(
   if (url === request.url) {
     // Built from the input (one Request, not a clone and a copy); the input's own body, if any, is
     // never taken: it is replaced by the bytes already read, or the new Request gets a clone's.
-    if (request.body === null) return new Request(request, { headers });
-    if (body !== undefined) return new Request(request, { headers, body });
-    return new Request(request.clone(), { headers });
+    if (request.body === null) return deriveRequest(request, { headers });
+    if (body !== undefined) return deriveRequest(request, { headers, body });
+    return deriveRequest(cloneRequest(request), { headers });
   }
   // A new URL needs a fresh init; pass the body as bytes or a Blob, never a stream (browsers
   // only stream request bodies over HTTP/2).
   const payload = request.body === null ? null : (body ?? (await request.clone().blob()));
-  return new Request(url, {
+  const rebuilt = new Request(url, {
     method: request.method,
     headers,
     body: payload,
@@ -364,6 +392,7 @@ async function rebuild(
     referrerPolicy: request.referrerPolicy,
     mode: request.mode === "navigate" ? "same-origin" : request.mode,
   });
+  return keepSource(rebuilt, request);
 }
 
 const TOKEN = /^[\x21-\x7e]+$/;

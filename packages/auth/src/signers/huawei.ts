@@ -3,7 +3,7 @@
  * pure function and as an openapi-fetch middleware that signs every attempt afresh: the gateway
  * rejects an `X-Sdk-Date` more than 15 minutes off, so a retry must never reuse a signature.
  */
-import { InvalidInputError, setReplay } from "@bucketry/core";
+import { cloneRequest, deriveRequest, InvalidInputError, setReplay } from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
 import { hmacHex, sha256Hex } from "#crypto";
 import {
@@ -85,13 +85,17 @@ function chooseSignedHeaders(headers: Headers, wanted: readonly string[] | undef
   return [...names].sort();
 }
 
-/** Signs `request`, adding `extra` headers first; the shared core of the function and the middleware. */
+/**
+ * Signs `request` into `headers` (its own, or a copy), adding `extra` headers first; the shared core
+ * of the function and the middleware. Returns the body bytes it hashed, if it read any.
+ */
 async function sign(
   request: Request,
+  headers: Headers,
   credentials: HuaweiSigningCredentials,
   options: HuaweiSignOptions,
   extra?: Record<string, string>,
-): Promise<Request> {
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   checkHuaweiAccessKey(credentials.accessKey);
   checkHuaweiSecretKey(credentials.secretKey);
   if (credentials.securityToken !== undefined) checkHuaweiSecurityToken(credentials.securityToken);
@@ -100,7 +104,6 @@ async function sign(
   }
 
   const sdkDate = huaweiSdkDate(options.date ?? new Date());
-  const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
   // Always a fresh date: a stale one (reused across retries) fails 15 minutes later.
   headers.set("X-Sdk-Date", sdkDate);
@@ -137,22 +140,23 @@ async function sign(
     "Authorization",
     `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`,
   );
-  // Built from the input (one Request, not a clone and a copy); the input's own body is never taken:
-  // it is replaced by the bytes already read, or (unsigned payload) the new Request gets a clone's.
-  if (body !== undefined) return new Request(request, { headers, body });
-  return new Request(request.body === null ? request : request.clone(), { headers });
+  return body;
 }
 
 /**
  * Signs a request with Huawei's `SDK-HMAC-SHA256` and returns a new `Request` carrying `X-Sdk-Date`,
  * `Authorization` (and `X-Security-Token` for temporary credentials); the input stays usable.
  */
-export function signHuaweiRequest(
+export async function signHuaweiRequest(
   request: Request,
   credentials: HuaweiSigningCredentials,
   options: HuaweiSignOptions = {},
 ): Promise<Request> {
-  return sign(request, credentials, options);
+  const headers = new Headers(request.headers);
+  const body = await sign(request, headers, credentials, options);
+  // The input's own body is never taken: the new Request gets the bytes already read, or a clone's.
+  if (body !== undefined) return deriveRequest(request, { headers, body });
+  return deriveRequest(request.body === null ? request : cloneRequest(request), { headers });
 }
 
 /** Options of {@link huaweiAkSk}. */
@@ -178,18 +182,27 @@ export function huaweiAkSk(
     checkHuaweiSecretKey(credentials.secretKey);
     if (credentials.projectId !== undefined) checkHuaweiProjectId(credentials.projectId);
   }
+  // Signs the attempt's own headers: no new Request per attempt (see core's lineage.ts).
   const signAttempt = async (request: Request): Promise<Request> => {
     const current = typeof credentials === "function" ? await credentials() : credentials;
     const projectId = options.projectId ?? current.projectId;
     if (projectId !== undefined) checkHuaweiProjectId(projectId);
     const extra = projectId === undefined ? undefined : { "X-Project-Id": projectId };
-    return sign(request, current, { unsignedPayload: options.unsignedPayload === true }, extra);
+    await sign(
+      request,
+      request.headers,
+      current,
+      { unsignedPayload: options.unsignedPayload === true },
+      extra,
+    );
+    return request;
   };
   return {
     async onRequest({ request }) {
-      const signed = await signAttempt(request);
-      setReplay(request, signed, signAttempt);
-      return signed;
+      // Recorded before signing: a replay starts from the unsigned request.
+      setReplay(request, request, signAttempt);
+      await signAttempt(request);
+      return undefined;
     },
   };
 }

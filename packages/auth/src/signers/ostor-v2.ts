@@ -15,7 +15,7 @@
  * `useAmzDate: true`: the time then travels in `x-amz-date`, which joins the amz headers, and the Date
  * line of the StringToSign stays empty (the AWS V2 rule).
  */
-import { CredentialsError, InvalidInputError, setReplay } from "@bucketry/core";
+import { CredentialsError, cloneRequest, deriveRequest, InvalidInputError, setReplay } from "@bucketry/core";
 import type { Middleware } from "openapi-fetch";
 import { hmacBase64 } from "#crypto";
 import { safeDecode } from "../encoding.js";
@@ -85,8 +85,20 @@ export async function signOstorV2Request(
   credentials: OstorV2Credentials,
   options: OstorV2Options = {},
 ): Promise<Request> {
-  checkCredentials(credentials);
   const headers = new Headers(request.headers);
+  await sign(request, headers, credentials, options);
+  // A body is read from a clone's stream.
+  return deriveRequest(request.body === null ? request : cloneRequest(request), { headers });
+}
+
+/** Signs `request` into `headers` (its own, or a copy): the shared core of the function and the middleware. */
+async function sign(
+  request: Request,
+  headers: Headers,
+  credentials: OstorV2Credentials,
+  options: OstorV2Options,
+): Promise<void> {
+  checkCredentials(credentials);
   headers.delete("authorization");
   if (!headers.has("date") && !headers.has("x-amz-date")) {
     const date = options.date ?? new Date();
@@ -100,8 +112,6 @@ export async function signOstorV2Request(
   const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
   const signature = await hmacBase64("SHA-1", key, stringToSign);
   headers.set("authorization", `AWS ${credentials.accessKeyId}:${signature}`);
-  // Built from the input (one Request, not a clone and a copy); a body is read from a clone's stream.
-  return new Request(request.body === null ? request : request.clone(), { headers });
 }
 
 /**
@@ -156,17 +166,22 @@ export function ostorV2(
   options: Omit<OstorV2Options, "date"> = {},
 ): Middleware {
   if (typeof credentials !== "function") checkCredentials(credentials);
-  const sign = async (request: Request): Promise<Request> =>
-    signOstorV2Request(
+  // Signs the attempt's own headers: no new Request per attempt (see core's lineage.ts).
+  const signAttempt = async (request: Request): Promise<Request> => {
+    await sign(
       request,
+      request.headers,
       typeof credentials === "function" ? await credentials() : credentials,
       options,
     );
+    return request;
+  };
   return {
     async onRequest({ request }) {
-      const signed = await sign(request);
-      setReplay(request, signed, sign);
-      return signed;
+      // Recorded before signing: a replay starts from the unsigned request.
+      setReplay(request, request, signAttempt);
+      await signAttempt(request);
+      return undefined;
     },
   };
 }

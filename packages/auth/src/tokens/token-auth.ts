@@ -22,11 +22,11 @@ export function tokenAuth(source: TokenSource, options: TokenAuthOptions = {}): 
   // The token each call's latest attempt carried, so a 401 invalidates exactly that one.
   const sent = new WeakMap<Request, { token?: Token }>();
 
+  /** Stamps the token on `request` itself: a new Request per attempt would cost time and break
+   * the signal's link to the caller's in Node (see core's lineage.ts). */
   const withToken = (request: Request, token: Token): Request => {
-    const headers = new Headers(request.headers);
-    headers.set(header, prefix + token.reveal());
-    // From a clone: `setReplay` must still be able to copy the input's body afterwards.
-    return new Request(request.clone(), { headers });
+    request.headers.set(header, prefix + token.reveal());
+    return request;
   };
 
   return {
@@ -36,10 +36,11 @@ export function tokenAuth(source: TokenSource, options: TokenAuthOptions = {}): 
         attempt.token = await source.token(input.signal);
         return withToken(input, attempt.token);
       };
-      const output = await stamp(request);
-      setReplay(request, output, stamp);
-      sent.set(output, attempt);
-      return output;
+      // Recorded before stamping: a replay starts from the unstamped request.
+      setReplay(request, request, stamp);
+      await stamp(request);
+      sent.set(request, attempt);
+      return undefined;
     },
 
     async onResponse({ request, response, options: client }) {
