@@ -29,36 +29,30 @@ export function setReplay(
 
 /** A fresh request for the next attempt: every recorded step redone, or a plain copy when none was recorded. */
 export function replay(request: Request): Promise<Request> {
-  return replays.get(request)?.() ?? Promise.resolve(request.clone());
+  return replays.get(request)?.() ?? Promise.resolve(cloneRequest(request));
 }
 
 /** A source of fresh copies of the request a chain started from. */
 function original(input: Request, output: Request): Replay {
-  if (input.body === null) {
-    // Nothing to keep but the headers (a later step might change input's in place): the copy is made
-    // only if a replay is asked for, which most calls never do.
-    const headers = [...input.headers];
-    return async () => deriveRequest(input, { headers });
-  }
-  if (!input.bodyUsed && !input.body.locked) {
-    const stash = cloneRequest(input);
-    return async () => cloneRequest(stash);
-  }
-  // `new Request(input, init)` hands input's body over to the new request and leaves input unusable,
-  // so a step that did that has already lost the original body: take the same bytes from `output`.
-  const bytes = output.clone().arrayBuffer();
-  bytes.catch(() => {}); // Read only if a retry happens; a failure surfaces there.
-  return async () =>
-    keepSource(
-      new Request(input.url, {
-        method: input.method,
-        headers: input.headers,
-        body: await bytes,
-        signal: input.signal,
-        redirect: input.redirect,
-        credentials: input.credentials,
-        keepalive: input.keepalive,
-      }),
-      input,
-    );
+  // The headers as they are now: a later step may stamp `input` in place.
+  const headers = [...input.headers];
+  // Copies are made only if a replay is asked for, which most calls never do.
+  if (input.body === null) return async () => deriveRequest(input, { headers });
+  // A body can be read once: keep a tee of it now (of output's when a step already took input's),
+  // read only on the first replay. Each copy follows input's signal itself (input is held here).
+  const tee = (input.bodyUsed || input.body.locked ? output : input).clone();
+  let bytes: Promise<ArrayBuffer> | undefined;
+  return async () => {
+    bytes ??= tee.arrayBuffer();
+    const copy = new Request(input.url, {
+      method: input.method,
+      headers,
+      body: await bytes,
+      signal: input.signal,
+      redirect: input.redirect,
+      credentials: input.credentials,
+      keepalive: input.keepalive,
+    });
+    return keepSource(copy, input);
+  };
 }
