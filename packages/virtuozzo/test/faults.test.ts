@@ -171,10 +171,11 @@ describe("bodies that break off or do not parse", () => {
     fake.inject({ kind: "truncate" }, { times: 5 });
     const controller = new AbortController();
     const client = clientFor(fake, { retry: { baseDelayMs: 5_000, random: () => 1 } });
-    setTimeout(() => controller.abort(), 100);
-    const error = await client
-      .getUser({ id: USER1.id }, { signal: controller.signal })
-      .catch((e: unknown) => e);
+    const call = client.getUser({ id: USER1.id }, { signal: controller.signal }).catch((e: unknown) => e);
+    // The broken answer arrives at once; the 5 s wait is under way 200 ms later.
+    await fake.received(1);
+    setTimeout(() => controller.abort(), 200);
+    const error = await call;
     expect(error).toBeInstanceOf(AbortedError);
     expect(fake.log).toHaveLength(1);
   });
