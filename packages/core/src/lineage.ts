@@ -1,8 +1,8 @@
 /**
  * Requests made from other requests. Node's fetch (undici) links a new Request's signal to its
  * source's through a WeakRef, so once the source Request is garbage-collected, aborting the source's
- * signal no longer aborts the new one (nodejs/undici#4068, nodejs/node#55428, still open for Node 20
- * to 24). A deadline or a caller's abort would then be lost silently in the middle of a call. Every
+ * signal no longer aborts the new one (nodejs/undici#4068, nodejs/node#55428: open, and reproduced on
+ * Node 20.20). A deadline or a caller's abort would then be lost silently in the middle of a call. Every
  * Request we make from another therefore keeps its source alive for as long as it lives itself.
  */
 const sources = new WeakMap<Request, Request>();
