@@ -17,24 +17,8 @@ import {
   prepareHuaweiClient,
 } from "./huawei.js";
 
-// Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
-export {
-  type HuaweiCredentials,
-  huaweiCredentials,
-  huaweiCredentialsFromEnv,
-  huaweiIamToken,
-  staticToken,
-  type TokenSource,
-} from "@bucketry/auth";
+export * from "./exports.js";
 export type * as DbssApi from "./generated/dbss.js";
-export type {
-  CallOptions,
-  HuaweiAkSkFrom,
-  HuaweiAkSkInline,
-  HuaweiClientCredentials,
-  HuaweiPasswordLogin,
-  HuaweiTokenCredentials,
-} from "./huawei.js";
 
 const DBSS_REGIONS = [
   "cn-north-4",

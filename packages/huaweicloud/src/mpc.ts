@@ -17,24 +17,8 @@ import {
   prepareHuaweiClient,
 } from "./huawei.js";
 
-// Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
-export {
-  type HuaweiCredentials,
-  huaweiCredentials,
-  huaweiCredentialsFromEnv,
-  huaweiIamToken,
-  staticToken,
-  type TokenSource,
-} from "@bucketry/auth";
+export * from "./exports.js";
 export type * as MpcApi from "./generated/mpc.js";
-export type {
-  CallOptions,
-  HuaweiAkSkFrom,
-  HuaweiAkSkInline,
-  HuaweiClientCredentials,
-  HuaweiPasswordLogin,
-  HuaweiTokenCredentials,
-} from "./huawei.js";
 
 /** MPC's endpoint per region (the regions of Huawei's official Node SDK); cn-north-1 keeps the service's former `mts` host. */
 export const MPC_ENDPOINTS = {

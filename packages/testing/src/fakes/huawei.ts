@@ -8,7 +8,14 @@
  * tested against, so it recomputes everything from the request exactly as it was received.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { FakeResponse, FakeServerOptions, Fault, RecordedRequest } from "../server.js";
+import {
+  type FakeHttpServer,
+  type FakeResponse,
+  type FakeServerOptions,
+  type Fault,
+  type RecordedRequest,
+  startHttpFake,
+} from "../server.js";
 
 /** The literal payload hash used when `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` is sent. */
 export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
@@ -527,6 +534,20 @@ export class HuaweiGateway {
     if (fault.kind !== "expire-tokens") return;
     for (const token of this.issuedTokens) token.expired = true;
     for (const key of this.accessKeys) if (key.securityToken) key.expired = true;
+  }
+
+  /** Starts a service's HTTP server behind this gateway: its faults reach the gateway, its URL the catalog. */
+  async serve(
+    handle: (request: RecordedRequest) => FakeResponse | Promise<FakeResponse>,
+    options: FakeServerOptions,
+  ): Promise<FakeHttpServer & HuaweiFakeExtras> {
+    const server = await startHttpFake(handle, {
+      port: options.port,
+      latencyMs: options.latencyMs,
+      onFault: (fault) => this.onFault(fault),
+    });
+    this.url = server.url;
+    return Object.assign(server, this.extras());
   }
 
   /** The extras every Huawei fake returns (live views of the gateway's state). */

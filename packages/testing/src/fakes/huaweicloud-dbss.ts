@@ -6,7 +6,7 @@
  * The API does not page.
  */
 import { bucketNames } from "../seed.js";
-import { type FakeHttpServer, type FakeResponse, type RecordedRequest, startHttpFake } from "../server.js";
+import type { FakeHttpServer, FakeResponse, RecordedRequest } from "../server.js";
 import {
   BucketStore,
   decodeSegment,
@@ -128,14 +128,7 @@ export async function startDbssFake(options: DbssFakeOptions = {}): Promise<Dbss
     return huaweiJson(200, store.body(), requestId);
   };
 
-  const server = await startHttpFake(handle, {
-    port: options.port,
-    latencyMs: options.latencyMs,
-    onFault: (fault) => gateway.onFault(fault),
-  });
-  gateway.url = server.url;
-
-  return Object.assign(server, gateway.extras(), {
+  return Object.assign(await gateway.serve(handle, options), {
     buckets: store.items,
     addBucket: (name: string, location = gateway.region) => store.add({ bucket_name: name, location }),
     removeBucket: (name: string) => store.remove(name),

@@ -5,7 +5,7 @@
  * `creation_date` quirk of the real service. The API does not page: every bucket comes at once.
  */
 import { bucketNames } from "../seed.js";
-import { type FakeHttpServer, type FakeResponse, type RecordedRequest, startHttpFake } from "../server.js";
+import type { FakeHttpServer, FakeResponse, RecordedRequest } from "../server.js";
 import {
   BucketStore,
   decodeSegment,
@@ -125,14 +125,7 @@ export async function startMpcFake(options: MpcFakeOptions = {}): Promise<MpcFak
     return huaweiJson(200, store.body(), requestId);
   };
 
-  const server = await startHttpFake(handle, {
-    port: options.port,
-    latencyMs: options.latencyMs,
-    onFault: (fault) => gateway.onFault(fault),
-  });
-  gateway.url = server.url;
-
-  return Object.assign(server, gateway.extras(), {
+  return Object.assign(await gateway.serve(handle, options), {
     buckets: store.items,
     addBucket(name: string, init: { creationDate?: number | Date; authorized?: boolean } = {}): MpcBucket {
       return store.add({
