@@ -1,61 +1,29 @@
 /**
- * What every provider client shares: its options for fetch, retries and timeouts, the order its
- * middlewares run in, and the check of its endpoint. Keeping them here means the five clients
- * behave the same way and a fix lands once.
+ * What every provider client shares: its transport options, and the checks of its endpoint, its
+ * per-call options and its path parameters, so the five clients behave alike and a fix lands once.
  */
 import { InvalidInputError } from "./errors.js";
-import { mapNetworkErrors } from "./network-errors.js";
-import { type BodyCheck, readBody } from "./read-body.js";
-import type { SecretRegistry } from "./redact.js";
-import { type RetryOptions, retry } from "./retry.js";
-import { type TimeoutOptions, timeout } from "./timeout.js";
-
-/** A fetch the clients can send with (the global one, or a test's or a proxy's). */
-export type FetchLike = (request: Request) => Promise<Response>;
+import type { FetchLike, PipelineEvent } from "./pipeline.js";
+import type { RetryPolicy, TimeLimits } from "./policy.js";
 
 /** Options every provider client takes besides its endpoint and credentials. */
 export interface ClientOptions {
   /** The fetch to send requests with; the global `fetch` by default. */
-  fetch?: FetchLike;
-  /** Retry settings (idempotent calls only by default), or `false` to send each request once. */
-  retry?: RetryOptions | false;
+  fetch?: FetchLike | undefined;
+  /** Retry settings (idempotent calls only), or `false` to send each request once. */
+  retry?: RetryPolicy | false | undefined;
   /** Per-attempt and overall time limits, or `false` for none. */
-  timeout?: TimeoutOptions | false;
+  timeout?: TimeLimits | false | undefined;
+  /** Headers sent (and signed) on every call, e.g. a trace id; `User-Agent` replaces the default. */
+  headers?: Record<string, string> | undefined;
+  /** Called with every request, response, retry and token or CSRF refresh, secrets redacted. */
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
 }
 
-/** The part of an openapi-fetch client this module needs. */
-interface UsesMiddleware {
-  use(...middleware: import("openapi-fetch").Middleware[]): void;
-}
-
-/**
- * Registers the standard chain, outermost first: typed network errors, body reading, time limits,
- * the provider's auth, then retries (innermost, so every attempt is signed afresh). Every answer's
- * body is read in full inside the chain (see read-body.ts); `parseAs: "stream"` calls are not.
- */
-export function useStandardMiddleware(
-  client: UsesMiddleware,
-  options: ClientOptions & {
-    provider: string;
-    auth: import("openapi-fetch").Middleware[];
-    secrets?: SecretRegistry;
-    /** Operations that are safe to retry although their method is not idempotent. */
-    safe?: RetryOptions["safe"];
-    /** A name for each operation in errors (its `operationId`). */
-    operation?: (call: { method: string; schemaPath: string }) => string | undefined;
-    /** A check of each 2xx body besides the built-in JSON one (e.g. a listing that must be complete). */
-    validate?: BodyCheck;
-  },
-): void {
-  const { validate } = options;
-  client.use(
-    mapNetworkErrors({ provider: options.provider, secrets: options.secrets, operation: options.operation }),
-    // Outside the auth middlewares: reads what retry() did not (retries off, or an answer auth fetched again).
-    readBody({ validate }),
-  );
-  if (options.timeout !== false) client.use(timeout(options.timeout));
-  client.use(...options.auth);
-  if (options.retry !== false) client.use(retry({ safe: options.safe, validate, ...options.retry }));
+/** Per-call options every helper takes. */
+export interface CallOptions {
+  /** Cancels the call (an `AbortedError` is thrown). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -78,6 +46,23 @@ export function parseEndpoint(value: unknown, field = "baseUrl"): string {
   if (url.username || url.password) throw new InvalidInputError(field, "must not carry credentials");
   if (url.search || url.hash) throw new InvalidInputError(field, "must not have a query or fragment");
   return url.toString().replace(/\/+$/, "");
+}
+
+/** Checks the `headers` option: an object of string values. */
+export function checkHeaders(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidInputError("headers", 'must be an object like { "X-Trace-Id": "…" }');
+  }
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field !== "string") throw new InvalidInputError(`headers.${name}`, "must be a string");
+  }
+  try {
+    new Headers(value as Record<string, string>);
+  } catch {
+    throw new InvalidInputError("headers", "holds a name or value that is not a valid HTTP header");
+  }
+  return value as Record<string, string>;
 }
 
 /**

@@ -7,9 +7,30 @@
 import { parseErrorBody } from "./error-bodies.js";
 import { redact, redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
+/** Every `name` an error of the family has, so `error.name` narrows like `instanceof`. */
+export type BucketryErrorName =
+  | "BucketryError"
+  | "InvalidInputError"
+  | "CredentialsError"
+  | "PaginationError"
+  | ApiErrorName;
+
+/** Every `name` an {@link ApiError} has. */
+export type ApiErrorName =
+  | "ApiError"
+  | "AuthenticationError"
+  | "PermissionError"
+  | "NotFoundError"
+  | "RateLimitError"
+  | "ServerError"
+  | "ConnectionError"
+  | "TimeoutError"
+  | "AbortedError"
+  | "MalformedResponseError";
+
 /** The base of every error a Bucketry client throws. */
 export class BucketryError extends Error {
-  override name = "BucketryError";
+  override name: BucketryErrorName = "BucketryError";
 }
 
 /**
@@ -17,7 +38,7 @@ export class BucketryError extends Error {
  * the offending option, parameter or environment variable.
  */
 export class InvalidInputError extends BucketryError {
-  override name = "InvalidInputError";
+  override name: "InvalidInputError" | "CredentialsError" = "InvalidInputError";
   constructor(
     /** The option, parameter or environment variable at fault, e.g. `projectId` or `HUAWEICLOUD_SDK_AK`. */
     readonly field: string,
@@ -29,7 +50,7 @@ export class InvalidInputError extends BucketryError {
 
 /** A credential that is missing or malformed, named by its option or environment variable. */
 export class CredentialsError extends InvalidInputError {
-  override name = "CredentialsError";
+  override name = "CredentialsError" as const;
 }
 
 /** What every {@link ApiError} knows about the call that failed. */
@@ -52,6 +73,8 @@ export interface ApiErrorInit {
   body?: unknown;
   /** What caused it (a network error, an abort), for connection errors. */
   cause?: unknown;
+  /** Attempts the call made, retries and token or CSRF refreshes included. */
+  attempts?: number;
 }
 
 /** What {@link ApiError.fromResponse} needs to know about the call. */
@@ -64,11 +87,13 @@ export interface ErrorContext {
   request?: Request | { method: string; url: string };
   /** Secret values to scrub from everything the error keeps. */
   secrets?: SecretRegistry;
+  /** Attempts the call made (see {@link ApiError.attempts}). */
+  attempts?: number;
 }
 
 /** An HTTP call that failed: an error status, or no usable response at all. */
 export class ApiError extends BucketryError {
-  override name = "ApiError";
+  override name: ApiErrorName = "ApiError";
   readonly provider: string;
   readonly operation: string;
   readonly status: number | undefined;
@@ -77,6 +102,8 @@ export class ApiError extends BucketryError {
   readonly request: { method: string; url: string } | undefined;
   readonly headers: Record<string, string>;
   readonly body: unknown;
+  /** Attempts the call made, retries and token or CSRF refreshes included; undefined when unknown. */
+  attempts: number | undefined;
 
   constructor(message: string, init: ApiErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -88,6 +115,16 @@ export class ApiError extends BucketryError {
     this.request = init.request;
     this.headers = init.headers ?? {};
     this.body = init.body;
+    this.attempts = init.attempts;
+  }
+
+  /**
+   * Whether the failure is transient, so the same request may succeed later: a connection failure,
+   * an attempt's timeout, 429, 500/502/503/504, or a 2xx body that broke off or did not parse. The
+   * pipeline retries these for requests that are safe to send twice.
+   */
+  get retryable(): boolean {
+    return this.status !== undefined && RETRYABLE_STATUSES.has(this.status);
   }
 
   /**
@@ -125,6 +162,7 @@ export class ApiError extends BucketryError {
       },
       headers: redact(headers, context.secrets),
       body,
+      attempts: context.attempts,
     });
   }
 
@@ -141,44 +179,58 @@ export class ApiError extends BucketryError {
       request: this.request,
       headers: this.headers,
       body: this.body,
+      attempts: this.attempts,
+      retryable: this.retryable,
     };
   }
 }
 
 /** 401: the credentials or token were refused (or a token could not be obtained). */
 export class AuthenticationError extends ApiError {
-  override name = "AuthenticationError";
+  override name = "AuthenticationError" as const;
 }
 /** 403: authenticated, but not allowed (or a CSRF / signature check failed). */
 export class PermissionError extends ApiError {
-  override name = "PermissionError";
+  override name = "PermissionError" as const;
 }
 /** 404: the resource (user, account) does not exist. */
 export class NotFoundError extends ApiError {
-  override name = "NotFoundError";
+  override name = "NotFoundError" as const;
 }
 /** 429: throttled; `retryAfterMs` is what the server asked for, when it said. */
 export class RateLimitError extends ApiError {
-  override name = "RateLimitError";
+  override name = "RateLimitError" as const;
   get retryAfterMs(): number | undefined {
     return parseRetryAfter(this.headers["retry-after"]);
   }
 }
 /** 5xx: the server failed. */
 export class ServerError extends ApiError {
-  override name = "ServerError";
+  override name = "ServerError" as const;
 }
 /** No response: the connection failed, was reset, or the body could not be read. */
 export class ConnectionError extends ApiError {
-  override name = "ConnectionError";
+  override name: "ConnectionError" | "TimeoutError" = "ConnectionError";
+  override get retryable(): boolean {
+    return true;
+  }
 }
-/** The attempt or the whole call ran out of time. */
+/** The attempt or the whole call ran out of time; `scope` says which limit. */
 export class TimeoutError extends ConnectionError {
-  override name = "TimeoutError";
+  override name = "TimeoutError" as const;
+  /** `attempt` (one attempt's limit: retried), `total` (the call's deadline) or `caller` (the caller's own timeout signal). */
+  readonly scope: "attempt" | "total" | "caller";
+  constructor(message: string, init: ApiErrorInit & { scope?: "attempt" | "total" | "caller" }) {
+    super(message, init);
+    this.scope = init.scope ?? "attempt";
+  }
+  override get retryable(): boolean {
+    return this.scope === "attempt";
+  }
 }
 /** The caller's own `AbortSignal` cancelled the call. */
 export class AbortedError extends ApiError {
-  override name = "AbortedError";
+  override name = "AbortedError" as const;
 }
 /**
  * A 2xx answer that arrived whole but cannot be used: a body that does not parse, or one that is
@@ -186,9 +238,12 @@ export class AbortedError extends ApiError {
  * passes one (redacted): an answer may hold secret keys.
  */
 export class MalformedResponseError extends ApiError {
-  override name = "MalformedResponseError";
+  override name = "MalformedResponseError" as const;
   constructor(message: string, init: ApiErrorInit) {
     super(message, { ...init, code: init.code ?? "MalformedResponse" });
+  }
+  override get retryable(): boolean {
+    return true;
   }
 }
 
@@ -232,6 +287,13 @@ export function answerInit(response: Response, context: ErrorContext): ApiErrorI
 
 function scrubber(context: ErrorContext): (text: string) => string {
   return (text) => redactText(context.secrets?.scrub(text) ?? text);
+}
+
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/** Whether an answer with this status is worth another attempt (429 and the transient 5xx). */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
 }
 
 function errorClassFor(status: number): typeof ApiError {

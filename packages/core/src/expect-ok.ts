@@ -4,6 +4,7 @@
  * `ApiError` for the status, built from the error body openapi-fetch already read and parsed.
  */
 import { ApiError, type ErrorContext } from "./errors.js";
+import { attemptsOf } from "./pipeline.js";
 
 /** The part of an openapi-fetch result `expectOk` reads. */
 export interface FetchResult<T> {
@@ -27,5 +28,8 @@ export async function expectOk<T>(result: FetchResult<T>, context: ErrorContext)
       : typeof result.error === "string"
         ? result.error
         : JSON.stringify(result.error);
-  throw ApiError.fromParts(response.status, response.headers, text, context);
+  throw ApiError.fromParts(response.status, response.headers, text, {
+    ...context,
+    attempts: attemptsOf(response),
+  });
 }

@@ -1,22 +1,25 @@
 export {
+  type CallOptions,
   type ClientOptions,
   checkCallOptions,
+  checkHeaders,
   checkPathParameter,
-  type FetchLike,
   parseEndpoint,
-  useStandardMiddleware,
 } from "./client.js";
 export { type ParsedErrorBody, parseErrorBody } from "./error-bodies.js";
 export {
   AbortedError,
   ApiError,
   type ApiErrorInit,
+  type ApiErrorName,
   AuthenticationError,
   BucketryError,
+  type BucketryErrorName,
   ConnectionError,
   CredentialsError,
   type ErrorContext,
   InvalidInputError,
+  isRetryableStatus,
   MalformedResponseError,
   malformedResponse,
   NotFoundError,
@@ -28,8 +31,6 @@ export {
   TimeoutError,
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
-export { cloneRequest, deriveRequest, keepSource } from "./lineage.js";
-export { mapNetworkErrors, type NetworkErrorOptions } from "./network-errors.js";
 export {
   type Page,
   type PaginateOptions,
@@ -39,12 +40,21 @@ export {
   type ResumePoint,
 } from "./paginate.js";
 export {
+  type Attempt,
+  type AttemptRequest,
+  type AttemptStep,
+  attemptsOf,
   type BodyCheck,
   type BufferedBody,
-  type ReadBodyOptions,
-  readBody,
+  createPipeline,
+  type FetchLike,
+  type OperationInfo,
+  type PipelineEvent,
+  type PipelineOptions,
   requireJson,
-} from "./read-body.js";
+  type StepEvent,
+} from "./pipeline.js";
+export { type RetryPolicy, resolveRetry, resolveTimeout, type TimeLimits } from "./policy.js";
 export {
   isSecretField,
   isSecretHeader,
@@ -57,6 +67,3 @@ export {
   Secret,
   SecretRegistry,
 } from "./redact.js";
-export { replay, setReplay } from "./replay.js";
-export { attemptsOf, type RetryOptions, retry } from "./retry.js";
-export { type TimeoutOptions, timeout } from "./timeout.js";

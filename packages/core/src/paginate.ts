@@ -33,7 +33,7 @@ export interface PaginateOptions<Item, Cursor> {
 
 /** A listing the server cannot walk: it sent a cursor it had sent before, which would loop forever. */
 export class PaginationError extends BucketryError {
-  override name = "PaginationError";
+  override name = "PaginationError" as const;
 }
 
 /** Walks a paginated listing; see {@link Paginator}. */

@@ -1,0 +1,495 @@
+/**
+ * The request pipeline every client sends through: the `fetch` given to openapi-fetch's
+ * `createClient`, so it runs beneath openapi-fetch's own middleware (`client.use()`), once per call.
+ *
+ * One call is one loop. Each attempt starts from the call's request (fresh headers, the same body
+ * bytes), runs the client's steps (the query spelling, then auth: a signature, a token, CSRF
+ * cookies), gets a signal of its own (its timer, the call's deadline, the caller's signal), and is
+ * built into a `Request` only at the bottom, from plain parts: no `Request` is ever made from another,
+ * so Node's lost-abort bug for derived requests (nodejs/node#55428) cannot arise. The answer is then
+ * classified: returned, retried (429/5xx, a network failure, a body that broke off), or repeated at
+ * once because a step renewed what it stamps (a token after a 401, CSRF cookies after a 403).
+ */
+import {
+  AbortedError,
+  ApiError,
+  type ApiErrorInit,
+  answerInit,
+  BucketryError,
+  ConnectionError,
+  InvalidInputError,
+  isRetryableStatus,
+  MalformedResponseError,
+  malformedResponse,
+  parseRetryAfter,
+  requestIdOf,
+  TimeoutError,
+} from "./errors.js";
+import { type RetryPolicy, resolveRetry, resolveTimeout, type TimeLimits } from "./policy.js";
+import { redactText, redactUrl, type SecretRegistry } from "./redact.js";
+
+/** A fetch the clients can send with (the global one, or a test's or a proxy's). */
+export type FetchLike = (request: Request) => Promise<Response>;
+
+/** One attempt's request as the steps see it: plain parts, stamped in place. */
+export interface AttemptRequest {
+  readonly method: string;
+  /** The URL to send; a step may respell it (SigV4's canonical encoding). */
+  url: string;
+  /** A fresh copy of the call's headers for this attempt. */
+  readonly headers: Headers;
+  /** The body, read once per call. */
+  readonly body: Uint8Array<ArrayBuffer> | null;
+}
+
+/** What a step knows about the attempt it runs in. */
+export interface Attempt {
+  /** 1 for the first attempt. */
+  readonly number: number;
+  /** Aborts when this attempt times out, the call's deadline passes or the caller cancels. */
+  readonly signal: AbortSignal;
+  /** Reports an event on the client's hook (redacted on the way). */
+  emit(event: StepEvent): void;
+}
+
+/**
+ * A step of every attempt, such as an auth scheme. `prepare` stamps the attempt (its failure, e.g. a
+ * token endpoint that is down, is classified and retried like the call's own). `answered` sees each
+ * answer first and returns true when it renewed what it stamps, so the attempt is repeated at once
+ * (once per step and call, beyond the retry budget, and even for calls that are not retried).
+ */
+export interface AttemptStep {
+  prepare?(request: AttemptRequest, attempt: Attempt): void | Promise<void>;
+  answered?(request: AttemptRequest, response: Response, attempt: Attempt): boolean | Promise<boolean>;
+}
+
+/** What a step may report: a token or CSRF refresh. */
+export interface StepEvent {
+  type: "refresh";
+  /** What was renewed. */
+  what: "token" | "csrf";
+  /** The status that made it necessary. */
+  status: number;
+}
+
+/** Every event a client reports to its `onEvent` hook; URLs and texts are redacted. */
+export type PipelineEvent =
+  | { type: "request"; provider: string; operation: string; attempt: number; method: string; url: string }
+  | {
+      type: "response";
+      provider: string;
+      operation: string;
+      attempt: number;
+      status: number;
+      requestId: string | undefined;
+      /** From the start of the attempt to the answer's headers. */
+      ms: number;
+    }
+  | {
+      type: "retry";
+      provider: string;
+      operation: string;
+      /** The attempt that failed. */
+      attempt: number;
+      delayMs: number;
+      /** e.g. `HTTP 503` or `ConnectionError: no response from …`. */
+      reason: string;
+    }
+  | (StepEvent & { provider: string; operation: string; attempt: number });
+
+/** A 2xx body in memory, as a {@link BodyCheck} sees it. */
+export interface BufferedBody {
+  readonly method: string;
+  readonly url: string;
+  readonly response: Response;
+  readonly bytes: Uint8Array;
+  /** The body decoded as UTF-8 (once). */
+  text(): string;
+}
+
+/**
+ * Checks a 2xx body: undefined when it is fine, otherwise what is wrong, completing "with a body
+ * that …" (e.g. `is not valid JSON`). It must never quote the body.
+ */
+export type BodyCheck = (body: BufferedBody) => string | undefined;
+
+/** How the pipeline names and treats one operation. */
+export interface OperationInfo {
+  /** The name in errors and events, e.g. its `operationId`. */
+  operation: string;
+  /** Safe to send twice although its method is not idempotent (a POST that only reads). */
+  safe?: boolean;
+  /** A check of each 2xx body, after the built-in JSON one. */
+  check?: BodyCheck;
+}
+
+/** Options of {@link createPipeline}. */
+export interface PipelineOptions {
+  /** The provider named in errors and events, e.g. `huaweicloud-mpc`. */
+  provider: string;
+  /** The fetch to send with; the global one by default. */
+  fetch?: FetchLike | undefined;
+  /** The steps of every attempt, in order (auth last). */
+  steps?: readonly AttemptStep[];
+  /** Retry settings, or `false` to send each request once. */
+  retry?: RetryPolicy | false | undefined;
+  /** Per-attempt and per-call time limits, or `false` for none. */
+  timeout?: TimeLimits | false | undefined;
+  /** Secret values scrubbed from every error and event. */
+  secrets?: SecretRegistry | undefined;
+  /** Names the operation of a request (method and URL path); `METHOD /path` when undefined. */
+  describe?: (method: string, path: string) => OperationInfo | undefined;
+  /** Sent as `User-Agent` unless the call sets one (browsers ignore it). */
+  userAgent?: string | undefined;
+  /** Called with every event, already redacted. Must not throw (what it throws is ignored). */
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
+// Statuses that cannot carry a body (`new Response` refuses one).
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+const utf8 = new TextDecoder();
+const attemptCounts = new WeakMap<Response, number>();
+
+/** How many attempts the pipeline made for this answer. */
+export function attemptsOf(response: Response): number | undefined {
+  return attemptCounts.get(response);
+}
+
+type Outcome =
+  | { response: Response; error?: undefined; renewed?: undefined }
+  | { error: unknown; sent: boolean; response?: undefined; renewed?: undefined }
+  | { renewed: AttemptStep; response?: undefined; error?: undefined };
+
+/** Markers our own timers abort with, told apart from a caller's reason. */
+const ATTEMPT_TIMER = Symbol("attempt timer");
+const CALL_TIMER = Symbol("call timer");
+
+/**
+ * Builds a client's `fetch`: every call sent through it is signed, timed, retried and classified
+ * as the file comment says. Options are checked here; a bad one throws `InvalidInputError`.
+ */
+export function createPipeline(options: PipelineOptions): FetchLike {
+  const { provider, secrets, onEvent, userAgent } = options;
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
+  }
+  if (onEvent !== undefined && typeof onEvent !== "function") {
+    throw new InvalidInputError("onEvent", "must be a function (event) => void");
+  }
+  const send: FetchLike = options.fetch ?? ((request) => fetch(request));
+  const steps = options.steps ?? [];
+  const retry = options.retry === false ? undefined : resolveRetry(options.retry);
+  const limits = options.timeout === false ? undefined : resolveTimeout(options.timeout);
+  const scrub = (text: string) => redactText(secrets ? secrets.scrub(text) : text);
+
+  return async function pipeline(input: Request): Promise<Response> {
+    const { method } = input;
+    const url = new URL(input.url);
+    const info = options.describe?.(method, url.pathname);
+    const operation = info?.operation ?? `${method} ${url.pathname}`;
+    const shownUrl = scrub(redactUrl(url));
+    const init: ApiErrorInit = { provider, operation, request: { method, url: shownUrl } };
+    const emit = onEvent
+      ? (event: PipelineEvent) => {
+          try {
+            onEvent(event);
+          } catch {
+            // A logger's failure must not fail the call.
+          }
+        }
+      : undefined;
+    const body = input.body === null ? null : new Uint8Array(await input.arrayBuffer());
+    const retried = retry !== undefined && (IDEMPOTENT.has(method) || info?.safe === true);
+    const maxAttempts = retried ? retry.maxAttempts : 1;
+
+    // "The caller's signal, or the call's deadline": one controller, followed by each attempt's.
+    const call = new AbortController();
+    const caller = input.signal;
+    const onCallerAbort = () => call.abort(caller.reason);
+    if (caller.aborted) call.abort(caller.reason);
+    else caller.addEventListener("abort", onCallerAbort, { once: true });
+    const deadline = limits && Number.isFinite(limits.totalMs) ? Date.now() + limits.totalMs : undefined;
+    const callTimer = deadline === undefined ? undefined : timer(call, limits!.totalMs, CALL_TIMER);
+    const started = Date.now();
+    const renewed = new Set<AttemptStep>();
+    let attempt = 0;
+
+    /** A typed error for what made an attempt fail without an answer. */
+    const failure = (error: unknown, signal: AbortSignal): unknown => {
+      if (error instanceof BucketryError) return error;
+      const reason = signal.aborted ? signal.reason : undefined;
+      if (reason === ATTEMPT_TIMER) {
+        return new TimeoutError(
+          `${provider} ${operation}: no answer from ${shownUrl} within ${limits!.attemptMs} ms (per-attempt timeout)`,
+          { ...init, scope: "attempt" },
+        );
+      }
+      if (reason === CALL_TIMER) {
+        return new TimeoutError(
+          `${provider} ${operation}: the call to ${shownUrl} did not complete within ${limits!.totalMs} ms (overall timeout)`,
+          { ...init, scope: "total" },
+        );
+      }
+      if (signal.aborted) {
+        if (reason instanceof DOMException && reason.name === "TimeoutError") {
+          return new TimeoutError(`${provider} ${operation}: the caller's signal timed out (${shownUrl})`, {
+            ...init,
+            scope: "caller",
+          });
+        }
+        return new AbortedError(`${provider} ${operation}: cancelled by the caller (${shownUrl})`, {
+          ...init,
+          cause: reason,
+        });
+      }
+      // Any rejection without an answer: undici's TypeError, workerd's plain Error, a proxy's own.
+      const code = networkCode(error);
+      return new ConnectionError(
+        `${provider} ${operation}: no response from ${shownUrl}${code ? ` (${code})` : ""}`,
+        { ...init, cause: safeCause(error, scrub) },
+      );
+    };
+
+    /** One attempt, from stamping to a classified outcome. */
+    const once = async (): Promise<Outcome> => {
+      attempt += 1;
+      const controller = new AbortController();
+      const signal = controller.signal;
+      const onCallAbort = () => controller.abort(call.signal.reason);
+      if (call.signal.aborted) controller.abort(call.signal.reason);
+      else call.signal.addEventListener("abort", onCallAbort, { once: true });
+      const attemptTimer =
+        limits && Number.isFinite(limits.attemptMs) ? timer(controller, limits.attemptMs, ATTEMPT_TIMER) : undefined;
+      const request: AttemptRequest = { method, url: input.url, headers: new Headers(input.headers), body };
+      const context: Attempt = {
+        number: attempt,
+        signal,
+        emit: (event) => emit?.({ ...event, provider, operation, attempt }),
+      };
+      try {
+        try {
+          for (const step of steps) await step.prepare?.(request, context);
+        } catch (error) {
+          return { error: failure(error, signal), sent: false };
+        }
+        if (userAgent !== undefined && !request.headers.has("user-agent")) {
+          request.headers.set("User-Agent", userAgent);
+        }
+        const begun = Date.now();
+        emit?.({ type: "request", provider, operation, attempt, method, url: scrub(redactUrl(request.url)) });
+        let response: Response;
+        try {
+          response = await send(
+            new Request(request.url, {
+              method,
+              headers: request.headers,
+              body: request.body,
+              signal,
+              redirect: input.redirect,
+              credentials: input.credentials,
+            }),
+          );
+        } catch (error) {
+          return { error: failure(error, signal), sent: true };
+        }
+        const { status } = response;
+        emit?.({
+          type: "response",
+          provider,
+          operation,
+          attempt,
+          status,
+          requestId: scrubbed(requestIdOf(response.headers), scrub),
+          ms: Date.now() - begun,
+        });
+        for (const step of steps) {
+          if (!step.answered || renewed.has(step)) continue;
+          if (await step.answered(request, response, context)) {
+            renewed.add(step);
+            await discard(response);
+            return { renewed: step };
+          }
+        }
+        // An answer that will be retried is not read: its connection is freed for the next attempt.
+        if (isRetryableStatus(status) && attempt < maxAttempts + renewed.size) return { response };
+        if (response.body === null || NULL_BODY.has(status)) return { response };
+        let bytes: Uint8Array<ArrayBuffer>;
+        try {
+          bytes = new Uint8Array(await response.arrayBuffer());
+        } catch (error) {
+          if (signal.aborted) return { error: failure(error, signal), sent: true };
+          // An error status is the answer; its body was only detail.
+          if (!response.ok) return { response: rebuilt(response, null) };
+          const code = networkCode(error);
+          return {
+            error: new ConnectionError(
+              `${provider} ${operation}: the response body could not be read (HTTP ${status} from ${shownUrl}): it was cut off before its end${code ? ` (${code})` : ""}`,
+              { ...answerInit(response, { ...init, secrets }), cause: safeCause(error, scrub) },
+            ),
+            sent: true,
+          };
+        }
+        if (response.ok) {
+          const problem = check(request, response, bytes, info?.check);
+          if (problem !== undefined) {
+            const type = JSON.stringify(response.headers.get("content-type") ?? "");
+            const what = `a body that ${problem} (${bytes.length} bytes, content-type ${type}; ${method} ${shownUrl})`;
+            return { error: malformedResponse(response, what, { ...init, secrets }), sent: true };
+          }
+        }
+        return { response: rebuilt(response, bytes) };
+      } finally {
+        if (attemptTimer !== undefined) clearTimeout(attemptTimer);
+        call.signal.removeEventListener("abort", onCallAbort);
+      }
+    };
+
+    /** The wait before the next attempt, or undefined when `outcome` is final. */
+    const nextWait = (outcome: Outcome): number | undefined => {
+      if (!retry || call.signal.aborted || attempt >= maxAttempts + renewed.size) return undefined;
+      let asked = 0;
+      if (outcome.response) {
+        if (!isRetryableStatus(outcome.response.status)) return undefined;
+        asked = parseRetryAfter(outcome.response.headers.get("retry-after")) ?? 0;
+      } else {
+        const { error } = outcome as { error: unknown; sent: boolean };
+        if (!(error instanceof ApiError) || !error.retryable) return undefined;
+        // A request that was never sent (its token could not be fetched) may be tried again whatever its method.
+        if (!retried && (outcome as { sent: boolean }).sent) return undefined;
+        if (error instanceof ApiError && error.status !== undefined) {
+          asked = parseRetryAfter(error.headers["retry-after"]) ?? 0;
+        }
+      }
+      const wait = retry.delay(attempt - renewed.size, asked);
+      const now = Date.now();
+      // A wait that would overrun the budget or the deadline is not started: the last outcome stands.
+      if (now + wait - started > retry.maxElapsedMs) return undefined;
+      if (deadline !== undefined && now + wait >= deadline) return undefined;
+      return wait;
+    };
+
+    try {
+      for (;;) {
+        const outcome = await once();
+        if (outcome.renewed) continue;
+        const wait = nextWait(outcome);
+        if (wait === undefined) {
+          if (outcome.response) {
+            attemptCounts.set(outcome.response, attempt);
+            return outcome.response;
+          }
+          const { error } = outcome;
+          if (error instanceof ApiError) error.attempts = attempt;
+          throw error;
+        }
+        emit?.({ type: "retry", provider, operation, attempt, delayMs: wait, reason: reasonOf(outcome, scrub) });
+        await discard(outcome.response);
+        try {
+          await sleep(wait, call.signal);
+        } catch (error) {
+          const typed = failure(error, call.signal);
+          if (typed instanceof ApiError) typed.attempts = attempt;
+          throw typed;
+        }
+      }
+    } finally {
+      if (callTimer !== undefined) clearTimeout(callTimer);
+      caller.removeEventListener("abort", onCallerAbort);
+    }
+  };
+}
+
+/** The built-in check (a body labelled JSON must parse), then the operation's own. */
+function check(
+  request: AttemptRequest,
+  response: Response,
+  bytes: Uint8Array,
+  extra: BodyCheck | undefined,
+): string | undefined {
+  let decoded: string | undefined;
+  const body: BufferedBody = {
+    method: request.method,
+    url: request.url,
+    response,
+    bytes,
+    text: () => {
+      decoded ??= utf8.decode(bytes);
+      return decoded;
+    },
+  };
+  const json = bytes.length > 0 && JSON_TYPE.test(response.headers.get("content-type") ?? "");
+  return (json ? notJson(body.text()) : undefined) ?? extra?.(body);
+}
+
+/** `undefined` when `text` is JSON, else the problem (never the parser's message: it quotes the body). */
+export function notJson(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return "is not valid JSON";
+  }
+}
+
+/** A check for operations whose helpers read JSON as text: the body must be JSON, whatever its type says. */
+export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is empty" : notJson(body.text()));
+
+/** The same answer with its body in memory; its URL is kept (a `new Response` has none). */
+function rebuilt(response: Response, bytes: Uint8Array<ArrayBuffer> | null): Response {
+  const copy = new Response(bytes, response);
+  if (response.url) Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+
+async function discard(response: Response | undefined): Promise<void> {
+  await response?.body?.cancel().catch(() => {});
+}
+
+function reasonOf(outcome: Outcome, scrub: (text: string) => string): string {
+  if (outcome.response) return `HTTP ${outcome.response.status}`;
+  const { error } = outcome as { error: unknown };
+  return error instanceof Error ? scrub(`${error.name}: ${error.message}`) : "unknown";
+}
+
+function scrubbed(value: string | undefined, scrub: (text: string) => string): string | undefined {
+  return value === undefined ? undefined : scrub(value);
+}
+
+/** Aborts `controller` with `reason` after `ms`, without keeping a Node process alive. */
+function timer(controller: AbortController, ms: number, reason: unknown): ReturnType<typeof setTimeout> {
+  const handle = setTimeout(() => controller.abort(reason), ms);
+  (handle as { unref?: () => void }).unref?.();
+  return handle;
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(handle);
+      reject(signal.reason);
+    };
+    const handle = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// undici puts the system error code (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET) on the cause.
+function networkCode(error: unknown): string | undefined {
+  const code = ((error as { cause?: { code?: unknown } } | undefined)?.cause ?? error) as { code?: unknown };
+  return typeof code?.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code.code) ? code.code : undefined;
+}
+
+// Kept only when nothing in it can be a secret.
+function safeCause(error: unknown, scrub: (text: string) => string): unknown {
+  if (!(error instanceof Error)) return undefined;
+  const cause = error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack}` : String(error.cause);
+  const text = `${error.message}\n${cause}`;
+  return scrub(text) === text ? error : undefined;
+}
