@@ -50,7 +50,7 @@ export {
   type FetchLike,
   type OperationInfo,
   type PipelineEvent,
-  type PipelineOptions,
+  type PipelineSetup,
   requireJson,
   type StepEvent,
 } from "./pipeline.js";

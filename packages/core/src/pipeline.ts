@@ -10,6 +10,8 @@
  * classified: returned, retried (429/5xx, a network failure, a body that broke off), or repeated at
  * once because a step renewed what it stamps (a token after a 401, CSRF cookies after a 403).
  */
+
+import { type ClientOptions, checkHeaders } from "./client.js";
 import {
   AbortedError,
   ApiError,
@@ -25,7 +27,7 @@ import {
   requestIdOf,
   TimeoutError,
 } from "./errors.js";
-import { type RetryPolicy, resolveRetry, resolveTimeout, type TimeLimits } from "./policy.js";
+import { resolveRetry, resolveTimeout } from "./policy.js";
 import { redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
 /** A fetch the clients can send with (the global one, or a test's or a proxy's). */
@@ -123,26 +125,18 @@ export interface OperationInfo {
   check?: BodyCheck;
 }
 
-/** Options of {@link createPipeline}. */
-export interface PipelineOptions {
+/** What a provider tells {@link createPipeline} about itself; the user's options come separately. */
+export interface PipelineSetup {
   /** The provider named in errors and events, e.g. `huaweicloud-mpc`. */
   provider: string;
-  /** The fetch to send with; the global one by default. */
-  fetch?: FetchLike | undefined;
   /** The steps of every attempt, in order (auth last). */
   steps?: readonly AttemptStep[];
-  /** Retry settings, or `false` to send each request once. */
-  retry?: RetryPolicy | false | undefined;
-  /** Per-attempt and per-call time limits, or `false` for none. */
-  timeout?: TimeLimits | false | undefined;
   /** Secret values scrubbed from every error and event. */
   secrets?: SecretRegistry | undefined;
   /** Names the operation of a request (method and URL path); `METHOD /path` when undefined. */
   describe?: (method: string, path: string) => OperationInfo | undefined;
-  /** Sent as `User-Agent` unless the call sets one (browsers ignore it). */
+  /** The default `User-Agent`, e.g. `bucketry-ncloud/1.2.0` (browsers do not let it be set). */
   userAgent?: string | undefined;
-  /** Called with every event, already redacted. Must not throw (what it throws is ignored). */
-  onEvent?: ((event: PipelineEvent) => void) | undefined;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -170,16 +164,22 @@ const CALL_TIMER = Symbol("call timer");
  * Builds a client's `fetch`: every call sent through it is signed, timed, retried and classified
  * as the file comment says. Options are checked here; a bad one throws `InvalidInputError`.
  */
-export function createPipeline(options: PipelineOptions): FetchLike {
-  const { provider, secrets, onEvent, userAgent } = options;
+export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}): FetchLike {
+  const { provider, secrets } = setup;
+  const { onEvent } = options;
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
   }
   if (onEvent !== undefined && typeof onEvent !== "function") {
     throw new InvalidInputError("onEvent", "must be a function (event) => void");
   }
-  const send: FetchLike = options.fetch ?? ((request) => fetch(request));
-  const steps = options.steps ?? [];
+  const custom = options.fetch;
+  const steps = setup.steps ?? [];
+  // Sent unless the call sets its own (openapi-fetch's per-call headers win).
+  const defaults = Object.entries({
+    ...(setup.userAgent === undefined ? {} : { "User-Agent": setup.userAgent }),
+    ...checkHeaders(options.headers),
+  });
   const retry = options.retry === false ? undefined : resolveRetry(options.retry);
   const limits = options.timeout === false ? undefined : resolveTimeout(options.timeout);
   const scrub = (text: string) => redactText(secrets ? secrets.scrub(text) : text);
@@ -187,8 +187,8 @@ export function createPipeline(options: PipelineOptions): FetchLike {
   return async function pipeline(input: Request): Promise<Response> {
     const { method } = input;
     const url = new URL(input.url);
-    const info = options.describe?.(method, url.pathname);
-    const operation = info?.operation ?? `${method} ${url.pathname}`;
+    const info = setup.describe?.(method, url.pathname);
+    const operation = info?.operation ?? scrub(`${method} ${url.pathname}`);
     const shownUrl = scrub(redactUrl(url));
     const init: ApiErrorInit = { provider, operation, request: { method, url: shownUrl } };
     const emit = onEvent
@@ -201,8 +201,9 @@ export function createPipeline(options: PipelineOptions): FetchLike {
         }
       : undefined;
     const body = input.body === null ? null : new Uint8Array(await input.arrayBuffer());
-    const retried = retry !== undefined && (IDEMPOTENT.has(method) || info?.safe === true);
-    const maxAttempts = retried ? retry.maxAttempts : 1;
+    // Only a request never sent (its token could not be fetched) is tried again whatever its method.
+    const repeatable = retry !== undefined && (IDEMPOTENT.has(method) || info?.safe === true);
+    const budget = retry?.maxAttempts ?? 1;
 
     // "The caller's signal, or the call's deadline": one controller, followed by each attempt's.
     const call = new AbortController();
@@ -239,10 +240,8 @@ export function createPipeline(options: PipelineOptions): FetchLike {
             scope: "caller",
           });
         }
-        return new AbortedError(`${provider} ${operation}: cancelled by the caller (${shownUrl})`, {
-          ...init,
-          cause: reason,
-        });
+        // Not the reason itself: a caller may abort with anything, a secret included.
+        return new AbortedError(`${provider} ${operation}: cancelled by the caller (${shownUrl})`, init);
       }
       // Any rejection without an answer: undici's TypeError, workerd's plain Error, a proxy's own.
       const code = networkCode(error);
@@ -261,8 +260,12 @@ export function createPipeline(options: PipelineOptions): FetchLike {
       if (call.signal.aborted) controller.abort(call.signal.reason);
       else call.signal.addEventListener("abort", onCallAbort, { once: true });
       const attemptTimer =
-        limits && Number.isFinite(limits.attemptMs) ? timer(controller, limits.attemptMs, ATTEMPT_TIMER) : undefined;
+        limits && Number.isFinite(limits.attemptMs)
+          ? timer(controller, limits.attemptMs, ATTEMPT_TIMER)
+          : undefined;
       const request: AttemptRequest = { method, url: input.url, headers: new Headers(input.headers), body };
+      let outgoing: Request | undefined;
+      for (const [name, value] of defaults) if (!request.headers.has(name)) request.headers.set(name, value);
       const context: Attempt = {
         number: attempt,
         signal,
@@ -274,23 +277,22 @@ export function createPipeline(options: PipelineOptions): FetchLike {
         } catch (error) {
           return { error: failure(error, signal), sent: false };
         }
-        if (userAgent !== undefined && !request.headers.has("user-agent")) {
-          request.headers.set("User-Agent", userAgent);
-        }
         const begun = Date.now();
         emit?.({ type: "request", provider, operation, attempt, method, url: scrub(redactUrl(request.url)) });
+        const requestInit: RequestInit = {
+          method,
+          headers: request.headers,
+          body: request.body,
+          signal,
+          redirect: input.redirect,
+          credentials: input.credentials,
+        };
         let response: Response;
         try {
-          response = await send(
-            new Request(request.url, {
-              method,
-              headers: request.headers,
-              body: request.body,
-              signal,
-              redirect: input.redirect,
-              credentials: input.credentials,
-            }),
-          );
+          // The global fetch gets plain parts: a Request passed to it would be copied inside, and
+          // the copy's abort link lost once ours is collected. A custom fetch gets a Request we hold.
+          if (custom) outgoing = new Request(request.url, requestInit);
+          response = await (outgoing ? custom!(outgoing) : fetch(request.url, requestInit));
         } catch (error) {
           return { error: failure(error, signal), sent: true };
         }
@@ -313,7 +315,7 @@ export function createPipeline(options: PipelineOptions): FetchLike {
           }
         }
         // An answer that will be retried is not read: its connection is freed for the next attempt.
-        if (isRetryableStatus(status) && attempt < maxAttempts + renewed.size) return { response };
+        if (repeatable && isRetryableStatus(status) && attempt < budget + renewed.size) return { response };
         if (response.body === null || NULL_BODY.has(status)) return { response };
         let bytes: Uint8Array<ArrayBuffer>;
         try {
@@ -341,6 +343,8 @@ export function createPipeline(options: PipelineOptions): FetchLike {
         }
         return { response: rebuilt(response, bytes) };
       } finally {
+        // Held to here, through the body's read, so its abort link cannot be collected.
+        outgoing = undefined;
         if (attemptTimer !== undefined) clearTimeout(attemptTimer);
         call.signal.removeEventListener("abort", onCallAbort);
       }
@@ -348,19 +352,15 @@ export function createPipeline(options: PipelineOptions): FetchLike {
 
     /** The wait before the next attempt, or undefined when `outcome` is final. */
     const nextWait = (outcome: Outcome): number | undefined => {
-      if (!retry || call.signal.aborted || attempt >= maxAttempts + renewed.size) return undefined;
+      if (!retry || call.signal.aborted || attempt >= budget + renewed.size) return undefined;
       let asked = 0;
       if (outcome.response) {
-        if (!isRetryableStatus(outcome.response.status)) return undefined;
+        if (!repeatable || !isRetryableStatus(outcome.response.status)) return undefined;
         asked = parseRetryAfter(outcome.response.headers.get("retry-after")) ?? 0;
       } else {
-        const { error } = outcome as { error: unknown; sent: boolean };
-        if (!(error instanceof ApiError) || !error.retryable) return undefined;
-        // A request that was never sent (its token could not be fetched) may be tried again whatever its method.
-        if (!retried && (outcome as { sent: boolean }).sent) return undefined;
-        if (error instanceof ApiError && error.status !== undefined) {
-          asked = parseRetryAfter(error.headers["retry-after"]) ?? 0;
-        }
+        const { error, sent } = outcome as { error: unknown; sent: boolean };
+        if (!(error instanceof ApiError) || !error.retryable || (sent && !repeatable)) return undefined;
+        asked = parseRetryAfter(error.headers["retry-after"]) ?? 0;
       }
       const wait = retry.delay(attempt - renewed.size, asked);
       const now = Date.now();
@@ -384,7 +384,14 @@ export function createPipeline(options: PipelineOptions): FetchLike {
           if (error instanceof ApiError) error.attempts = attempt;
           throw error;
         }
-        emit?.({ type: "retry", provider, operation, attempt, delayMs: wait, reason: reasonOf(outcome, scrub) });
+        emit?.({
+          type: "retry",
+          provider,
+          operation,
+          attempt,
+          delayMs: wait,
+          reason: reasonOf(outcome, scrub),
+        });
         await discard(outcome.response);
         try {
           await sleep(wait, call.signal);
@@ -489,7 +496,8 @@ function networkCode(error: unknown): string | undefined {
 // Kept only when nothing in it can be a secret.
 function safeCause(error: unknown, scrub: (text: string) => string): unknown {
   if (!(error instanceof Error)) return undefined;
-  const cause = error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack}` : String(error.cause);
+  const cause =
+    error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack}` : String(error.cause);
   const text = `${error.message}\n${cause}`;
   return scrub(text) === text ? error : undefined;
 }

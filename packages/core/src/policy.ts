@@ -44,7 +44,8 @@ export function resolveRetry(options: RetryPolicy = {}): ResolvedRetry {
     throw new InvalidInputError("retry", "must be an object like { maxAttempts: 3 }, or false");
   }
   const maxAttempts = count("retry.maxAttempts", options.maxAttempts, 3, 1);
-  if (!Number.isInteger(maxAttempts)) throw new InvalidInputError("retry.maxAttempts", "must be a whole number");
+  if (!Number.isInteger(maxAttempts))
+    throw new InvalidInputError("retry.maxAttempts", "must be a whole number");
   const maxElapsedMs = count("retry.maxElapsedMs", options.maxElapsedMs, 60_000, 0);
   const baseDelayMs = count("retry.baseDelayMs", options.baseDelayMs, 250, 0);
   const maxDelayMs = count("retry.maxDelayMs", options.maxDelayMs, 20_000, 0);
@@ -81,7 +82,10 @@ function limit(field: string, value: number | undefined, fallback: number): numb
   if (value === undefined) return fallback;
   if (value === Number.POSITIVE_INFINITY) return value;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    throw new InvalidInputError(field, `must be a number of milliseconds in (0, ${MAX_TIMER_MS}] or Infinity`);
+    throw new InvalidInputError(
+      field,
+      `must be a number of milliseconds in (0, ${MAX_TIMER_MS}] or Infinity`,
+    );
   }
   return value;
 }

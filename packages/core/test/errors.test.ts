@@ -217,6 +217,7 @@ describe("ApiError.fromResponse over HTTP", () => {
         "provider",
         "request",
         "requestId",
+        "retryable",
         "status",
       ].sort(),
     );

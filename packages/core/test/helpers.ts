@@ -1,8 +1,7 @@
 /** A loopback HTTP server for tests: each test scripts the answers and reads back what arrived. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Middleware } from "openapi-fetch";
-import { setReplay } from "../src/replay.js";
+import type { AttemptStep } from "../src/pipeline.js";
 
 /** The answer of the test API. */
 export interface Ok {
@@ -26,19 +25,10 @@ export interface paths {
   };
 }
 
-/**
- * Stands in for a signer, as ours work: stamps the attempt's date from the clock on the request
- * itself, having recorded how to do it again.
- */
-export const stampDate: Middleware = {
-  onRequest({ request }) {
-    const stamp = (input: Request) => {
-      input.headers.set("x-test-date", `${new Date().toISOString()} ${performance.now()}`);
-      return input;
-    };
-    setReplay(request, request, stamp);
-    stamp(request);
-    return undefined;
+/** Stands in for a signer: stamps each attempt with its number and the clock. */
+export const stampDate: AttemptStep = {
+  prepare(request, attempt) {
+    request.headers.set("x-test-date", `${attempt.number} ${new Date().toISOString()}`);
   },
 };
 

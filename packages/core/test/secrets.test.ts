@@ -4,7 +4,7 @@
  * `message`, `stack`, `JSON.stringify` or `util.inspect` (hidden properties and causes included).
  */
 import { inspect } from "node:util";
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AbortedError,
@@ -20,11 +20,10 @@ import {
   TimeoutError,
 } from "../src/errors.js";
 import { expectOk } from "../src/expect-ok.js";
-import { mapNetworkErrors } from "../src/network-errors.js";
 import { PaginationError, paginate } from "../src/paginate.js";
+import { type AttemptStep, createPipeline } from "../src/pipeline.js";
+import type { TimeLimits } from "../src/policy.js";
 import { SecretRegistry } from "../src/redact.js";
-import { retry } from "../src/retry.js";
-import { timeout } from "../src/timeout.js";
 import { deadUrl, reply, startServer, type TestServer } from "./helpers.js";
 
 const SECRETS = {
@@ -68,17 +67,27 @@ function registry(): SecretRegistry {
   return secrets;
 }
 
-/** Stamps credentials the way auth middlewares do: bearer token, session cookie, XSRF, security token. */
-const credentials: Middleware = {
-  onRequest({ request }) {
-    const headers = new Headers(request.headers);
+/** Stamps credentials the way auth steps do: bearer token, session cookie, XSRF, security token. */
+const credentials: AttemptStep = {
+  prepare({ headers }) {
     headers.set("Authorization", `Bearer ${SECRETS.bearer}`);
     headers.set("Cookie", `XSRF-TOKEN=${SECRETS.xsrf}; vertx-web.session=${SECRETS.cookie}`);
     headers.set("X-XSRF-TOKEN", SECRETS.xsrf);
     headers.set("X-Security-Token", SECRETS.securityToken);
-    return new Request(request, { headers });
   },
 };
+
+/** A client over the pipeline with the stamping step, secrets registered. */
+function clientOf(
+  baseUrl: string,
+  options: { retry?: false; timeout?: TimeLimits; registry?: boolean } = {},
+) {
+  const fetch = createPipeline(
+    { provider: "p", steps: [credentials], secrets: options.registry === false ? undefined : registry() },
+    { retry: options.retry ?? { random: () => 0 }, timeout: options.timeout },
+  );
+  return createClient<paths>({ baseUrl, fetch });
+}
 
 /**
  * Error bodies that echo secrets. `named` ones put each secret under a secret-sounding name (a JSON
@@ -156,8 +165,7 @@ describe("no error shows a secret", () => {
   for (const [status, Class] of STATUS_CLASSES) {
     for (const variant of Object.keys(BODIES.named)) {
       it(`HTTP ${status}, secrets under secret names (${variant}), redacted by name with no registry`, async () => {
-        const client = createClient<paths>({ baseUrl: server.url });
-        client.use(credentials);
+        const client = clientOf(server.url, { retry: false, registry: false });
         const result = await client.GET("/{status}/{kind}/{variant}", {
           params: { path: { status, kind: "named", variant }, query },
         });
@@ -201,8 +209,7 @@ describe("no error shows a secret", () => {
   });
 
   it("ConnectionError (refused), with secrets in the URL and headers", async () => {
-    const client = createClient<paths>({ baseUrl: await deadUrl() });
-    client.use(mapNetworkErrors({ provider: "p", secrets: registry() }), credentials);
+    const client = clientOf(await deadUrl(), { retry: false });
     const error = await client
       .GET("/{status}/{kind}/{variant}", {
         params: { path: { status: 1, kind: SECRETS.urlToken, variant: "x" }, query },
@@ -215,13 +222,7 @@ describe("no error shows a secret", () => {
   it("ConnectionError (dropped after retries), with secrets in the URL and headers", async () => {
     const dropping = await startServer((_, __, res) => res.socket?.destroy());
     try {
-      const client = createClient<paths>({ baseUrl: dropping.url });
-      client.use(
-        mapNetworkErrors({ provider: "p", secrets: registry() }),
-        timeout(),
-        credentials,
-        retry({ random: () => 0 }),
-      );
+      const client = clientOf(dropping.url);
       const error = await client
         .GET("/{status}/{kind}/{variant}", {
           params: { path: { status: 1, kind: "k", variant: "x" }, query },
@@ -238,11 +239,7 @@ describe("no error shows a secret", () => {
   it("TimeoutError (per attempt and overall) and AbortedError, even when the abort reason holds a secret", async () => {
     const silent = await startServer(() => {});
     try {
-      const make = (limits: { attemptMs?: number; totalMs?: number }) => {
-        const client = createClient<paths>({ baseUrl: silent.url });
-        client.use(mapNetworkErrors({ provider: "p", secrets: registry() }), timeout(limits), credentials);
-        return client;
-      };
+      const make = (limits: TimeLimits) => clientOf(silent.url, { retry: false, timeout: limits });
       const call = (client: ReturnType<typeof make>, signal?: AbortSignal) =>
         client
           .GET("/{status}/{kind}/{variant}", {

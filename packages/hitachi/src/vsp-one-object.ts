@@ -4,16 +4,14 @@
  * `listBuckets` / `listBucketsPage` helpers.
  *
  * `POST /v1/user/list_buckets` is a read (the spec marks it `x-idempotent`), so it is marked safe
- * for core's retry middleware, which repeats it on 429/5xx, network failures, and bodies that break
- * off or are not JSON (it reads each body in full), then reports a `ConnectionError` or a
- * `MalformedResponseError`. A well-formed body of the wrong shape is not retried: it would come
- * back the same.
+ * for core's pipeline, which repeats it on 429/5xx, network failures, and bodies that break off or
+ * are not JSON, then reports a `ConnectionError` or a `MalformedResponseError`. A well-formed body
+ * of the wrong shape is not retried: it would come back the same.
  */
 import { bearerAuth, xsrfSession } from "@bucketry/auth";
 import {
-  AbortedError,
-  BucketryError,
   checkCallOptions,
+  createPipeline,
   expectOk,
   malformedResponse,
   type Paginator,
@@ -22,10 +20,10 @@ import {
   redactUrl,
   requireJson,
   SecretRegistry,
-  useStandardMiddleware,
 } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/vsp-one-object.js";
+import { USER_AGENT } from "./version.js";
 import {
   checkParams,
   checkResumeCursor,
@@ -62,10 +60,6 @@ export type VspOneObjectClient = Client<paths> & VspOneObjectHelpers;
 
 const LIST_PATH = "/v1/user/list_buckets";
 const LIST_OPERATION = "listUserBuckets";
-const OPERATIONS: Record<string, string> = {
-  [`POST ${LIST_PATH}`]: LIST_OPERATION,
-  "GET /v1/csrf": "getCsrfToken",
-};
 const BODY_SNIPPET = 2000;
 
 /**
@@ -83,57 +77,44 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
   const { baseUrl } = resolved;
   const secrets = new SecretRegistry();
   const tokens = resolved.tokens(secrets);
-  const client = createClient<paths>({
-    baseUrl,
-    fetch: resolved.fetch,
-    headers: { Accept: "application/json" },
-  });
-  useStandardMiddleware(client, {
-    provider: PROVIDER,
-    // CSRF outside bearer: on a call refused for both (401, then 403 on the resend), bearerAuth
-    // renews the token first and xsrfSession then renews the cookies, so both recover.
-    auth: [
-      xsrfSession({
-        csrfUrl: `${baseUrl}/v1/csrf`,
-        fetch: resolved.fetch,
-        bearer: tokens,
-        secrets,
-        provider: PROVIDER,
-      }),
-      bearerAuth(tokens),
-    ],
-    secrets,
-    safe: isList,
-    operation: ({ method, schemaPath }) => OPERATIONS[`${method} ${schemaPath}`],
-    // The helpers read the listing as text: it must be JSON whatever its Content-Type says.
-    validate: (body) => (isList(body) ? requireJson(body) : undefined),
-    retry: options.retry,
-    timeout: options.timeout,
-  });
+  const fetch = createPipeline(
+    {
+      provider: PROVIDER,
+      // Bearer first: on a call refused for both (401, then 403 on the repeat), the token is
+      // renewed first and the cookies then, so both recover.
+      steps: [
+        bearerAuth(tokens),
+        xsrfSession({
+          csrfUrl: `${baseUrl}/v1/csrf`,
+          fetch: options.fetch,
+          bearer: tokens,
+          secrets,
+          provider: PROVIDER,
+        }),
+      ],
+      secrets,
+      describe: (method, path) =>
+        method === "POST" && path.endsWith(LIST_PATH)
+          ? // The helpers read the listing as text: it must be JSON whatever its Content-Type says.
+            { operation: LIST_OPERATION, safe: true, check: requireJson }
+          : undefined,
+      userAgent: USER_AGENT,
+    },
+    options,
+  );
+  const client = createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
   const request = { method: "POST", url: redactUrl(`${baseUrl}${LIST_PATH}`) };
   const context = { provider: PROVIDER, operation: LIST_OPERATION, request, secrets };
 
-  /** One page: the middlewares retry and type every failure up to a body that is valid JSON. */
+  /** One page: the pipeline retries and types every failure up to a body that is valid JSON. */
   async function fetchPage(
     body: ListBucketsBody,
     signal: AbortSignal | undefined,
   ): Promise<VspOneObjectBucketPage> {
-    let result: Awaited<ReturnType<typeof post>>;
-    try {
-      result = await post(body, signal);
-    } catch (error) {
-      // An abort that surfaced outside the network layer (an auth middleware's wait for a token).
-      if (signal?.aborted && !(error instanceof BucketryError)) {
-        throw new AbortedError(`${PROVIDER} ${LIST_OPERATION}: cancelled by the caller (${request.url})`, {
-          ...context,
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    const result = await post(body, signal);
     const text = await expectOk(result, context);
     const { response } = result;
-    // Checked by requireJson in the chain: a body that is not JSON never gets here.
+    // Checked by requireJson in the pipeline: a body that is not JSON never gets here.
     return toBucketPage(JSON.parse(text ?? ""), (problem) =>
       malformedResponse(
         response,
@@ -174,8 +155,4 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
     },
   };
   return { ...client, ...helpers };
-}
-
-function isList(call: { method: string; schemaPath: string }): boolean {
-  return call.method === "POST" && call.schemaPath === LIST_PATH;
 }

@@ -12,7 +12,6 @@ import {
   type HuaweiClientOptions,
   type HuaweiService,
   helperContext,
-  installHuaweiMiddleware,
   listOf,
   prepareHuaweiClient,
 } from "./huawei.js";
@@ -108,7 +107,6 @@ const DBSS: HuaweiService = {
 export function createDbssClient(options: DbssClientOptions): DbssClient {
   const setup = prepareHuaweiClient(options, DBSS);
   const client = createClient<paths>({ baseUrl: setup.baseUrl, fetch: setup.fetch });
-  installHuaweiMiddleware(client, setup);
   const { projectId } = setup;
   const context = helperContext(setup, `/v2/${projectId}/audit/backup/obs-buckets`);
 

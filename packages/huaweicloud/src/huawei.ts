@@ -1,9 +1,8 @@
 /**
  * What the MPC and DBSS clients share: the `credentials` option (AK/SK, IAM password login, or a
  * ready token source), the endpoint choice (region table or `baseUrl`), the project id check and
- * the standard middleware chain. A body cut off mid-way, or a 200 that is not JSON, is retried by
- * core's `retry()` on these idempotent GETs (it reads each body in full), with a fresh signature for
- * each attempt.
+ * the pipeline. A body cut off mid-way, or a 200 that is not JSON, is retried by core's pipeline
+ * on these idempotent GETs, with a fresh signature for each attempt.
  */
 import {
   type HuaweiCredentials,
@@ -14,19 +13,21 @@ import {
   tokenAuth,
 } from "@bucketry/auth";
 import {
-  ApiError,
+  type AttemptStep,
+  type CallOptions,
   type ClientOptions,
   CredentialsError,
+  createPipeline,
   type FetchLike,
   InvalidInputError,
+  malformedResponse,
   parseEndpoint,
-  redact,
   redactUrl,
-  requestIdOf,
   SecretRegistry,
-  useStandardMiddleware,
 } from "@bucketry/core";
-import type { Middleware } from "openapi-fetch";
+import { USER_AGENT } from "./version.js";
+
+export type { CallOptions };
 
 /** AK/SK given inline: signed with Huawei's `SDK-HMAC-SHA256`; temporary keys add `securityToken`. */
 export interface HuaweiAkSkInline {
@@ -89,12 +90,6 @@ export interface HuaweiClientOptions extends ClientOptions {
   credentials: HuaweiClientCredentials;
 }
 
-/** Per-call options every helper takes. */
-export interface CallOptions {
-  /** Cancels the call (an `AbortedError` is thrown). */
-  signal?: AbortSignal;
-}
-
 /** What differs between the Huawei services. */
 export interface HuaweiService {
   /** e.g. `huaweicloud-mpc`. */
@@ -107,17 +102,14 @@ export interface HuaweiService {
   projectId: { minLength: number; maxLength: number; hint: string };
 }
 
-/** A validated client configuration, ready for `createClient` and {@link installHuaweiMiddleware}. */
+/** A validated client configuration, ready for `createClient`. */
 export interface HuaweiSetup {
   baseUrl: string;
   projectId: string;
   /** Registered with every credential and token the client handles. */
   secrets: SecretRegistry;
-  /** The fetch to give `createClient` (the option's, or the global one). */
+  /** The pipeline to give `createClient` as its `fetch`. */
   fetch: FetchLike;
-  /** The auth middleware(s). */
-  auth: Middleware[];
-  options: HuaweiClientOptions;
   service: HuaweiService;
 }
 
@@ -139,7 +131,7 @@ export function prepareHuaweiClient(options: HuaweiClientOptions, service: Huawe
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
   }
-  const send: FetchLike = options.fetch ?? ((request) => fetch(request));
+  const send = options.fetch;
   const secrets = new SecretRegistry();
   const credentials = options.credentials as HuaweiClientCredentials | undefined;
   if (credentials === null || typeof credentials !== "object") {
@@ -163,28 +155,18 @@ export function prepareHuaweiClient(options: HuaweiClientOptions, service: Huawe
       `differs from the credentials' project id (${fromProject}); X-Project-Id must equal the project in the path`,
     );
   }
-  const auth = authMiddleware(credentials, { region, projectId, secrets, fetch: send });
-  return {
-    baseUrl,
-    projectId,
-    secrets,
-    fetch: send,
-    auth,
+  const auth = authStep(credentials, { region, projectId, secrets, fetch: send });
+  const pipeline = createPipeline(
+    {
+      provider: service.provider,
+      steps: [auth],
+      secrets,
+      describe: () => ({ operation: service.operation }),
+      userAgent: USER_AGENT,
+    },
     options,
-    service,
-  };
-}
-
-/** Registers the standard chain (network errors → timeout → auth → retry) on `client`. */
-export function installHuaweiMiddleware(client: { use(...m: Middleware[]): void }, setup: HuaweiSetup): void {
-  useStandardMiddleware(client, {
-    provider: setup.service.provider,
-    auth: setup.auth,
-    secrets: setup.secrets,
-    operation: () => setup.service.operation,
-    retry: setup.options.retry,
-    timeout: setup.options.timeout,
-  });
+  );
+  return { baseUrl, projectId, secrets, fetch: pipeline, service };
 }
 
 function checkRegion(region: unknown, baseUrl: unknown, service: HuaweiService): string | undefined {
@@ -234,11 +216,16 @@ function checkProjectId(value: unknown, given: boolean, service: HuaweiService):
   return value;
 }
 
-/** The auth middleware for the credentials, every secret registered. */
-function authMiddleware(
+/** The auth step for the credentials, every secret registered. */
+function authStep(
   credentials: HuaweiClientCredentials,
-  context: { region: string | undefined; projectId: string; secrets: SecretRegistry; fetch: FetchLike },
-): Middleware[] {
+  context: {
+    region: string | undefined;
+    projectId: string;
+    secrets: SecretRegistry;
+    fetch: FetchLike | undefined;
+  },
+): AttemptStep {
   const { secrets, projectId } = context;
   switch (credentials.type) {
     case "aksk": {
@@ -250,7 +237,7 @@ function authMiddleware(
             secrets.add(value.secretKey, value.securityToken);
             return value;
           };
-          return [huaweiAkSk(current, { projectId })];
+          return huaweiAkSk(current, { projectId });
         }
         if (from === null || typeof from !== "object" || typeof from.accessKey !== "string") {
           throw new CredentialsError(
@@ -259,7 +246,7 @@ function authMiddleware(
           );
         }
         secrets.add(from.secretKey, from.securityToken);
-        return [prefixed(() => huaweiAkSk(from, { projectId }), "credentials.from")];
+        return prefixed(() => huaweiAkSk(from, { projectId }), "credentials.from");
       }
       const sealed = prefixed(
         () =>
@@ -271,7 +258,7 @@ function authMiddleware(
         "credentials",
       );
       secrets.add(sealed.secretKey, sealed.securityToken);
-      return [huaweiAkSk(sealed, { projectId })];
+      return huaweiAkSk(sealed, { projectId });
     }
     case "password": {
       const iamEndpoint =
@@ -299,7 +286,7 @@ function authMiddleware(
           }),
         "credentials",
       );
-      return [tokenAuth(source)];
+      return tokenAuth(source);
     }
     case "token": {
       const source = credentials.source as TokenSource | undefined;
@@ -314,7 +301,7 @@ function authMiddleware(
           "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(...) or huaweiIamToken(...))",
         );
       }
-      return [tokenAuth(registering(source, secrets))];
+      return tokenAuth(registering(source, secrets));
     }
     default:
       throw new CredentialsError(
@@ -333,6 +320,7 @@ function registering(source: TokenSource, secrets: SecretRegistry): TokenSource 
       return token;
     },
     invalidate: (token) => source.invalidate(token),
+    renewable: source.renewable,
   };
 }
 
@@ -369,8 +357,9 @@ export function helperContext(setup: HuaweiSetup, path: string): HelperContext {
 }
 
 /**
- * The array under `field` of a 200 answer; an `ApiError` (not retried: the server answered, just not
- * as documented) when it is missing or holds something other than objects with a string `nameField`.
+ * The array under `field` of a 200 answer; a `MalformedResponseError` (not retried: the server
+ * answered, just not as documented) when it is missing or holds something other than objects with a
+ * string `nameField`.
  */
 export function listOf(
   data: unknown,
@@ -399,16 +388,5 @@ export function listOf(
     // Only the offending entry: the whole answer may hold tens of thousands.
     body = { [field]: { [at]: list[at] } };
   }
-  throw new ApiError(
-    `${context.provider} ${context.operation}: the answer (HTTP ${response.status}) ${problem}`,
-    {
-      provider: context.provider,
-      operation: context.operation,
-      status: response.status,
-      requestId: requestIdOf(response.headers),
-      request: context.request,
-      headers: redact(response.headers, context.secrets),
-      body: redact(body, context.secrets),
-    },
-  );
+  throw malformedResponse(response, `an unexpected body: it ${problem}`, context, body);
 }

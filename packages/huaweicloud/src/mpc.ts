@@ -12,7 +12,6 @@ import {
   type HuaweiClientOptions,
   type HuaweiService,
   helperContext,
-  installHuaweiMiddleware,
   listOf,
   prepareHuaweiClient,
 } from "./huawei.js";
@@ -83,7 +82,6 @@ const MPC: HuaweiService = {
 export function createMpcClient(options: MpcClientOptions): MpcClient {
   const setup = prepareHuaweiClient(options, MPC);
   const client = createClient<paths>({ baseUrl: setup.baseUrl, fetch: setup.fetch });
-  installHuaweiMiddleware(client, setup);
   const { projectId } = setup;
   const context = helperContext(setup, `/v1/${projectId}/buckets`);
 

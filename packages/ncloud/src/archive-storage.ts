@@ -6,11 +6,11 @@
  */
 import { tokenAuth } from "@bucketry/auth";
 import {
-  AbortedError,
   type ApiErrorInit,
   BucketryError,
   type BufferedBody,
   checkCallOptions,
+  createPipeline,
   expectOk,
   InvalidInputError,
   isSecretHeader,
@@ -21,7 +21,6 @@ import {
   type ResumePoint,
   redact,
   SecretRegistry,
-  useStandardMiddleware,
 } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import {
@@ -39,6 +38,7 @@ import {
 } from "./archive-storage-model.js";
 import { type ArchiveStorageClientOptions, resolveOptions } from "./archive-storage-options.js";
 import type { paths } from "./generated/archive-storage.js";
+import { USER_AGENT } from "./version.js";
 
 /** The provider named in every error. */
 export const ARCHIVE_STORAGE_PROVIDER = "ncloud-archive-storage";
@@ -139,17 +139,19 @@ export { MalformedResponseError };
 export function createArchiveStorageClient(options: ArchiveStorageClientOptions): ArchiveStorageClient {
   const secrets = new SecretRegistry();
   const { baseUrl, projectId, tokenSource } = resolveOptions(options, secrets);
-  const client = createClient<paths>({ baseUrl, fetch: options.fetch });
-  useStandardMiddleware(client, {
-    provider: ARCHIVE_STORAGE_PROVIDER,
-    auth: [tokenAuth(tokenSource)],
-    secrets,
-    operation: ({ schemaPath }) => (schemaPath === ACCOUNT_PATH ? OPERATION : undefined),
-    // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
-    validate: cutShort,
-    retry: options.retry,
-    timeout: options.timeout,
-  });
+  const fetch = createPipeline(
+    {
+      provider: ARCHIVE_STORAGE_PROVIDER,
+      steps: [tokenAuth(tokenSource)],
+      secrets,
+      // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
+      describe: (method, path) =>
+        method === "GET" && path.startsWith("/v1/AUTH_") ? { operation: OPERATION, check: cutShort } : undefined,
+      userAgent: USER_AGENT,
+    },
+    options,
+  );
+  const client = createClient<paths>({ baseUrl, fetch });
 
   /** Makes an error for a response whose body or headers are not Swift's, with its request id. */
   const malformed = (error: Error, response: Response): MalformedResponseError => {
@@ -175,14 +177,8 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     }
   };
 
-  const aborted = (url: string | undefined) =>
-    new AbortedError(
-      `${ARCHIVE_STORAGE_PROVIDER} ${OPERATION}: cancelled by the caller`,
-      describeCall(url ?? ""),
-    );
-
   /**
-   * One GET of the listing, parsed. The middlewares retry and type every failure up to a body that
+   * One GET of the listing, parsed. The pipeline retries and types every failure up to a body that
    * arrived whole; what is left is a body or a header that is not Swift's (not retried).
    */
   const fetchListing = async (
@@ -213,8 +209,6 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       return { entries, response, text: text ?? "" };
     } catch (error) {
       if (error instanceof BucketryError) throw error;
-      // An abort that surfaced outside the network layer (the token source's wait).
-      if (signal?.aborted) throw aborted(response?.url);
       const listing =
         error instanceof ListingShapeError ||
         error instanceof HeaderFormatError ||
@@ -298,8 +292,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
 
 /** The body check of the account listing: one cut short (see {@link listingCutShort}) is retried. */
 function cutShort(body: BufferedBody): string | undefined {
-  if (body.schemaPath !== ACCOUNT_PATH) return undefined;
-  const format = new URL(body.request.url).searchParams.get("format");
+  const format = new URL(body.url).searchParams.get("format");
   return listingCutShort(body.text(), body.response.headers.get("content-type"), format);
 }
 

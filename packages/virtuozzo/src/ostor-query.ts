@@ -4,8 +4,7 @@
  * The spec keys each call by its flag (`"/?ostor-users"`), so openapi-fetch builds
  * `/?ostor-users?id=…`; `ostorQuery` joins the two with `&` and renders boolean flags bare.
  */
-import { keepSource } from "@bucketry/core";
-import type { Middleware } from "openapi-fetch";
+import type { AttemptStep } from "@bucketry/core";
 
 /** `{ id: "a b", space: true, enable: false }` → `id=a%20b&space`: `true` is a bare flag, `false` is left out. */
 export function serializeOstorQuery(query: Record<string, unknown>): string {
@@ -18,17 +17,15 @@ export function serializeOstorQuery(query: Record<string, unknown>): string {
 }
 
 /**
- * Joins the call's flag from the path key and the serialised parameters into one query string.
- * Register it before any signer: the signature must cover the query as it is finally sent.
+ * Joins the call's flag (`/?ostor-users`) and the serialised parameters into one query string, as
+ * the first step of every attempt: the signature must cover the query as it is finally sent.
  */
-export const ostorQuery: Middleware = {
-  onRequest({ request, schemaPath }) {
-    if (!schemaPath.includes("?")) return undefined;
-    const flag = schemaPath.slice(schemaPath.indexOf("?"));
-    const end = request.url.indexOf(flag) + flag.length;
-    if (request.url[end] !== "?") return undefined;
-    const url = `${request.url.slice(0, end)}&${request.url.slice(end + 1)}`;
-    return keepSource(new Request(url, request), request);
+export const ostorQuery: AttemptStep = {
+  prepare(request) {
+    const { url } = request;
+    const query = url.indexOf("?");
+    const second = url.indexOf("?", query + 1);
+    if (query >= 0 && second > query) request.url = `${url.slice(0, second)}&${url.slice(second + 1)}`;
   },
 };
 

@@ -16,11 +16,11 @@ import {
   s3CredentialsFromEnv,
 } from "@bucketry/auth";
 import {
-  AbortedError,
-  BucketryError,
+  type AttemptStep,
   type ClientOptions,
   CredentialsError,
   checkCallOptions,
+  createPipeline,
   expectOk,
   InvalidInputError,
   MalformedResponseError,
@@ -29,9 +29,8 @@ import {
   redactUrl,
   requireJson,
   SecretRegistry,
-  useStandardMiddleware,
 } from "@bucketry/core";
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/ostor.js";
 import {
   MalformedBody,
@@ -42,6 +41,7 @@ import {
   toUsers,
 } from "./ostor-model.js";
 import { ostorQuery, serializeOstorQuery } from "./ostor-query.js";
+import { USER_AGENT } from "./version.js";
 
 /** The provider name in every error. */
 const PROVIDER = "virtuozzo-ostor";
@@ -176,28 +176,27 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
   }
   const secrets = new SecretRegistry();
   const credentials = credentialSource(options.credentials, signature, secrets);
-  const auth: Middleware =
+  const auth: AttemptStep =
     signature === "v4"
       ? awsV4(credentials, { region: options.region ?? "ostor", service: "s3" })
       : ostorV2(credentials, { useAmzDate: options.useAmzDate ?? false });
 
-  const client = createClient<paths>({ baseUrl, fetch: options.fetch, querySerializer: serializeOstorQuery });
-  // First: the signers must see the query exactly as it is sent.
-  client.use(ostorQuery);
-  useStandardMiddleware(client, {
-    provider: PROVIDER,
-    auth: [auth],
-    secrets,
-    operation: () => OPERATION,
-    // Every admin answer is JSON, whatever its Content-Type says (and the helpers read it as text).
-    validate: requireJson,
-    retry: options.retry,
-    timeout: options.timeout,
-  });
+  const fetch = createPipeline(
+    {
+      provider: PROVIDER,
+      steps: [ostorQuery, auth],
+      secrets,
+      // Every admin answer is JSON, whatever its Content-Type says (and the helpers read it as text).
+      describe: () => ({ operation: OPERATION, check: requireJson }),
+      userAgent: USER_AGENT,
+    },
+    options,
+  );
+  const client = createClient<paths>({ baseUrl, fetch, querySerializer: serializeOstorQuery });
 
   /**
-   * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. The middlewares
-   * retry and type every failure up to a body that is valid JSON; a wrong shape is final.
+   * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. The pipeline
+   * retries and types every failure up to a body that is valid JSON; a wrong shape is final.
    */
   const read = async <T>(
     query: Record<string, string | boolean>,
@@ -207,19 +206,10 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     const serialized = serializeOstorQuery(query);
     const url = redactUrl(`${baseUrl}/?ostor-users${serialized ? `&${serialized}` : ""}`);
     const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url }, secrets };
-    let result: { data?: string; error?: unknown; response: Response };
-    try {
-      result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
-    } catch (error) {
-      // An abort that surfaced outside the network layer (a credentials function's wait).
-      if (signal?.aborted && !(error instanceof BucketryError)) {
-        throw new AbortedError(`${PROVIDER} ${OPERATION}: cancelled by the caller (${url})`, call);
-      }
-      throw error;
-    }
+    const result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
     const text = await expectOk(result, call);
     try {
-      // Checked by requireJson in the chain: a body that is not JSON never gets here.
+      // Checked by requireJson in the pipeline: a body that is not JSON never gets here.
       return make(sealSecrets(JSON.parse(text ?? "")));
     } catch (error) {
       if (!(error instanceof MalformedBody)) throw error;

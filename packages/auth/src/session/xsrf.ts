@@ -3,8 +3,7 @@
  * `GET …/mapi/v1/csrf` sets the `XSRF-TOKEN` and `vertx-web.session` cookies, and every call then
  * sends the token twice, as `X-XSRF-TOKEN` and in the `Cookie` header.
  */
-import { InvalidInputError, replay, SecretRegistry, setReplay } from "@bucketry/core";
-import type { Middleware } from "openapi-fetch";
+import { type AttemptRequest, type AttemptStep, InvalidInputError, SecretRegistry } from "@bucketry/core";
 import { singleFlightCache } from "../tokens/single-flight.js";
 import type { Token, TokenSource } from "../tokens/token.js";
 import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "../tokens/token-errors.js";
@@ -33,15 +32,15 @@ interface Cookies {
 }
 
 /**
- * A middleware that fetches the CSRF cookies once (however many calls wait for them), sends
- * `X-XSRF-TOKEN` and `Cookie: XSRF-TOKEN=…; vertx-web.session=…` on every call, keeps cookies a
- * response rotates, and on a 403 fetches new cookies once and resends the call.
- * It does not send the bearer token of the calls themselves: register `bearerAuth` too.
+ * A step of every attempt that fetches the CSRF cookies once (however many calls wait for them),
+ * sends `X-XSRF-TOKEN` and `Cookie: XSRF-TOKEN=…; vertx-web.session=…`, keeps cookies a response
+ * rotates, and on a 403 drops the cookies so the pipeline repeats the attempt with new ones. It does
+ * not send the bearer token of the calls themselves: use `bearerAuth` too.
  *
  * Server-side runtimes only (Node, Deno, Bun): `Cookie` is a forbidden request header in browsers,
  * whose fetch silently drops it (and hides `Set-Cookie`); a browser must rely on its own cookie jar.
  */
-export function xsrfSession(options: XsrfSessionOptions): Middleware {
+export function xsrfSession(options: XsrfSessionOptions): AttemptStep {
   const secrets = options.secrets ?? new SecretRegistry();
   const endpoint: TokenEndpoint = {
     provider: options.provider ?? "hitachi-vsp-one-object",
@@ -67,7 +66,7 @@ export function xsrfSession(options: XsrfSessionOptions): Middleware {
     async (signal) => {
       let token = await options.bearer?.token(signal);
       let response = await request(signal, token);
-      if (response.status === 401 && token && options.bearer) {
+      if (response.status === 401 && token && options.bearer && options.bearer.renewable !== false) {
         // A bearer token revoked early: renew it once, as `bearerAuth` does for the calls.
         options.bearer.invalidate(token);
         await response.body?.cancel().catch(() => {});
@@ -85,24 +84,14 @@ export function xsrfSession(options: XsrfSessionOptions): Middleware {
     },
     { same: (a, b) => a.xsrf === b.xsrf && a.session === b.session },
   );
-  const sent = new WeakMap<Request, { cookies?: Cookies }>();
 
   return {
-    async onRequest({ request }) {
-      const attempt: { cookies?: Cookies } = {};
-      const stamp = async (input: Request) => {
-        attempt.cookies = await cookies.get(input.signal);
-        return withCookies(input, attempt.cookies);
-      };
-      // Recorded before stamping: a replay starts from the unstamped request.
-      setReplay(request, request, stamp);
-      await stamp(request);
-      sent.set(request, attempt);
-      return undefined;
+    async prepare(request, attempt) {
+      stamp(request, await cookies.get(attempt.signal));
     },
 
-    async onResponse({ request, response, options: client }) {
-      const used = sent.get(request)?.cookies ?? cookiesIn(request.headers);
+    answered(request, response, attempt) {
+      const used = cookiesIn(request.headers);
       const rotated = setCookies(response.headers);
       if (used && (rotated.get(XSRF_COOKIE) || rotated.get(SESSION_COOKIE))) {
         const next = {
@@ -112,23 +101,17 @@ export function xsrfSession(options: XsrfSessionOptions): Middleware {
         secrets.add(next.xsrf, next.session);
         cookies.set(next);
       }
-      if (response.status !== 403) return undefined;
+      if (response.status !== 403) return false;
       // Only if still cached: a burst of 403s on the same stale cookies makes one CSRF request.
       if (used) cookies.invalidate(used);
-      const fresh = await cookies.get(request.signal);
-      const next = withCookies(await replay(request), fresh);
-      await response.body?.cancel().catch(() => {});
-      return client.fetch(next);
+      attempt.emit({ type: "refresh", what: "csrf", status: 403 });
+      return true;
     },
   };
 }
 
-/**
- * Stamps our two cookies (replacing any earlier copies) and the `X-XSRF-TOKEN` header on `request`
- * itself: a new Request per attempt would cost time and break the signal's link to the caller's in
- * Node (see core's lineage.ts).
- */
-function withCookies(request: Request, cookies: Cookies): Request {
+/** Stamps our two cookies (replacing any earlier copies) and the `X-XSRF-TOKEN` header. */
+function stamp(request: AttemptRequest, cookies: Cookies): void {
   const { headers } = request;
   headers.set(XSRF_HEADER, cookies.xsrf);
   const others = (headers.get("cookie") ?? "")
@@ -138,10 +121,9 @@ function withCookies(request: Request, cookies: Cookies): Request {
   const ours = [`${XSRF_COOKIE}=${cookies.xsrf}`];
   if (cookies.session) ours.push(`${SESSION_COOKIE}=${cookies.session}`);
   headers.set("Cookie", [...others, ...ours].join("; "));
-  return request;
 }
 
-/** The cookies a request carried, when it was not stamped by this middleware instance. */
+/** The cookies an attempt carried. */
 function cookiesIn(headers: Headers): Cookies | undefined {
   const xsrf = headers.get(XSRF_HEADER);
   if (!xsrf) return undefined;

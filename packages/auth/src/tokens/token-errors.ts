@@ -1,15 +1,24 @@
 /**
- * How a failed token (or CSRF cookie) request is reported: always an `AuthenticationError` that names
- * the endpoint and the status, with every registered secret (the password, the client secret, issued
- * tokens) scrubbed from the message and the body, even when the server echoes them back.
+ * How a failed token (or CSRF cookie) request is reported, classified like any API call: no answer
+ * is a `ConnectionError`, 429 a `RateLimitError`, 5xx a `ServerError`, a 2xx without what was asked
+ * for a `MalformedResponseError` (all retried by the pipeline), and only a refusal of the
+ * credentials (another 4xx) an `AuthenticationError`. Every registered secret (the password, the
+ * client secret, issued tokens) is scrubbed from the message, the headers and the body.
  */
 import {
+  type ApiError,
+  type ApiErrorInit,
   AuthenticationError,
+  ConnectionError,
+  MalformedResponseError,
+  NotFoundError,
   parseErrorBody,
-  redactHeaders,
+  RateLimitError,
+  redact,
   redactUrl,
   requestIdOf,
   type SecretRegistry,
+  ServerError,
 } from "@bucketry/core";
 
 /** Who asked whom, for the error message. */
@@ -28,40 +37,47 @@ export async function endpointFailed(
   endpoint: TokenEndpoint,
   response: Response,
   problem?: string,
-): Promise<AuthenticationError> {
+): Promise<ApiError> {
+  const { status } = response;
   const text = await response.text().catch(() => "");
   const parsed = parseErrorBody(text, response.headers);
-  const oauth = oauthError(parsed.body);
-  const rawCode = parsed.code ?? oauth.code;
-  const code = rawCode && endpoint.secrets.scrub(rawCode);
-  const detail = parsed.message ?? oauth.message;
+  const code = parsed.code && endpoint.secrets.scrub(parsed.code);
   // Scrubbed before it is cut short (a cut secret would no longer match), and bounded: a server
   // may answer with a whole HTML page.
-  const summary = endpoint.secrets.scrub(problem ?? [code, detail].filter(Boolean).join(": ")).slice(0, 500);
-  return new AuthenticationError(
-    `${where(endpoint)} failed with HTTP ${response.status}${summary ? ` (${summary})` : ""}`,
-    {
-      provider: endpoint.provider,
-      operation: endpoint.what,
-      status: response.status,
-      code,
-      requestId: requestIdOf(response.headers),
-      request: { method: endpoint.method, url: url(endpoint) },
-      headers: redactHeaders(response.headers),
-      body: endpoint.secrets.redact(parsed.body),
-    },
-  );
+  const summary = endpoint.secrets
+    .scrub(problem ?? [code, parsed.message].filter(Boolean).join(": "))
+    .slice(0, 500);
+  const Class = response.ok
+    ? MalformedResponseError
+    : status === 429
+      ? RateLimitError
+      : status >= 500
+        ? ServerError
+        : status === 404
+          ? NotFoundError
+          : AuthenticationError;
+  const requestId = requestIdOf(response.headers);
+  return new Class(`${where(endpoint)} failed with HTTP ${status}${summary ? ` (${summary})` : ""}`, {
+    ...init(endpoint),
+    status,
+    code,
+    requestId: requestId && endpoint.secrets.scrub(requestId),
+    headers: redact(response.headers, endpoint.secrets),
+    body: redact(parsed.body, endpoint.secrets),
+  });
 }
 
-/** An error for a request that got no response at all (refused, reset, DNS). */
-export function endpointUnreachable(endpoint: TokenEndpoint, cause: unknown): AuthenticationError {
+/** An error for a request that got no response at all (refused, reset, DNS, a CORS block). */
+export function endpointUnreachable(endpoint: TokenEndpoint, cause: unknown): ConnectionError {
   const reason = cause instanceof Error ? `${cause.message}${causeCode(cause)}` : String(cause);
-  return new AuthenticationError(`${where(endpoint)} failed: ${endpoint.secrets.scrub(reason)}`, {
-    provider: endpoint.provider,
-    operation: endpoint.what,
-    request: { method: endpoint.method, url: url(endpoint) },
+  return new ConnectionError(`${where(endpoint)} failed: ${endpoint.secrets.scrub(reason)}`, {
+    ...init(endpoint),
     cause,
   });
+}
+
+function init(endpoint: TokenEndpoint): ApiErrorInit {
+  return { provider: endpoint.provider, operation: endpoint.what, request: { method: endpoint.method, url: url(endpoint) } };
 }
 
 function where(endpoint: TokenEndpoint): string {
@@ -76,14 +92,4 @@ function url(endpoint: TokenEndpoint): string {
 function causeCode(error: Error): string {
   const code = (error.cause as { code?: unknown } | undefined)?.code;
   return typeof code === "string" ? ` (${code})` : "";
-}
-
-// OAuth 2.0 (Keycloak) errors are `{error, error_description}`, a shape the shared parser does not read.
-function oauthError(body: unknown): { code?: string; message?: string } {
-  if (body === null || typeof body !== "object") return {};
-  const { error, error_description: description } = body as Record<string, unknown>;
-  return {
-    code: typeof error === "string" ? error : undefined,
-    message: typeof description === "string" ? description : undefined,
-  };
 }

@@ -47,6 +47,8 @@ export interface TokenSource {
   token(signal?: AbortSignal): Promise<Token>;
   /** Forgets `token` (or whatever is cached, without an argument) so the next call fetches a new one. */
   invalidate(token?: Token): void;
+  /** `false` when invalidating cannot bring a new token (a pre-issued one), so a 401 is final. */
+  readonly renewable?: boolean;
 }
 
 /** Options of {@link cachedTokenSource}. */
@@ -93,5 +95,6 @@ export function staticToken(value: string | Token): TokenSource {
   return {
     token: async () => token,
     invalidate: () => {},
+    renewable: false,
   };
 }
