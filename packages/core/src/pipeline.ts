@@ -21,7 +21,6 @@ import {
   ConnectionError,
   InvalidInputError,
   isRetryableStatus,
-  MalformedResponseError,
   malformedResponse,
   parseRetryAfter,
   requestIdOf,

@@ -84,7 +84,7 @@ describe("retries", () => {
     await server!.close();
 
     const safe = await serve((_, i, res) => (i === 0 ? reply(res, 503, "") : reply(res, 200, ok)), {
-      describe: (method, path) =>
+      describe: (_method, path) =>
         path === "/v1/user/list_buckets" ? { operation: "list", safe: true } : undefined,
     });
     const { data } = await safe.api.POST("/v1/user/list_buckets", { body: { id: 1 } });
