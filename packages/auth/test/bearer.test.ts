@@ -1,10 +1,16 @@
-// tokenAuth / bearerAuth through a real openapi-fetch client against a loopback node:http service:
-// the header on every attempt, one renewal and resend on a 401 (body intact, later middlewares redone),
-// no loop on a second 401, no pointless resend for a token that cannot change.
+// tokenAuth / bearerAuth as steps of core's pipeline under a real openapi-fetch client, against a
+// loopback node:http service: the header on every attempt, one renewal and repeat on a 401 (body
+// intact, later steps redone), no loop on a second 401, no pointless repeat for a token that cannot change.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AuthenticationError, setReplay } from "@bucketry/core";
-import createClient, { type Middleware } from "openapi-fetch";
+import {
+  AbortedError,
+  type AttemptStep,
+  AuthenticationError,
+  createPipeline,
+  ServerError,
+} from "@bucketry/core";
+import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import { cachedTokenSource, staticToken, Token, type TokenSource } from "../src/tokens/token.js";
 import { bearerAuth, tokenAuth } from "../src/tokens/token-auth.js";
@@ -45,7 +51,12 @@ async function service(accept: (seen: Seen) => boolean) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   close = () => server.close();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { seen, client: createClient<Paths>({ baseUrl: url }) };
+  const client = (...steps: AttemptStep[]) =>
+    createClient<Paths>({
+      baseUrl: url,
+      fetch: createPipeline({ provider: "test", steps }, { retry: { baseDelayMs: 1 } }),
+    });
+  return { seen, client };
 }
 
 /** A source issuing tok-1, tok-2, … (no expiry), counting its fetches. */
@@ -59,9 +70,9 @@ function counting(): TokenSource & { fetches: number } {
 
 describe("bearerAuth", () => {
   it("sends Authorization: Bearer on every call, fetching the token once", async () => {
-    const { seen, client } = await service(() => true);
+    const { seen, client: make } = await service(() => true);
     const source = counting();
-    client.use(bearerAuth(source));
+    const client = make(bearerAuth(source));
     for (let i = 0; i < 3; i++) expect((await client.GET("/things")).data).toEqual({ ok: true });
     expect(seen.map((s) => s.headers.authorization)).toEqual([
       "Bearer tok-1",
@@ -72,9 +83,9 @@ describe("bearerAuth", () => {
   });
 
   it("on a 401 renews the token and resends the call once, body intact", async () => {
-    const { seen, client } = await service((s) => s.headers.authorization === "Bearer tok-2");
+    const { seen, client: make } = await service((s) => s.headers.authorization === "Bearer tok-2");
     const source = counting();
-    client.use(bearerAuth(source));
+    const client = make(bearerAuth(source));
     const { data, response } = await client.POST("/things", { body: { name: "résumé ✓" } });
     expect(response.status).toBe(200);
     expect(data).toEqual({ ok: true });
@@ -86,9 +97,9 @@ describe("bearerAuth", () => {
   });
 
   it("returns a second 401 as it is: one renewal, no loop", async () => {
-    const { seen, client } = await service(() => false);
+    const { seen, client: make } = await service(() => false);
     const source = counting();
-    client.use(bearerAuth(source));
+    const client = make(bearerAuth(source));
     const { error, response } = await client.GET("/things");
     expect(response.status).toBe(401);
     expect(error).toEqual({ code: "401", message: "token expired" });
@@ -97,30 +108,23 @@ describe("bearerAuth", () => {
   });
 
   it("does not resend when the source cannot give another token (a static one)", async () => {
-    const { seen, client } = await service(() => false);
-    client.use(bearerAuth(staticToken("pre-issued")));
+    const { seen, client: make } = await service(() => false);
+    const client = make(bearerAuth(staticToken("pre-issued")));
     const { response } = await client.GET("/things");
     expect(response.status).toBe(401);
     expect(seen).toHaveLength(1);
   });
 
-  it("redoes later middlewares' recorded work on the resend (the replay protocol)", async () => {
-    const { seen, client } = await service((s) => s.headers.authorization === "Bearer tok-2");
+  it("redoes later steps' work on the repeat", async () => {
+    const { seen, client: make } = await service((s) => s.headers.authorization === "Bearer tok-2");
     let stamps = 0;
-    // Stands in for a signer registered after the token middleware: a fresh stamp per attempt.
-    const stamper: Middleware = {
-      onRequest({ request }) {
-        const stamp = (input: Request) => {
-          const headers = new Headers(input.headers);
-          headers.set("X-Stamp", String(++stamps));
-          return new Request(input.clone(), { headers });
-        };
-        const output = stamp(request);
-        setReplay(request, output, stamp);
-        return output;
+    // Stands in for a signer after the token step: a fresh stamp per attempt.
+    const stamper: AttemptStep = {
+      prepare({ headers }) {
+        headers.set("X-Stamp", String(++stamps));
       },
     };
-    client.use(bearerAuth(counting()), stamper);
+    const client = make(bearerAuth(counting()), stamper);
     expect((await client.GET("/things")).response.status).toBe(200);
     expect(seen.map((s) => [s.headers.authorization, s.headers["x-stamp"]])).toEqual([
       ["Bearer tok-1", "1"],
@@ -128,42 +132,65 @@ describe("bearerAuth", () => {
     ]);
   });
 
-  it("lets a failed token request surface from the call", async () => {
-    const { seen, client } = await service(() => true);
+  it("lets a refused token request surface from the call, unretried", async () => {
+    const { seen, client: make } = await service(() => true);
+    let tries = 0;
     const failing = cachedTokenSource(async () => {
-      throw new AuthenticationError("idp token request to https://idp.example/token failed with HTTP 503", {
+      tries += 1;
+      throw new AuthenticationError("idp token request to https://idp.example/token failed with HTTP 401", {
         provider: "idp",
         operation: "token request",
-        status: 503,
+        status: 401,
       });
     });
-    client.use(bearerAuth(failing));
+    const client = make(bearerAuth(failing));
     await expect(client.GET("/things")).rejects.toBeInstanceOf(AuthenticationError);
     expect(seen).toHaveLength(0);
+    expect(tries).toBe(1);
+  });
+
+  it("retries a token request that failed transiently (503), then sends the call", async () => {
+    const { seen, client: make } = await service(() => true);
+    let tries = 0;
+    const flaky = cachedTokenSource(async () => {
+      tries += 1;
+      if (tries === 1) {
+        throw new ServerError("idp token request failed with HTTP 503", {
+          provider: "idp",
+          operation: "token request",
+          status: 503,
+        });
+      }
+      return new Token("tok-ok");
+    });
+    const client = make(bearerAuth(flaky));
+    expect((await client.GET("/things")).data).toEqual({ ok: true });
+    expect(seen.map((s) => s.headers.authorization)).toEqual(["Bearer tok-ok"]);
+    expect(tries).toBe(2);
   });
 });
 
 describe("tokenAuth", () => {
   it("uses X-Auth-Token by default, and any header asked for", async () => {
-    const { seen, client } = await service(() => true);
-    client.use(tokenAuth(staticToken("swift-token")));
+    const { seen, client: make } = await service(() => true);
+    const client = make(tokenAuth(staticToken("swift-token")));
     await client.GET("/things");
     expect(seen[0]!.headers["x-auth-token"]).toBe("swift-token");
     expect(seen[0]!.headers.authorization).toBeUndefined();
 
     const other = await service(() => true);
-    other.client.use(tokenAuth(staticToken("abc"), { header: "X-Api-Token", scheme: "Token" }));
-    await other.client.GET("/things");
+    await other
+      .client(tokenAuth(staticToken("abc"), { header: "X-Api-Token", scheme: "Token" }))
+      .GET("/things");
     expect(other.seen[0]!.headers["x-api-token"]).toBe("Token abc");
   });
 
-  it("passes the call's signal to the token source", async () => {
-    const { client } = await service(() => true);
+  it("passes the attempt's signal to the token source", async () => {
+    const { client: make } = await service(() => true);
     const controller = new AbortController();
     const hanging = cachedTokenSource(() => new Promise<Token>(() => {}));
-    client.use(tokenAuth(hanging));
-    const call = client.GET("/things", { signal: controller.signal });
+    const call = make(tokenAuth(hanging)).GET("/things", { signal: controller.signal });
     controller.abort(new Error("caller gave up"));
-    await expect(call).rejects.toThrow("caller gave up");
+    await expect(call).rejects.toBeInstanceOf(AbortedError);
   });
 });

@@ -4,6 +4,7 @@
 // which accepts a token only while the server itself holds it valid.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createPipeline } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import { keystoneV3Token } from "../src/tokens/keystone.js";
@@ -56,18 +57,19 @@ async function cloud(lifetimes: number[]) {
     server.close();
   };
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = createClient<Paths>({ baseUrl: url });
-  client.use(
-    tokenAuth(
-      keystoneV3Token({
-        endpoint: url,
-        username: "AKID",
-        password: "p@ss-SEKRIT-acceptance",
-        domain: { id: "default" },
-        project: { id: "p" },
-      }),
-    ),
+  const auth = tokenAuth(
+    keystoneV3Token({
+      endpoint: url,
+      username: "AKID",
+      password: "p@ss-SEKRIT-acceptance",
+      domain: { id: "default" },
+      project: { id: "p" },
+    }),
   );
+  const client = createClient<Paths>({
+    baseUrl: url,
+    fetch: createPipeline({ provider: "test", steps: [auth] }),
+  });
   const get = () => client.GET("/v1/AUTH_{project_id}", { params: { path: { project_id: "p" } } });
   return { log, valid, get };
 }

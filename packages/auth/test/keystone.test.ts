@@ -3,7 +3,16 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { AuthenticationError, CredentialsError, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import {
+  AuthenticationError,
+  ConnectionError,
+  CredentialsError,
+  createPipeline,
+  InvalidInputError,
+  MalformedResponseError,
+  SecretRegistry,
+  ServerError,
+} from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { huaweiIamToken, keystoneV3Token, ncloudKeystoneToken } from "../src/tokens/keystone.js";
@@ -220,8 +229,10 @@ describe("keystoneV3Token with tokenAuth: a 401 from the service", () => {
       domain: { id: "d" },
       project: { id: "p" },
     });
-    const client = createClient<Paths>({ baseUrl: service.url });
-    client.use(tokenAuth(source));
+    const client = createClient<Paths>({
+      baseUrl: service.url,
+      fetch: createPipeline({ provider: "test", steps: [tokenAuth(source)] }),
+    });
     const { data, response } = await client.GET("/v1/AUTH_{project_id}", {
       params: { path: { project_id: "p" } },
     });
@@ -241,8 +252,10 @@ describe("keystoneV3Token with tokenAuth: a 401 from the service", () => {
       domain: { id: "d" },
       project: { id: "p" },
     });
-    const client = createClient<Paths>({ baseUrl: service.url });
-    client.use(tokenAuth(source));
+    const client = createClient<Paths>({
+      baseUrl: service.url,
+      fetch: createPipeline({ provider: "test", steps: [tokenAuth(source)] }),
+    });
     const { error, response } = await client.GET("/v1/AUTH_{project_id}", {
       params: { path: { project_id: "p" } },
     });
@@ -301,8 +314,8 @@ describe("keystoneV3Token: failures", () => {
       "/x": { get: { responses: { 200: { content: { "text/plain": string } } } } };
     }>({
       baseUrl: "http://127.0.0.1:9",
+      fetch: createPipeline({ provider: "test", steps: [tokenAuth(source)] }),
     });
-    client.use(tokenAuth(source));
     const error = await client.GET("/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).message).toContain("ncloud-keystone token request to");
@@ -310,7 +323,7 @@ describe("keystoneV3Token: failures", () => {
     expect(secrets.scrub(`x ${SECRET_KEY} y`)).toBe("x [REDACTED] y");
   });
 
-  it("a non-201 success or a 201 without X-Subject-Token is an AuthenticationError", async () => {
+  it("a non-201 success or a 201 without X-Subject-Token is a MalformedResponseError", async () => {
     let answer: Answer = { status: 200, headers: { "X-Subject-Token": "tok" }, body: "{}" };
     const server = await serve(() => answer);
     const source = keystoneV3Token({
@@ -323,11 +336,12 @@ describe("keystoneV3Token: failures", () => {
     await expect(source.token()).rejects.toThrow(/HTTP 200/);
     answer = { status: 201, body: "{}" };
     const error = await source.token().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error).toMatchObject({ retryable: true });
     expect((error as Error).message).toMatch(/HTTP 201 \(no X-Subject-Token header/);
   });
 
-  it("a 5xx from Keystone is an AuthenticationError carrying the status, and is not cached", async () => {
+  it("a 5xx from Keystone is a retryable ServerError carrying the status, and is not cached", async () => {
     let fail = true;
     const ok = keystone();
     const server = await serve(() => (fail ? { status: 503, body: "Service Unavailable" } : ok()));
@@ -338,14 +352,14 @@ describe("keystoneV3Token: failures", () => {
       domain: { id: "d" },
       project: { id: "p" },
     });
-    const error = (await source.token().catch((e: unknown) => e)) as AuthenticationError;
-    expect(error).toBeInstanceOf(AuthenticationError);
-    expect(error.status).toBe(503);
+    const error = (await source.token().catch((e: unknown) => e)) as ServerError;
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 503, retryable: true });
     fail = false;
     expect((await source.token()).reveal()).toBe("tok-1");
   });
 
-  it("an unreachable Keystone is an AuthenticationError naming the endpoint, with the cause", async () => {
+  it("an unreachable Keystone is a ConnectionError naming the endpoint, with the cause", async () => {
     const server = await serve(keystone());
     const url = server.url;
     servers.pop()!.close();
@@ -357,8 +371,8 @@ describe("keystoneV3Token: failures", () => {
       domain: { id: "d" },
       project: { id: "p" },
     });
-    const error = (await source.token().catch((e: unknown) => e)) as AuthenticationError;
-    expect(error).toBeInstanceOf(AuthenticationError);
+    const error = (await source.token().catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
     expect(error.status).toBeUndefined();
     expect(error.message).toContain(`keystone token request to ${url}/v3/auth/tokens failed`);
     expect(error.message).toContain("ECONNREFUSED");

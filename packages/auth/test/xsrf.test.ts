@@ -5,7 +5,13 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { AuthenticationError, InvalidInputError } from "@bucketry/core";
+import {
+  type AttemptStep,
+  createPipeline,
+  InvalidInputError,
+  MalformedResponseError,
+  ServerError,
+} from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import { xsrfSession } from "../src/session/xsrf.js";
@@ -102,15 +108,18 @@ async function mapi(options: MapiOptions = {}) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   close = () => server.close();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const connect = (tokens: TokenSource = staticToken("at-1")) => {
-    const client = createClient<Paths>({ baseUrl: `${url}/mapi` });
-    client.use(bearerAuth(tokens), xsrfSession({ csrfUrl: `${url}/mapi/v1/csrf`, bearer: tokens }));
-    return client;
-  };
+  const connect = (tokens: TokenSource = staticToken("at-1")) =>
+    clientOf(url, bearerAuth(tokens), xsrfSession({ csrfUrl: `${url}/mapi/v1/csrf`, bearer: tokens }));
   return { url, sessions, csrfGets, calls, connect };
 }
 
-const listBuckets = (client: ReturnType<Awaited<ReturnType<typeof mapi>>["connect"]>, id = -468170324) =>
+/** An openapi-fetch client sending through core's pipeline with `steps`. */
+function clientOf(url: string, ...steps: AttemptStep[]) {
+  const fetch = createPipeline({ provider: "hitachi-vsp-one-object", steps }, { retry: { baseDelayMs: 1 } });
+  return createClient<Paths>({ baseUrl: `${url}/mapi`, fetch });
+}
+
+const listBuckets = (client: ReturnType<typeof clientOf>, id = -468170324) =>
   client.POST("/v1/user/list_buckets", { body: { id, count: 1000 } });
 
 describe("xsrfSession", () => {
@@ -189,23 +198,24 @@ describe("xsrfSession", () => {
     const { response } = await listBuckets(server.connect(tokens));
     expect(response.status).toBe(200);
     expect(server.csrfGets.map((h) => h.authorization)).toEqual(["Bearer at-1", "Bearer at-2"]);
-    // bearerAuth ran first and stamped at-1; its own 401 recovery resends the call with at-2.
+    // bearerAuth ran first and stamped at-1; its 401 renewal repeats the call with at-2.
     expect(server.calls.map((c) => [c.authorization, c.status])).toEqual([
       ["Bearer at-1", 401],
       ["Bearer at-2", 200],
     ]);
   });
 
-  it("a failing CSRF endpoint is an AuthenticationError naming it; nothing else is sent", async () => {
+  it("a failing CSRF endpoint is a ServerError naming it, retried; the call itself is never sent", async () => {
     const server = await mapi({ csrfAnswer: { status: 500, body: '{"code":"E500","message":"boom"}' } });
-    const error = (await listBuckets(server.connect()).catch((e: unknown) => e)) as AuthenticationError;
-    expect(error).toBeInstanceOf(AuthenticationError);
-    expect(error.status).toBe(500);
+    const error = (await listBuckets(server.connect()).catch((e: unknown) => e)) as ServerError;
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 500, attempts: 3, retryable: true });
+    expect(server.csrfGets).toHaveLength(3);
     expect(error.message).toContain(`CSRF cookie request to ${server.url}/mapi/v1/csrf failed with HTTP 500`);
     expect(server.calls).toHaveLength(0);
   });
 
-  it("an answer without the XSRF-TOKEN cookie is an AuthenticationError, and other cookies stay secret", async () => {
+  it("an answer without the XSRF-TOKEN cookie is a MalformedResponseError, and other cookies stay secret", async () => {
     const server = await mapi({
       csrfAnswer: {
         status: 200,
@@ -213,8 +223,8 @@ describe("xsrfSession", () => {
         body: "{}",
       },
     });
-    const error = (await listBuckets(server.connect()).catch((e: unknown) => e)) as AuthenticationError;
-    expect(error).toBeInstanceOf(AuthenticationError);
+    const error = (await listBuckets(server.connect()).catch((e: unknown) => e)) as MalformedResponseError;
+    expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.message).toMatch(/HTTP 200 \(no XSRF-TOKEN cookie/);
     expect(error.headers["set-cookie"]).toBe("[REDACTED]");
     for (const shown of [error.message, JSON.stringify(error), inspect(error, { depth: 10 })]) {
@@ -222,14 +232,12 @@ describe("xsrfSession", () => {
     }
   });
 
-  it("keeps the cookies out of inspect and JSON of the middleware", async () => {
+  it("keeps the cookies out of inspect and JSON of the step", async () => {
     const server = await mapi();
-    const middleware = xsrfSession({ csrfUrl: `${server.url}/mapi/v1/csrf`, bearer: staticToken("at-1") });
-    const client = createClient<Paths>({ baseUrl: `${server.url}/mapi` });
-    client.use(bearerAuth(staticToken("at-1")), middleware);
-    await listBuckets(client);
-    expect(inspect(middleware, { showHidden: true, depth: 10 })).not.toContain("x-1");
-    expect(JSON.stringify(middleware)).not.toContain("x-1");
+    const step = xsrfSession({ csrfUrl: `${server.url}/mapi/v1/csrf`, bearer: staticToken("at-1") });
+    await listBuckets(clientOf(server.url, bearerAuth(staticToken("at-1")), step));
+    expect(inspect(step, { showHidden: true, depth: 10 })).not.toContain("x-1");
+    expect(JSON.stringify(step)).not.toContain("x-1");
   });
 
   it("rejects a bad CSRF URL when it is created", () => {

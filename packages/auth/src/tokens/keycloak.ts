@@ -46,7 +46,8 @@ export function vspOneObjectTokenUrl(cluster: string): string {
 
 /**
  * A cached, single-flight {@link TokenSource} of Keycloak access tokens, renewed before they expire.
- * A refused or failed token request rejects with an `AuthenticationError` naming the endpoint, never the password.
+ * A failed token request rejects with a typed error naming the endpoint, never the password
+ * (`AuthenticationError` when the credentials are refused; see token-errors.ts).
  */
 export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): TokenSource {
   const url = endpointUrl(options);

@@ -38,7 +38,8 @@ export interface KeystoneV3TokenOptions {
 /**
  * A cached, single-flight {@link TokenSource} of Keystone v3 project-scoped tokens. Bad options throw
  * an `InvalidInputError`/`CredentialsError` at once; a failed token request (not 201, no
- * `X-Subject-Token`, no response) rejects with an `AuthenticationError` naming the endpoint, never the password.
+ * `X-Subject-Token`, no response) rejects with a typed error naming the endpoint, never the password:
+ * `AuthenticationError` only when the credentials are refused (see token-errors.ts).
  */
 export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
   const url = tokenUrl(options.endpoint, options.noCatalog ?? false);

@@ -77,7 +77,11 @@ export function endpointUnreachable(endpoint: TokenEndpoint, cause: unknown): Co
 }
 
 function init(endpoint: TokenEndpoint): ApiErrorInit {
-  return { provider: endpoint.provider, operation: endpoint.what, request: { method: endpoint.method, url: url(endpoint) } };
+  return {
+    provider: endpoint.provider,
+    operation: endpoint.what,
+    request: { method: endpoint.method, url: url(endpoint) },
+  };
 }
 
 function where(endpoint: TokenEndpoint): string {
