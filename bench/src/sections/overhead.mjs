@@ -1,10 +1,11 @@
 // Section 2 of `pnpm bench`: per-request overhead on 127.0.0.1 against a server in its own process:
-// raw fetch, bare openapi-fetch, our full client and its layers, axios and ky; sequential and 64 in
-// flight; requests per second and client CPU per request.
+// raw fetch, bare openapi-fetch, our full clients and the pipeline's layers, axios and ky; sequential
+// and 64 in flight; requests per second and client CPU per request.
 import { fileURLToPath } from "node:url";
-import { huaweiAkSk, huaweiCredentials } from "@bucketry/auth";
-import { useStandardMiddleware } from "@bucketry/core";
+import { huaweiAkSk, huaweiCredentials, staticToken } from "@bucketry/auth";
+import { createPipeline } from "@bucketry/core";
 import { createMpcClient } from "@bucketry/huaweicloud/mpc";
+import { createArchiveStorageClient } from "@bucketry/ncloud";
 import axios from "axios";
 import ky from "ky";
 import createClient from "openapi-fetch";
@@ -23,23 +24,23 @@ function candidates(base) {
     if (error !== undefined || data === undefined) throw new Error(`status ${response.status}`);
   };
   const bare = createClient({ baseUrl: base });
-  const signedOnly = createClient({ baseUrl: base });
-  signedOnly.use(huaweiAkSk(huaweiCredentials({ ...KEYS, projectId: PROJECT })));
-  const coreOnly = createClient({ baseUrl: base });
-  useStandardMiddleware(coreOnly, { provider: "bench", auth: [] });
-  // Price tags for the lead: one Request re-creation per call, and what timeout() does per attempt.
-  const rebuilt = createClient({ baseUrl: base });
-  rebuilt.use({ onRequest: ({ request }) => new Request(request) });
-  const timed = createClient({ baseUrl: base });
-  timed.use({
-    onRequest: ({ request }) => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      timer.unref();
-      return new Request(request, { signal: AbortSignal.any([request.signal, controller.signal]) });
-    },
+  // The pipeline's layers: the loop alone (no retry, no timers), with its timers, then with the signer.
+  const loopOnly = createClient({
+    baseUrl: base,
+    fetch: createPipeline({ provider: "bench" }, { retry: false, timeout: false }),
+  });
+  const coreOnly = createClient({ baseUrl: base, fetch: createPipeline({ provider: "bench" }) });
+  const signer = huaweiAkSk(huaweiCredentials({ ...KEYS, projectId: PROJECT }));
+  const signedOnly = createClient({
+    baseUrl: base,
+    fetch: createPipeline({ provider: "bench", steps: [signer] }, { retry: false, timeout: false }),
   });
   const full = createMpcClient({ baseUrl: base, projectId: PROJECT, credentials: { type: "aksk", ...KEYS } });
+  const naver = createArchiveStorageClient({
+    baseUrl: base,
+    projectId: PROJECT,
+    credentials: staticToken("bench-token"),
+  });
   const http = axios.create();
   return [
     {
@@ -55,25 +56,27 @@ function candidates(base) {
       call: async () => ok(await bare.GET(PATH, params)),
     },
     {
-      name: "openapi-fetch + a middleware returning `new Request(request)`",
-      call: async () => ok(await rebuilt.GET(PATH, params)),
+      name: "openapi-fetch + core pipeline (loop only: no retry, no timers, no auth)",
+      call: async () => ok(await loopOnly.GET(PATH, params)),
     },
     {
-      name: "openapi-fetch + a middleware adding a timer and `AbortSignal.any` (one `new Request`)",
-      call: async () => ok(await timed.GET(PATH, params)),
-    },
-    {
-      name: "openapi-fetch + core middleware (no auth)",
+      name: "openapi-fetch + core pipeline (retry + timers, no auth)",
       call: async () => ok(await coreOnly.GET(PATH, params)),
     },
     {
-      name: "openapi-fetch + huaweiAkSk (auth only)",
+      name: "openapi-fetch + core pipeline with huaweiAkSk (no retry, no timers)",
       call: async () => ok(await signedOnly.GET(PATH, params)),
     },
     {
-      name: "@bucketry/huaweicloud createMpcClient (full: auth + retry + timeout + errors)",
-      full: true,
+      name: "@bucketry/huaweicloud createMpcClient (full: AK/SK + retry + timers + errors)",
+      full: "mpc",
       call: async () => ok(await full.GET(PATH, params)),
+    },
+    {
+      name: "@bucketry/ncloud createArchiveStorageClient (full: token + retry + timers + errors)",
+      full: "naver",
+      call: async () =>
+        ok(await naver.GET("/v1/AUTH_{project_id}", { params: { path: { project_id: PROJECT } } })),
     },
     {
       name: `axios ${packageVersion("axios")}`,
@@ -131,7 +134,8 @@ export async function run({ quick }) {
     const tables = [];
     const targets = [];
     const [raw, bare] = list;
-    const full = list.find((c) => c.full);
+    const mpc = list.find((c) => c.full === "mpc");
+    const naver = list.find((c) => c.full === "naver");
     for (const m of modes) {
       const of = (c) => samples[`${m.id}/${c.name}`];
       const pairedRatio = (a, b) => summarize(of(a).map((x, i) => x.rate / of(b)[i].rate));
@@ -156,15 +160,20 @@ export async function run({ quick }) {
           rows,
         ),
       });
-      const r1 = pairedRatio(full, raw).median;
-      const r2 = pairedRatio(full, bare).median;
+      const signed = pairedRatio(mpc, bare).median;
+      const token = pairedRatio(naver, bare).median;
       targets.push(
-        { what: `full client ÷ raw fetch, ${m.label}`, target: "≥ 0.80x", actual: ratio(r1), met: r1 >= 0.8 },
         {
-          what: `full client ÷ bare openapi-fetch, ${m.label}`,
-          target: "≥ 0.97x (within 3%)",
-          actual: ratio(r2),
-          met: r2 >= 0.97,
+          what: `full signed MPC client ÷ bare openapi-fetch, ${m.label}`,
+          target: "≥ 0.85x",
+          actual: ratio(signed),
+          met: signed >= 0.85,
+        },
+        {
+          what: `full token client (NAVER) ÷ bare openapi-fetch, ${m.label}`,
+          target: "≥ 0.95x",
+          actual: ratio(token),
+          met: token >= 0.95,
         },
       );
     }
@@ -173,7 +182,7 @@ export async function run({ quick }) {
       title: "2. Per-request overhead",
       intro: [
         "`GET /v1/{project_id}/buckets` on 127.0.0.1 against a minimal `node:http` server in its own process (200, a small fixed JSON body, nothing verified), so the server's CPU is not the client's. Each call reads and parses the JSON. Client CPU is `process.cpuUsage()` (user + system) of the client process over the batch, per request, garbage collection included. Candidates interleaved, order rotated each round; ratios are medians of per-round ratios.",
-        "The full client is `createMpcClient` with AK/SK: `mapNetworkErrors` → `timeout` → `huaweiAkSk` (signs every attempt) → `retry`. The rows between bare openapi-fetch and the full client price its parts: one `Request` re-created by a middleware, a timer plus `AbortSignal.any` (what `timeout()` adds per attempt), the core chain without auth, and the signer alone.",
+        "The full clients are `createMpcClient` with AK/SK (signs every attempt) and `createArchiveStorageClient` with a pre-issued token, both sending through core's pipeline (the `fetch` given to openapi-fetch: one loop per call, a timer per attempt, the answer read and checked, errors typed). The rows between bare openapi-fetch and the full clients price the pipeline's parts: the loop alone, with retry and timers, and with the signer.",
       ],
       tables,
       targets,
