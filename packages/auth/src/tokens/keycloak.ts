@@ -100,10 +100,18 @@ export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): To
       refresh = undefined;
       response ??= await grant({ grant_type: "password", username, password }, signal);
       if (!response.ok) throw await endpointFailed(endpoint, response);
-      const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        // An answer that broke off is a network failure, retried like one.
+        if (signal.aborted) throw signal.reason;
+        throw endpointUnreachable(endpoint, error);
+      }
+      const json = parseJson(text);
       const accessToken = json?.access_token;
       if (typeof accessToken !== "string" || accessToken === "") {
-        throw await endpointFailed(endpoint, response, "no access_token in the answer");
+        throw await endpointFailed(endpoint, response, "no access_token in the answer", text);
       }
       secrets.add(accessToken);
       if (typeof json?.refresh_token === "string" && json.refresh_token !== "") {
@@ -145,6 +153,15 @@ function requireText(field: string, value: unknown, trim = true): string {
   if (typeof value !== "string" || value.trim() === "")
     throw new CredentialsError(field, "is missing or empty");
   return trim ? value.trim() : value;
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function positiveSeconds(value: unknown): number | undefined {

@@ -32,14 +32,15 @@ export interface TokenEndpoint {
   secrets: SecretRegistry;
 }
 
-/** An error for a response that did not carry what was asked for; reads (and so consumes) the body. */
+/** An error for a response that did not carry what was asked for; reads the body unless given `read`. */
 export async function endpointFailed(
   endpoint: TokenEndpoint,
   response: Response,
   problem?: string,
+  read?: string,
 ): Promise<ApiError> {
   const { status } = response;
-  const text = await response.text().catch(() => "");
+  const text = read ?? (await response.text().catch(() => ""));
   const parsed = parseErrorBody(text, response.headers);
   const code = parsed.code && endpoint.secrets.scrub(parsed.code);
   // Scrubbed before it is cut short (a cut secret would no longer match), and bounded: a server
