@@ -266,3 +266,9 @@ function explainPeers(p: WorkspacePackage): string {
     "(onlyUpdatePeerDependentsWhenOutOfRange), so the peer range must admit the peers' next versions"
   );
 }
+
+describe("version.ts", () => {
+  it("every package's VERSION (its default User-Agent) equals its package.json version", () => {
+    execFileSync(process.execPath, [join(repoRoot, "scripts", "sync-versions.mjs"), "--check"], { stdio: "pipe" });
+  });
+});
