@@ -36,6 +36,7 @@ import {
   MalformedBody,
   type OstorUser,
   type OstorUserDetail,
+  type Sealed,
   sealSecrets,
   toUserDetail,
   toUsers,
@@ -122,7 +123,7 @@ export interface OstorHelpers {
 }
 
 /** The typed openapi-fetch client of the ostor admin API, with the helpers. */
-export type OstorClient = Client<paths> & OstorHelpers;
+export type OstorClient = Client<Sealed<paths>> & OstorHelpers;
 
 /**
  * A 200 answer the helpers cannot use: not JSON (after retries), or JSON of an undocumented shape.
@@ -246,7 +247,27 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     return read(query, toUserDetail, signal);
   };
 
-  return { ...client, listUsers, getUser };
+  return { ...sealed(client), listUsers, getUser };
+}
+
+const SENDERS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "request"] as const;
+
+/**
+ * The raw typed client with every parsed JSON answer's secret keys sealed in `Secret` (in place,
+ * before the caller sees them), as its type says. A call that asks for the body unparsed
+ * (`parseAs: "text"`, `"blob"`, …) gets it as sent: asking for the raw bytes is the explicit ask.
+ */
+function sealed(client: Client<paths>): Client<Sealed<paths>> {
+  const out: Record<string, unknown> = { ...client };
+  for (const name of SENDERS) {
+    const send = client[name] as (...args: unknown[]) => Promise<{ data?: unknown }>;
+    out[name] = async (...args: unknown[]) => {
+      const result = await send(...args);
+      if (result.data !== null && typeof result.data === "object") sealSecrets(result.data);
+      return result;
+    };
+  }
+  return out as unknown as Client<Sealed<paths>>;
 }
 
 /**

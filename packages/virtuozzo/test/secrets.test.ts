@@ -96,6 +96,23 @@ describe("secret access keys in results", () => {
     expect(secret.reveal()).toBe("jO2p4JBN1tWc4FEGxwZ8qW2jPCJBYp8RJ4KgBcZP");
   });
 
+  it.each(["v2", "v4"] as const)(
+    "are sealed on the raw typed path too: GET /?ostor-users by id and by email (%s)",
+    async (signature) => {
+      const fake = await startFake();
+      const client = clientFor(fake, { signature });
+      const byEmail = await client.GET("/?ostor-users", { params: { query: { emailAddress: USER1.email } } });
+      const byId = await client.request("get", "/?ostor-users", { params: { query: { id: USER1.id } } });
+      for (const { data } of [byEmail, byId]) {
+        const key = data?.AWSAccessKeys[0]?.AWSSecretAccessKey;
+        // The type says so: a Secret, read with reveal().
+        expect(key).toBeInstanceOf(Secret);
+        expect(key?.reveal()).toBe(fake.users.find((u) => u.UserId === USER1.id)?.AWSAccessKeys[0]?.AWSSecretAccessKey);
+        for (const view of views(data)) for (const secret of allSecrets(fake)) expect(view).not.toContain(secret);
+      }
+    },
+  );
+
   it("structuredClone of a result cannot carry a secret out either", async () => {
     const fake = await startFake();
     const user = await clientFor(fake).getUser({ id: USER1.id });
