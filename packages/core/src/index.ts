@@ -32,6 +32,7 @@ export {
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {
+  type FetchedPage,
   type Page,
   type PaginateOptions,
   PaginationError,
@@ -42,6 +43,7 @@ export {
 export {
   type Attempt,
   type AttemptRequest,
+  answerMeta,
   type AttemptStep,
   attemptsOf,
   type BodyCheck,

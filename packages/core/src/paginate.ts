@@ -17,6 +17,20 @@ export interface ResumePoint<Cursor> {
 export interface Page<Item, Cursor> {
   items: Item[];
   next: Cursor | undefined;
+  /** The request id the server gave the page's answer, for audit trails. */
+  requestId?: string | undefined;
+  /** Attempts it took to fetch the page (retries and renewals included). */
+  attempts?: number | undefined;
+}
+
+/** What a {@link Paginator} recorded of a page it fetched. */
+export interface FetchedPage<Cursor> {
+  /** The page's cursor (undefined for the first page). */
+  page: Cursor | undefined;
+  /** How many items it held. */
+  items: number;
+  requestId: string | undefined;
+  attempts: number | undefined;
 }
 
 /** Options of {@link paginate}. */
@@ -56,6 +70,7 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
   #busy = false;
   /** The cursors of the pages fetched so far, to spot a server that sends one again. */
   readonly #fetched = new Set<string>();
+  readonly #log: FetchedPage<Cursor>[] = [];
 
   constructor(options: PaginateOptions<Item, Cursor>) {
     this.#fetchPage = options.fetchPage;
@@ -75,6 +90,11 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
   /** Whether every item has been handed out. */
   get done(): boolean {
     return this.#done;
+  }
+
+  /** Every page fetched so far, oldest first, with its request id and attempts (for audits). */
+  get fetched(): readonly FetchedPage<Cursor>[] {
+    return this.#log;
   }
 
   /** The items, one by one, from the resume point on. */
@@ -158,6 +178,7 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
       throw new PaginationError("fetchPage must resolve to { items: Item[], next: Cursor | undefined }");
     }
     this.#fetched.add(keyOf(cursor));
+    this.#log.push({ page: cursor, items: page.items.length, requestId: page.requestId, attempts: page.attempts });
     if (page.next !== undefined && this.#fetched.has(keyOf(page.next))) {
       throw new PaginationError(
         `the server sent the cursor of a page already fetched (after ${this.#fetched.size} pages); stopping instead of looping`,

@@ -150,6 +150,11 @@ export function attemptsOf(response: Response): number | undefined {
   return attemptCounts.get(response);
 }
 
+/** What a listing records of a page's answer: its request id and attempts. */
+export function answerMeta(response: Response): { requestId: string | undefined; attempts: number | undefined } {
+  return { requestId: requestIdOf(response.headers), attempts: attemptCounts.get(response) };
+}
+
 type Outcome =
   | { response: Response; error?: undefined; renewed?: undefined }
   | { error: unknown; sent: boolean; response?: undefined; renewed?: undefined }

@@ -31,6 +31,10 @@ export interface VspOneObjectBucketPage {
   nextPageToken?: string;
   /** The vendor's response object as received. */
   raw: Schemas["ListUserBucketsResponse"];
+  /** The request id of the answer (`X-Request-Id`), when the server sent one. */
+  requestId?: string | undefined;
+  /** Attempts it took (retries and token or CSRF renewals included). */
+  attempts?: number | undefined;
 }
 
 /** Parameters of {@link VspOneObjectClient.listBuckets}. */

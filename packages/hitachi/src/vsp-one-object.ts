@@ -10,6 +10,7 @@
  */
 import { bearerAuth, xsrfSession } from "@bucketry/auth";
 import {
+  answerMeta,
   checkCallOptions,
   createPipeline,
   expectOk,
@@ -115,7 +116,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
     const text = await expectOk(result, context);
     const { response } = result;
     // Checked by requireJson in the pipeline: a body that is not JSON never gets here.
-    return toBucketPage(JSON.parse(text ?? ""), (problem) =>
+    const page = toBucketPage(JSON.parse(text ?? ""), (problem) =>
       malformedResponse(
         response,
         `an unexpected body: ${problem}`,
@@ -123,6 +124,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
         (text ?? "").slice(0, BODY_SNIPPET),
       ),
     );
+    return { ...page, ...answerMeta(response) };
   }
 
   const post = (body: ListBucketsBody, signal: AbortSignal | undefined) =>
@@ -140,7 +142,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
             cursor === undefined ? body : { ...body, pageToken: cursor },
             pageSignal,
           );
-          return { items: page.buckets, next: page.nextPageToken };
+          return { items: page.buckets, next: page.nextPageToken, requestId: page.requestId, attempts: page.attempts };
         },
         from: checked.from as ResumePoint<string> | undefined,
         signal,

@@ -6,6 +6,7 @@
  */
 import { tokenAuth } from "@bucketry/auth";
 import {
+  answerMeta,
   type ApiErrorInit,
   BucketryError,
   type BufferedBody,
@@ -101,6 +102,10 @@ export interface AccountPage<F extends ListingFormat = "json"> {
   /** The marker of the next page; undefined when this page was shorter than `limit` (the end). */
   nextMarker: string | undefined;
   raw: RawListing;
+  /** The request id of the answer (`X-Trans-Id`), when Swift sent one. */
+  requestId: string | undefined;
+  /** Attempts it took (retries and token renewals included). */
+  attempts: number | undefined;
 }
 
 /** The helpers the client adds to the typed openapi-fetch client. */
@@ -248,6 +253,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         account,
         containers: entries as EntryFor<F>[],
         nextMarker: entries.length >= (limit ?? MAX_LISTING_LIMIT) && last ? last.name : undefined,
+        ...answerMeta(response),
         raw: {
           status: response.status,
           headers: rawHeaders(response.headers, isSecretHeader),
@@ -271,7 +277,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         fetchPage: async (cursor, pageSignal) => {
           // The next marker is the last name or subdir string of the page; with `reverse` Swift
           // swaps the bounds, so the same rule walks downwards.
-          const { entries } = await fetchListing(
+          const { entries, response } = await fetchListing(
             listing.query(cursor ?? listing.marker, pageSize),
             listing.shape,
             listing.newest,
@@ -281,6 +287,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
           return {
             items: entries as EntryFor<F>[],
             next: entries.length < pageSize || !last ? undefined : last.name,
+            ...answerMeta(response),
           };
         },
       });
