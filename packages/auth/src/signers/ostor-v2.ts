@@ -11,13 +11,14 @@
  * path as sent plus the AWS sub-resources (`acl`, `uploadId`, `versionId`, …) sorted by name. Path-style
  * addressing is assumed: with virtual-hosted buckets the bucket would have to be prefixed.
  *
- * Browsers forbid setting `Date` (fetch drops it silently), so a browser build must pass
- * `useAmzDate: true`: the time then travels in `x-amz-date`, which joins the amz headers, and the Date
- * line of the StringToSign stays empty (the AWS V2 rule).
+ * Browsers forbid setting `Date` (fetch drops it silently), so there, and with `useAmzDate: true`,
+ * the time travels in `x-amz-date`, which joins the amz headers, and the Date line of the
+ * StringToSign stays empty (the AWS V2 rule).
  */
 import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core";
 import { hmacBase64 } from "#crypto";
 import { safeDecode } from "../encoding.js";
+import { fetchDropsDate } from "../runtime.js";
 import { preparedKey } from "./keys.js";
 import {
   type CredentialsSource,
@@ -40,7 +41,10 @@ export type OstorV2CredentialsSource = CredentialsSource<OstorV2Credentials>;
 export interface OstorV2Options {
   /** The signing time; now when absent. Ignored when the request already carries `Date` or `x-amz-date`. */
   date?: Date;
-  /** Send the time as `x-amz-date` instead of `Date` (needed in browsers, which forbid `Date`). */
+  /**
+   * Send the time as `x-amz-date` instead of `Date`. Browsers always do: their fetch drops `Date`, so
+   * a `Date` the request carries is signed and sent as `x-amz-date` there too.
+   */
   useAmzDate?: boolean;
 }
 
@@ -94,13 +98,19 @@ export async function ostorV2SignatureHeaders(
 ): Promise<RequestSignature> {
   checkCredentials(credentials);
   const headers: Record<string, string> = {};
-  if (!parts.headers.has("x-amz-date") && !parts.headers.has("date")) {
-    const date = options.date ?? new Date();
-    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw new InvalidInputError("date", "must be a valid Date");
+  if (!parts.headers.has("x-amz-date")) {
+    const given = parts.headers.get("date");
+    if (given === null) {
+      const date = options.date ?? new Date();
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+        throw new InvalidInputError("date", "must be a valid Date");
+      }
+      // RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`.
+      headers[options.useAmzDate || fetchDropsDate() ? "x-amz-date" : "date"] = date.toUTCString();
+    } else if (fetchDropsDate()) {
+      // The caller's Date would be dropped on the way: its value travels as x-amz-date.
+      headers["x-amz-date"] = given;
     }
-    // RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`.
-    headers[options.useAmzDate ? "x-amz-date" : "date"] = date.toUTCString();
   }
   const stringToSign = stringToSignOf(parts.method, parts.url, parts.headers, headers);
   const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
