@@ -39,6 +39,7 @@ export {
   awsV4,
   awsV4CanonicalRequest,
   awsV4Signature,
+  awsV4SignatureHeaders,
   awsV4StringToSign,
   signAwsV4Request,
 } from "./signers/aws-v4.js";
@@ -50,6 +51,7 @@ export {
   huaweiAkSk,
   huaweiCanonicalQuery,
   huaweiCanonicalRequest,
+  huaweiSignatureHeaders,
   huaweiStringToSign,
   signHuaweiRequest,
 } from "./signers/huawei.js";
@@ -58,9 +60,15 @@ export {
   type OstorV2CredentialsSource,
   type OstorV2Options,
   ostorV2,
+  ostorV2SignatureHeaders,
   ostorV2StringToSign,
   signOstorV2Request,
 } from "./signers/ostor-v2.js";
+export type {
+  CredentialsSource,
+  RequestParts,
+  RequestSignature,
+} from "./signers/signing-step.js";
 export {
   type KeycloakPasswordTokenOptions,
   keycloakPasswordToken,

@@ -1,6 +1,6 @@
 /**
- * End to end over loopback HTTP: an openapi-fetch client with the `awsV4` middleware and core's
- * `retry()` against a node:http server that verifies every SigV4 signature with AWS's own signer
+ * End to end over loopback HTTP: an openapi-fetch client sending through core's pipeline with the
+ * `awsV4` step (and the pipeline's retries) against a node:http server that verifies every SigV4 signature with AWS's own signer
  * (`@smithy/signature-v4`, configured as S3 verifies: the path as received, x-amz-content-sha256 checked
  * against the body). The server answers 503 first, then 200: the retry must carry a new X-Amz-Date and
  * a new signature, and both attempts must verify.
@@ -9,12 +9,12 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { retry } from "@bucketry/core";
+import { createPipeline } from "@bucketry/core";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsV4 } from "../src/signers/aws-v4.js";
+import { type AwsV4Credentials, awsV4 } from "../src/signers/aws-v4.js";
 import { NodeSha256 } from "./smithy-sha256.js";
 
 const ACCESS_KEY_ID = "OSTORKEYID0123456789";
@@ -92,7 +92,7 @@ async function verify(req: IncomingMessage, body: Buffer): Promise<boolean> {
   return expected.headers.authorization === authorization;
 }
 
-describe("awsV4 + retry() over loopback HTTP, verified by @smithy/signature-v4", () => {
+describe("awsV4 in the pipeline over loopback HTTP, verified by @smithy/signature-v4", () => {
   const attempts: Attempt[] = [];
   let plan: number[] = [];
   const server = createServer(async (req, res) => {
@@ -126,6 +126,17 @@ describe("awsV4 + retry() over loopback HTTP, verified by @smithy/signature-v4",
     };
   }
 
+  /** Up to 3 attempts; jitter 0, so a wait is exactly the server's Retry-After (1 s) and the dates differ. */
+  const client = (credentials: AwsV4Credentials) =>
+    createClient<Paths>({
+      baseUrl,
+      fetch: createPipeline({
+        provider: "test",
+        steps: [awsV4(credentials, { region: "ostor", service: "s3" })],
+        retry: { maxAttempts: 3, random: () => 0 },
+      }),
+    });
+
   beforeAll(async () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -136,16 +147,8 @@ describe("awsV4 + retry() over loopback HTTP, verified by @smithy/signature-v4",
   it("503 then 200: two attempts, two X-Amz-Date values, both signatures verified", async () => {
     attempts.length = 0;
     plan = [503, 200];
-    const client = createClient<Paths>({ baseUrl });
-    client.use(
-      awsV4(
-        { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN },
-        { region: "ostor", service: "s3" },
-      ),
-      // Jitter 0: the wait is exactly the server's Retry-After (1 s), so the dates differ.
-      retry({ maxAttempts: 3, random: () => 0 }),
-    );
-    const { data, response } = await client.GET("/{bucket}/{key}", {
+    const signed = client({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN });
+    const { data, response } = await signed.GET("/{bucket}/{key}", {
       params: {
         path: { bucket: "my-bucket", key: "a b(1)+ü's*.txt" },
         query: { prefix: "x y+z", "list-type": "2" },
@@ -164,18 +167,11 @@ describe("awsV4 + retry() over loopback HTTP, verified by @smithy/signature-v4",
     );
   });
 
-  it("the verifier rejects a wrong secret, and retry() does not repeat the 403", async () => {
+  it("the verifier rejects a wrong secret, and the 403 is not retried", async () => {
     attempts.length = 0;
     plan = [];
-    const client = createClient<Paths>({ baseUrl });
-    client.use(
-      awsV4(
-        { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "not-the-secret" },
-        { region: "ostor", service: "s3" },
-      ),
-      retry({ maxAttempts: 3, random: () => 0 }),
-    );
-    const { response } = await client.GET("/{bucket}/{key}", { params: { path: { bucket: "b", key: "k" } } });
+    const wrong = client({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: "not-the-secret" });
+    const { response } = await wrong.GET("/{bucket}/{key}", { params: { path: { bucket: "b", key: "k" } } });
     expect(response.status).toBe(403);
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.verified).toBe(false);

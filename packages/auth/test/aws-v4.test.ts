@@ -1,13 +1,13 @@
 /**
- * signAwsV4Request and the awsV4 middleware: what is sent, what is signed, what is refused. The
+ * awsV4SignatureHeaders, signAwsV4Request and the awsV4 step: what is sent, what is signed, what is refused. The
  * signatures themselves are proven by aws-v4-suite (AWS's vectors) and aws-v4-differential (smithy);
  * here hashes are recomputed with node:crypto and signed-header lists read from the Authorization.
  */
 import { createHash } from "node:crypto";
-import { CredentialsError, InvalidInputError, replay } from "@bucketry/core";
+import { CredentialsError, createPipeline, InvalidInputError } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { awsV4, signAwsV4Request } from "../src/signers/aws-v4.js";
+import { awsV4, awsV4SignatureHeaders, signAwsV4Request } from "../src/signers/aws-v4.js";
 
 const credentials = {
   accessKeyId: "AKIDEXAMPLE",
@@ -178,18 +178,63 @@ describe("signAwsV4Request", () => {
   });
 });
 
-describe("awsV4 middleware", () => {
+describe("awsV4SignatureHeaders", () => {
+  it("returns the headers and the canonical URL to send, leaving the parts untouched", async () => {
+    const headers = new Headers({ "x-amz-meta-note": "n" });
+    const parts = {
+      method: "PUT",
+      url: "https://s3.example.com/b/a(1)",
+      headers,
+      body: new TextEncoder().encode("x"),
+    };
+    const signature = await awsV4SignatureHeaders(parts, credentials, s3);
+    expect(signature.url).toBe("https://s3.example.com/b/a%281%29");
+    expect(Object.keys(signature.headers).sort()).toEqual([
+      "authorization",
+      "x-amz-content-sha256",
+      "x-amz-date",
+    ]);
+    expect(signature.headers["x-amz-content-sha256"]).toBe(sha256("x"));
+    expect([...headers]).toEqual([["x-amz-meta-note", "n"]]);
+    const signed = await signAwsV4Request(
+      new Request(parts.url, { method: "PUT", body: parts.body, headers }),
+      credentials,
+      s3,
+    );
+    expect(signature.headers.authorization).toBe(signed.headers.get("authorization"));
+    expect(signed.url).toBe(signature.url);
+    // No URL when it is already canonical.
+    const plain = { ...parts, url: "https://s3.example.com/b/k?list-type=2" };
+    expect((await awsV4SignatureHeaders(plain, credentials, s3)).url).toBeUndefined();
+  });
+});
+
+describe("awsV4 step", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it("signs each attempt afresh: a replay gets a new date and the provider's current credentials", async () => {
+  it("signs each attempt afresh, in place: a new date, the provider's current credentials, the canonical URL", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2024-05-01T10:00:00Z"));
     const keys = ["AKIDFIRST", "AKIDSECOND"];
     let calls = 0;
     const provider = async () => ({ accessKeyId: keys[calls++]!, secretAccessKey: "secret" });
-    const sent: Request[] = [];
+    const sent: { url: string; headers: Headers; body: string }[] = [];
+    const fetch = createPipeline({
+      provider: "test",
+      steps: [awsV4(provider, { region: "ostor", service: "s3" })],
+      retry: { baseDelayMs: 0 },
+      describe: () => ({ operation: "put", safe: true }),
+      fetch: async (request) => {
+        sent.push({ url: request.url, headers: request.headers, body: await request.text() });
+        // The next attempt starts 7 s later.
+        vi.setSystemTime(new Date("2024-05-01T10:00:07Z"));
+        return sent.length === 1
+          ? new Response("{}", { status: 503 })
+          : new Response("{}", { headers: { "content-type": "application/json" } });
+      },
+    });
     const client = createClient<{
       "/b/{key}": {
         put: {
@@ -198,26 +243,19 @@ describe("awsV4 middleware", () => {
           responses: { 200: { content: { "application/json": unknown } } };
         };
       };
-    }>({
-      baseUrl: "https://s3.example.com",
-      fetch: async (request: Request) => {
-        sent.push(request);
-        return new Response("{}", { headers: { "content-type": "application/json" } });
-      },
-    });
-    client.use(awsV4(provider, { region: "ostor", service: "s3" }));
-    await client.PUT("/b/{key}", { params: { path: { key: "k" } }, body: { n: 1 } });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.headers.get("x-amz-date")).toBe("20240501T100000Z");
-
-    vi.setSystemTime(new Date("2024-05-01T10:00:07Z"));
-    const again = await replay(sent[0]!);
-    expect(again.headers.get("x-amz-date")).toBe("20240501T100007Z");
-    expect(again.headers.get("authorization")).toContain(
+    }>({ baseUrl: "https://s3.example.com", fetch });
+    const { response } = await client.PUT("/b/{key}", { params: { path: { key: "k(1)" } }, body: { n: 1 } });
+    expect(response.status).toBe(200);
+    expect(sent).toHaveLength(2);
+    expect(sent.map((r) => r.headers.get("x-amz-date"))).toEqual(["20240501T100000Z", "20240501T100007Z"]);
+    expect(sent[1]!.headers.get("authorization")).toContain(
       "Credential=AKIDSECOND/20240501/ostor/s3/aws4_request",
     );
-    expect(again.headers.get("x-amz-content-sha256")).toBe(sha256(JSON.stringify({ n: 1 })));
-    expect(await again.text()).toBe(JSON.stringify({ n: 1 }));
+    for (const request of sent) {
+      expect(request.url).toBe("https://s3.example.com/b/k%281%29");
+      expect(request.headers.get("x-amz-content-sha256")).toBe(sha256(JSON.stringify({ n: 1 })));
+      expect(request.body).toBe(JSON.stringify({ n: 1 }));
+    }
     expect(calls).toBe(2);
   });
 });

@@ -3,7 +3,7 @@
  * differential test cannot reach through the vendor signer (encoded slashes, invalid escapes, sort order).
  */
 import { createHash, createHmac } from "node:crypto";
-import { CredentialsError, InvalidInputError, replay } from "@bucketry/core";
+import { type Attempt, CredentialsError, InvalidInputError } from "@bucketry/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   huaweiAkSk,
@@ -12,6 +12,7 @@ import {
   huaweiCanonicalUri,
   huaweiQueryPairs,
   huaweiSdkDate,
+  huaweiSignatureHeaders,
   signHuaweiRequest,
 } from "../src/signers/huawei.js";
 
@@ -385,31 +386,95 @@ describe("huaweiSdkDate and huaweiCanonicalRequest", () => {
   });
 });
 
-describe("huaweiAkSk replay", () => {
+describe("huaweiSignatureHeaders", () => {
+  const url = "https://h.example/v1/p-1/buckets";
+  const body = new TextEncoder().encode("payload");
+
+  it("returns the headers to set, leaves the parts untouched and signs as signHuaweiRequest does", async () => {
+    const headers = new Headers({ "Content-Type": "application/json" });
+    const credentials = { ...KEYS, securityToken: "tok" };
+    const signature = await huaweiSignatureHeaders({ method: "POST", url, headers, body }, credentials, {
+      date: DATE,
+      projectId: "p-1",
+    });
+    expect(Object.keys(signature.headers).sort()).toEqual([
+      "authorization",
+      "x-project-id",
+      "x-sdk-date",
+      "x-security-token",
+    ]);
+    expect(signature.url).toBeUndefined();
+    expect([...headers]).toEqual([["content-type", "application/json"]]);
+    const signed = await signHuaweiRequest(
+      new Request(url, {
+        method: "POST",
+        body: "payload",
+        headers: { ...Object.fromEntries(headers), "X-Project-Id": "p-1" },
+      }),
+      credentials,
+      { date: DATE },
+    );
+    expect(signature.headers.authorization).toBe(signed.headers.get("authorization"));
+    expect(signedHeadersOf(signed)).toBe("host;x-project-id;x-sdk-date;x-security-token");
+  });
+
+  it("refuses a malformed projectId, naming it", async () => {
+    const error = await rejectionOf(
+      huaweiSignatureHeaders({ method: "GET", url, headers: new Headers(), body: null }, KEYS, {
+        projectId: "not/a/project",
+      }),
+    );
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as CredentialsError).field).toBe("projectId");
+  });
+
+  it("signHuaweiRequest's Request follows the input's signal", async () => {
+    const controller = new AbortController();
+    const signed = await signHuaweiRequest(new Request(url, { signal: controller.signal }), KEYS, {
+      date: DATE,
+    });
+    expect(signed.signal.aborted).toBe(false);
+    controller.abort(new Error("stop"));
+    expect(signed.signal.aborted).toBe(true);
+  });
+});
+
+describe("huaweiAkSk step", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it("registers a replay that signs the next attempt with a new date", async () => {
+  const attempt = (number: number): Attempt => ({
+    number,
+    signal: new AbortController().signal,
+    emit: () => {},
+  });
+
+  it("stamps each attempt in place with a new date and a fresh signature", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(DATE);
-    const middleware = huaweiAkSk({ ...KEYS, projectId: "p-1" });
-    const input = new Request("https://h.example/v1/p-1/buckets", { method: "POST", body: "payload" });
-    const ctx = { request: input } as Parameters<NonNullable<typeof middleware.onRequest>>[0];
-    // Signed in place: openapi-fetch goes on with the same Request (see core's lineage.ts).
-    expect(await middleware.onRequest?.(ctx)).toBeUndefined();
-    const first = input;
+    const step = huaweiAkSk({ ...KEYS, projectId: "p-1" });
+    const url = "https://h.example/v1/p-1/buckets";
+    const parts = () => ({
+      method: "POST",
+      url,
+      headers: new Headers(),
+      body: new TextEncoder().encode("payload"),
+    });
+    const first = parts();
+    await step.prepare?.(first, attempt(1));
     expect(first.headers.get("x-sdk-date")).toBe("20240102T030405Z");
     expect(first.headers.get("x-project-id")).toBe("p-1");
+    expect(first.url).toBe(url);
 
     vi.setSystemTime(new Date(DATE.getTime() + 61_000));
-    const second = await replay(first);
+    const second = parts();
+    await step.prepare?.(second, attempt(2));
     expect(second.headers.get("x-sdk-date")).toBe("20240102T030506Z");
     expect(second.headers.get("x-project-id")).toBe("p-1");
-    expect(await second.text()).toBe("payload");
-    // The replayed signature is exactly a fresh signature of the original request at the new time.
+    // Exactly a fresh signature of the unsigned request at the new time.
     const fresh = await signHuaweiRequest(
-      new Request(input.url, { method: "POST", body: "payload", headers: { "X-Project-Id": "p-1" } }),
+      new Request(url, { method: "POST", body: "payload", headers: { "X-Project-Id": "p-1" } }),
       KEYS,
       { date: new Date() },
     );

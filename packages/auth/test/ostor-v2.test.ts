@@ -9,10 +9,15 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CredentialsError, replay } from "@bucketry/core";
+import { CredentialsError, createPipeline } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ostorV2, ostorV2StringToSign, signOstorV2Request } from "../src/signers/ostor-v2.js";
+import {
+  ostorV2,
+  ostorV2SignatureHeaders,
+  ostorV2StringToSign,
+  signOstorV2Request,
+} from "../src/signers/ostor-v2.js";
 
 interface V2Case {
   id: string;
@@ -294,9 +299,40 @@ describe("cross-check over generated requests (independent StringToSign, node:cr
   });
 });
 
-describe("ostorV2 middleware over loopback HTTP", () => {
+describe("ostorV2SignatureHeaders", () => {
+  const secretAccessKey = "dbwTnQTW602aAAdq8DQVFzB6yrTCFTNiGB8C8RFA";
+  const credentials = { accessKeyId: KEY_ID, secretAccessKey };
+  const date = new Date("2021-03-24T15:01:11Z");
+
+  it("returns Date and Authorization, leaves the parts untouched and signs as signOstorV2Request does", async () => {
+    const headers = new Headers({ "x-amz-acl": "private" });
+    const parts = { method: "GET", url: "https://s3.example.com/?ostor-users", headers, body: null };
+    const signature = await ostorV2SignatureHeaders(parts, credentials, { date });
+    expect(signature).toEqual({
+      headers: { date: "Wed, 24 Mar 2021 15:01:11 GMT", authorization: expect.stringMatching(/^AWS /) },
+    });
+    expect([...headers]).toEqual([["x-amz-acl", "private"]]);
+    const signed = await signOstorV2Request(new Request(parts.url, { headers }), credentials, { date });
+    expect(signature.headers.authorization).toBe(signed.headers.get("authorization"));
+  });
+
+  it("useAmzDate: x-amz-date is signed in its sorted place among the request's amz headers", async () => {
+    const headers = new Headers({ "x-amz-acl": "private", "x-amz-meta-z": "z" });
+    const parts = { method: "GET", url: "https://s3.example.com/?ostor-users", headers, body: null };
+    const signature = await ostorV2SignatureHeaders(parts, credentials, { date, useAmzDate: true });
+    const expected =
+      "GET\n\n\n\nx-amz-acl:private\nx-amz-date:Wed, 24 Mar 2021 15:01:11 GMT\nx-amz-meta-z:z\n/?ostor-users";
+    expect(signature.headers).toEqual({
+      "x-amz-date": "Wed, 24 Mar 2021 15:01:11 GMT",
+      authorization: `AWS ${KEY_ID}:${hmacSha1(secretAccessKey, expected)}`,
+    });
+  });
+});
+
+describe("ostorV2 step over loopback HTTP", () => {
   const secretAccessKey = "dbwTnQTW602aAAdq8DQVFzB6yrTCFTNiGB8C8RFA";
   const seen: { url: string; date: string; ok: boolean }[] = [];
+  let plan: number[] = [];
   const server = createServer((req, res) => {
     // The server's check, written independently: first query token only, HMAC-SHA1 from node:crypto.
     const url = req.url!;
@@ -305,7 +341,13 @@ describe("ostorV2 middleware over loopback HTTP", () => {
     const expected = `AWS ${KEY_ID}:${hmacSha1(secretAccessKey, `${req.method}\n\n\n${date}\n/?${first}`)}`;
     const ok = req.headers.authorization === expected;
     seen.push({ url, date, ok });
-    res.writeHead(ok ? 200 : 403, { "content-type": "application/json" }).end(JSON.stringify({ Users: [] }));
+    const status = ok ? (plan.shift() ?? 200) : 403;
+    res
+      .writeHead(status, {
+        "content-type": "application/json",
+        ...(status === 503 ? { "retry-after": "1" } : {}),
+      })
+      .end(JSON.stringify({ Users: [] }));
   });
   let baseUrl = "";
 
@@ -316,39 +358,40 @@ describe("ostorV2 middleware over loopback HTTP", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it("signs ?ostor-users&space as the server checks it, and a replay is signed afresh", async () => {
-    const client = createClient<{
+  const client = (key: string) =>
+    createClient<{
       "/": {
         get: {
           parameters: { query?: Record<string, string> };
           responses: { 200: { content: { "application/json": { Users: unknown[] } } } };
         };
       };
-    }>({ baseUrl, querySerializer: () => "ostor-users&space" });
-    let signedRequest: Request | undefined;
-    client.use(ostorV2({ accessKeyId: KEY_ID, secretAccessKey }), {
-      onRequest({ request }) {
-        signedRequest = request;
-        return undefined;
-      },
+    }>({
+      baseUrl,
+      querySerializer: () => "ostor-users&space",
+      fetch: createPipeline({
+        provider: "test",
+        steps: [ostorV2({ accessKeyId: KEY_ID, secretAccessKey: key })],
+        retry: { random: () => 0 },
+      }),
     });
-    const { data, response } = await client.GET("/");
+
+  it("signs ?ostor-users&space as the server checks it, and a retry afresh with a new Date", async () => {
+    seen.length = 0;
+    plan = [503];
+    const { data, response } = await client(secretAccessKey).GET("/");
     expect(response.status).toBe(200);
     expect(data).toEqual({ Users: [] });
-    expect(seen.at(-1)).toMatchObject({ url: "/?ostor-users&space", ok: true });
+    expect(seen).toHaveLength(2);
+    expect(seen.every((s) => s.ok && s.url === "/?ostor-users&space")).toBe(true);
+    // The wait is the server's Retry-After (1 s), so the second Date is a later second.
+    expect(Date.parse(seen[1]!.date)).toBeGreaterThan(Date.parse(seen[0]!.date));
+  });
 
-    // What retry() would send next: the whole chain redone on a fresh copy, with a new Date.
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
-    const again = await replay(signedRequest!);
-    expect(again.headers.get("date")).not.toBe(signedRequest!.headers.get("date"));
-    expect((await fetch(again)).status).toBe(200);
-    expect(seen.at(-1)?.ok).toBe(true);
-
-    // And the check can fail: a wrong secret is refused.
-    const wrong = await signOstorV2Request(new Request(`${baseUrl}/?ostor-users`), {
-      accessKeyId: KEY_ID,
-      secretAccessKey: "x",
-    });
-    expect((await fetch(wrong)).status).toBe(403);
+  it("is refused with a wrong secret, and the 403 is not retried", async () => {
+    seen.length = 0;
+    const { response } = await client("x").GET("/");
+    expect(response.status).toBe(403);
+    expect(seen).toEqual([expect.objectContaining({ ok: false })]);
   });
 });

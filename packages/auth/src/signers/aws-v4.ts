@@ -7,17 +7,17 @@
  * server that signs the raw request line and one that decodes and re-encodes agree with us. Headers the
  * platform or a proxy may change after signing (`user-agent`, `connection`, …) are not signed.
  */
-import {
-  CredentialsError,
-  cloneRequest,
-  deriveRequest,
-  InvalidInputError,
-  keepSource,
-  setReplay,
-} from "@bucketry/core";
-import type { Middleware } from "openapi-fetch";
+import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core";
 import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex, toBytes } from "#crypto";
 import { rfc3986 } from "../encoding.js";
+import {
+  basicIsoDate,
+  type CredentialsSource,
+  type RequestParts,
+  type RequestSignature,
+  signedRequest,
+  signingStep,
+} from "./signing-step.js";
 
 /** The key pair (and STS session token) a SigV4 signature is made with. */
 export interface AwsV4Credentials {
@@ -27,9 +27,9 @@ export interface AwsV4Credentials {
 }
 
 /** Static credentials, or a function returning the current ones (called once per attempt). */
-export type AwsV4CredentialsSource = AwsV4Credentials | (() => AwsV4Credentials | Promise<AwsV4Credentials>);
+export type AwsV4CredentialsSource = CredentialsSource<AwsV4Credentials>;
 
-/** How {@link signAwsV4Request} signs. */
+/** How {@link awsV4SignatureHeaders} and {@link signAwsV4Request} sign. */
 export interface AwsV4Options {
   /** The credential-scope region, e.g. `us-east-1` (ostor accepts any; its docs use `ostor`). */
   region: string;
@@ -83,78 +83,73 @@ const UNSIGNABLE = new Set([
   "x-amzn-trace-id",
 ]);
 
-/** Signs `request` with SigV4 headers; returns a new, canonically encoded `Request`; the input stays usable. */
-export async function signAwsV4Request(
-  request: Request,
-  credentials: AwsV4Credentials,
-  options: AwsV4Options,
-): Promise<Request> {
-  const headers = new Headers(request.headers);
-  const { href, body } = await sign(request, headers, credentials, options);
-  return rebuild(request, href, headers, body);
-}
-
 /**
- * Signs `request` into `headers` (its own, or a copy): the shared core of the function and the
- * middleware. Returns the URL to send (the canonical spelling) and the body bytes it hashed, if any.
+ * The headers that sign `parts` with SigV4 (`x-amz-date`, `authorization`, and `x-amz-security-token`
+ * and `x-amz-content-sha256` when they apply), and `url`, the canonical spelling to send, when it
+ * differs from `parts.url`. The signed `host` is the URL's.
  */
-async function sign(
-  request: Request,
-  headers: Headers,
+export async function awsV4SignatureHeaders(
+  parts: RequestParts,
   credentials: AwsV4Credentials,
   options: AwsV4Options,
-): Promise<{ href: string; body: ArrayBuffer | undefined }> {
+): Promise<RequestSignature> {
   checkCredentials(credentials);
   checkOptions(options);
+  const { region, service } = options;
   const date = options.date ?? new Date();
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
     throw new InvalidInputError("date", "must be a valid Date");
   }
-  const amzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, "");
-  const s3 = options.service === "s3";
+  const amzDate = basicIsoDate(date);
+  const day = amzDate.slice(0, 8);
 
   // The URL as sent: path and query in the canonical spelling, no fragment.
-  const url = new URL(request.url);
-  const path = url.pathname.split("/").map(canonicalEscape).join("/");
+  const url = new URL(parts.url);
+  const path = canonicalPath(url.pathname);
   const query = wireQuery(url.search.slice(1));
   const href = `${url.origin}${path}${query === "" ? "" : `?${query}`}`;
 
-  for (const name of ["authorization", "host", "x-amz-date"]) headers.delete(name);
-  headers.set("x-amz-date", amzDate);
-  if (credentials.sessionToken) headers.set("x-amz-security-token", credentials.sessionToken);
-
+  const headers: Record<string, string> = { "x-amz-date": amzDate };
+  const { sessionToken } = credentials;
+  if (sessionToken) headers["x-amz-security-token"] = sessionToken;
   // A caller-set x-amz-content-sha256 (e.g. a STREAMING-… mode) names the payload hash itself.
-  let body: ArrayBuffer | undefined;
-  let payloadHash = headers.get("x-amz-content-sha256");
+  let payloadHash = parts.headers.get("x-amz-content-sha256");
   if (payloadHash === null) {
+    const { body } = parts;
     if (options.unsignedPayload) payloadHash = UNSIGNED_PAYLOAD;
-    else if (request.body === null) payloadHash = EMPTY_SHA256;
-    else {
-      body = await request.clone().arrayBuffer();
-      payloadHash = await sha256Hex(body);
-    }
-    if (options.contentSha256Header ?? s3) headers.set("x-amz-content-sha256", payloadHash);
+    else if (body === null || body.length === 0) payloadHash = EMPTY_SHA256;
+    else payloadHash = await sha256Hex(body);
+    if (options.contentSha256Header ?? service === "s3") headers["x-amz-content-sha256"] = payloadHash;
   }
 
   const signable: [string, string][] = [["host", url.host]];
-  for (const [name, value] of headers) {
-    if (!UNSIGNABLE.has(name) && !name.startsWith("proxy-") && !name.startsWith("sec-")) {
-      signable.push([name, value]);
-    }
+  for (const [name, value] of parts.headers) {
+    if (!Object.hasOwn(headers, name) && isSignable(name)) signable.push([name, value]);
   }
+  for (const name in headers) signable.push([name, headers[name]!]);
   const { canonicalRequest, signedHeaders } = awsV4CanonicalRequest(
-    { method: request.method, path, query, headers: signable, payloadHash },
-    { service: options.service, normalizePath: options.normalizePath },
+    { method: parts.method, path, query, headers: signable, payloadHash },
+    { service, normalizePath: options.normalizePath },
   );
-  const scope = `${amzDate.slice(0, 8)}/${options.region}/${options.service}/aws4_request`;
+  const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = await awsV4StringToSign(canonicalRequest, amzDate, scope);
-  const key = await credentialsKey(credentials, amzDate.slice(0, 8), options.region, options.service);
+  const key = await credentialsKey(credentials, day, region, service);
   const signature = await hmacHex("SHA-256", key, stringToSign);
-  headers.set(
-    "authorization",
-    `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
-  );
-  return { href, body };
+  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return { headers, url: href === parts.url ? undefined : href };
+}
+
+/** Signs `request` with SigV4 headers; returns a new, canonically encoded `Request`; the input stays usable. */
+export function signAwsV4Request(
+  request: Request,
+  credentials: AwsV4Credentials,
+  options: AwsV4Options,
+): Promise<Request> {
+  return signedRequest(request, (parts) => awsV4SignatureHeaders(parts, credentials, options));
+}
+
+function isSignable(name: string): boolean {
+  return !UNSIGNABLE.has(name) && !name.startsWith("proxy-") && !name.startsWith("sec-");
 }
 
 /**
@@ -218,26 +213,13 @@ export async function awsV4Signature(secretAccessKey: string, stringToSign: stri
   return hmacHex("SHA-256", await signingKey(secretAccessKey, day, region, service), stringToSign);
 }
 
-/** An openapi-fetch middleware that signs every attempt afresh (new date, new signature) with SigV4. */
-export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Options, "date">): Middleware {
+/** The pipeline step that signs every attempt afresh (new date, new signature) with SigV4. */
+export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Options, "date">): AttemptStep {
   checkOptions(options);
   if (typeof credentials !== "function") checkCredentials(credentials);
-  // Signs the attempt's own headers, and makes a new Request only when the URL must be respelled.
-  const signAttempt = async (request: Request): Promise<Request> => {
-    const current = typeof credentials === "function" ? await credentials() : credentials;
-    const { href, body } = await sign(request, request.headers, current, options);
-    return href === request.url ? request : rebuild(request, href, request.headers, body);
-  };
-  return {
-    async onRequest({ request }) {
-      // Recorded before signing: a replay starts from the unsigned request.
-      setReplay(request, request, signAttempt);
-      const signed = await signAttempt(request);
-      if (signed === request) return undefined;
-      setReplay(request, signed, (r) => r);
-      return signed;
-    },
-  };
+  return signingStep(credentials, (parts, current, date) =>
+    awsV4SignatureHeaders(parts, current, { ...options, date }),
+  );
 }
 
 // Derived keys change once a day per secret/region/service and cost four HMACs, so they are kept:
@@ -283,6 +265,12 @@ async function deriveKey(secret: string, day: string, region: string, service: s
 }
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9._~-]*$/;
+const UNRESERVED_PATH = /^[A-Za-z0-9._~/-]*$/;
+
+/** The path in the canonical spelling, segment by segment. */
+function canonicalPath(pathname: string): string {
+  return UNRESERVED_PATH.test(pathname) ? pathname : pathname.split("/").map(canonicalEscape).join("/");
+}
 
 /**
  * Decodes `%XY` escapes at byte level and escapes every byte but the RFC 3986 unreserved ones:
@@ -359,40 +347,6 @@ function normalizePath(path: string): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The signed request: same method, body, signal and options; new URL and headers. */
-async function rebuild(
-  request: Request,
-  url: string,
-  headers: Headers,
-  body: ArrayBuffer | undefined,
-): Promise<Request> {
-  if (url === request.url) {
-    // Built from the input (one Request, not a clone and a copy); the input's own body, if any, is
-    // never taken: it is replaced by the bytes already read, or the new Request gets a clone's.
-    if (request.body === null) return deriveRequest(request, { headers });
-    if (body !== undefined) return deriveRequest(request, { headers, body });
-    return deriveRequest(cloneRequest(request), { headers });
-  }
-  // A new URL needs a fresh init; pass the body as bytes or a Blob, never a stream (browsers
-  // only stream request bodies over HTTP/2).
-  const payload = request.body === null ? null : (body ?? (await request.clone().blob()));
-  const rebuilt = new Request(url, {
-    method: request.method,
-    headers,
-    body: payload,
-    signal: request.signal,
-    redirect: request.redirect,
-    credentials: request.credentials,
-    cache: request.cache,
-    integrity: request.integrity,
-    keepalive: request.keepalive,
-    referrer: request.referrer,
-    referrerPolicy: request.referrerPolicy,
-    mode: request.mode === "navigate" ? "same-origin" : request.mode,
-  });
-  return keepSource(rebuilt, request);
 }
 
 const TOKEN = /^[\x21-\x7e]+$/;

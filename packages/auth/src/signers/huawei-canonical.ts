@@ -124,21 +124,34 @@ export interface HuaweiCanonicalRequestParts {
  * headers (sorted, lower-case, trimmed), the signed header list and the payload hash, joined by `\n`.
  */
 export function huaweiCanonicalRequest(parts: HuaweiCanonicalRequestParts): string {
-  const url = new URL(parts.url);
   const headers = parts.headers instanceof Headers ? parts.headers : new Headers(parts.headers);
   const names = [...new Set(parts.signedHeaders.map((name) => name.toLowerCase()))].sort();
-  const lines = names.map((name) => {
-    const value = headers.get(name) ?? (name === "host" ? url.host : null);
+  return canonicalRequestOf(
+    parts.method,
+    new URL(parts.url),
+    (name) => headers.get(name),
+    names,
+    parts.payloadHash,
+  );
+}
+
+/**
+ * {@link huaweiCanonicalRequest} over a header lookup (`null` when absent), so a signer can sign the
+ * headers it is about to add without copying the request's; `names` are lower-case, sorted, unique.
+ */
+export function canonicalRequestOf(
+  method: string,
+  url: URL,
+  headerValue: (name: string) => string | null,
+  names: readonly string[],
+  payloadHash: string,
+): string {
+  let lines = "";
+  for (const name of names) {
+    const value = headerValue(name) ?? (name === "host" ? url.host : null);
     if (value === null)
       throw new InvalidInputError("signedHeaders", `the header "${name}" is not on the request`);
-    return `${name}:${value.trim()}\n`;
-  });
-  return [
-    parts.method.toUpperCase(),
-    huaweiCanonicalUri(url.pathname),
-    huaweiCanonicalQuery(huaweiQueryPairs(url.search)),
-    lines.join(""),
-    names.join(";"),
-    parts.payloadHash,
-  ].join("\n");
+    lines += `${name}:${value.trim()}\n`;
+  }
+  return `${method.toUpperCase()}\n${huaweiCanonicalUri(url.pathname)}\n${huaweiCanonicalQuery(huaweiQueryPairs(url.search))}\n${lines}\n${names.join(";")}\n${payloadHash}`;
 }

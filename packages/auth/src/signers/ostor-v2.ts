@@ -11,15 +11,22 @@
  * path as sent plus the AWS sub-resources (`acl`, `uploadId`, `versionId`, …) sorted by name. Path-style
  * addressing is assumed: with virtual-hosted buckets the bucket would have to be prefixed.
  *
- * Browsers forbid setting `Date` (fetch drops it silently), so a browser build must pass
- * `useAmzDate: true`: the time then travels in `x-amz-date`, which joins the amz headers, and the Date
- * line of the StringToSign stays empty (the AWS V2 rule).
+ * Browsers forbid setting `Date` (fetch drops it silently), so there, and with `useAmzDate: true`,
+ * the time travels in `x-amz-date`, which joins the amz headers, and the Date line of the
+ * StringToSign stays empty (the AWS V2 rule).
  */
-import { CredentialsError, cloneRequest, deriveRequest, InvalidInputError, setReplay } from "@bucketry/core";
-import type { Middleware } from "openapi-fetch";
+import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core";
 import { hmacBase64 } from "#crypto";
 import { safeDecode } from "../encoding.js";
+import { fetchDropsDate } from "../runtime.js";
 import { preparedKey } from "./keys.js";
+import {
+  type CredentialsSource,
+  type RequestParts,
+  type RequestSignature,
+  signedRequest,
+  signingStep,
+} from "./signing-step.js";
 
 /** The S3 key pair of an ostor system user. */
 export interface OstorV2Credentials {
@@ -28,15 +35,16 @@ export interface OstorV2Credentials {
 }
 
 /** Static credentials, or a function returning the current ones (called once per attempt). */
-export type OstorV2CredentialsSource =
-  | OstorV2Credentials
-  | (() => OstorV2Credentials | Promise<OstorV2Credentials>);
+export type OstorV2CredentialsSource = CredentialsSource<OstorV2Credentials>;
 
-/** How {@link signOstorV2Request} stamps the time. */
+/** How {@link ostorV2SignatureHeaders} and {@link signOstorV2Request} stamp the time. */
 export interface OstorV2Options {
   /** The signing time; now when absent. Ignored when the request already carries `Date` or `x-amz-date`. */
   date?: Date;
-  /** Send the time as `x-amz-date` instead of `Date` (needed in browsers, which forbid `Date`). */
+  /**
+   * Send the time as `x-amz-date` instead of `Date`. Browsers always do: their fetch drops `Date`, so
+   * a `Date` the request carries is signed and sent as `x-amz-date` there too.
+   */
   useAmzDate?: boolean;
 }
 
@@ -79,39 +87,45 @@ const SUB_RESOURCES = new Set([
   "website",
 ]);
 
+/**
+ * The headers that sign `parts` with ostor's SigV2: `authorization`, and `date` (or `x-amz-date`)
+ * unless the request carries one.
+ */
+export async function ostorV2SignatureHeaders(
+  parts: RequestParts,
+  credentials: OstorV2Credentials,
+  options: OstorV2Options = {},
+): Promise<RequestSignature> {
+  checkCredentials(credentials);
+  const headers: Record<string, string> = {};
+  if (!parts.headers.has("x-amz-date")) {
+    const given = parts.headers.get("date");
+    if (given === null) {
+      const date = options.date ?? new Date();
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+        throw new InvalidInputError("date", "must be a valid Date");
+      }
+      // RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`.
+      headers[options.useAmzDate || fetchDropsDate() ? "x-amz-date" : "date"] = date.toUTCString();
+    } else if (fetchDropsDate()) {
+      // The caller's Date would be dropped on the way: its value travels as x-amz-date.
+      headers["x-amz-date"] = given;
+    }
+  }
+  const stringToSign = stringToSignOf(parts.method, parts.url, parts.headers, headers);
+  const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
+  const signature = await hmacBase64("SHA-1", key, stringToSign);
+  headers.authorization = `AWS ${credentials.accessKeyId}:${signature}`;
+  return { headers };
+}
+
 /** Signs `request` with ostor's SigV2; returns a new `Request` and leaves the input usable. */
-export async function signOstorV2Request(
+export function signOstorV2Request(
   request: Request,
   credentials: OstorV2Credentials,
   options: OstorV2Options = {},
 ): Promise<Request> {
-  const headers = new Headers(request.headers);
-  await sign(request, headers, credentials, options);
-  // A body is read from a clone's stream.
-  return deriveRequest(request.body === null ? request : cloneRequest(request), { headers });
-}
-
-/** Signs `request` into `headers` (its own, or a copy): the shared core of the function and the middleware. */
-async function sign(
-  request: Request,
-  headers: Headers,
-  credentials: OstorV2Credentials,
-  options: OstorV2Options,
-): Promise<void> {
-  checkCredentials(credentials);
-  headers.delete("authorization");
-  if (!headers.has("date") && !headers.has("x-amz-date")) {
-    const date = options.date ?? new Date();
-    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw new InvalidInputError("date", "must be a valid Date");
-    }
-    // RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`.
-    headers.set(options.useAmzDate ? "x-amz-date" : "date", date.toUTCString());
-  }
-  const stringToSign = ostorV2StringToSign({ method: request.method, url: request.url, headers });
-  const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
-  const signature = await hmacBase64("SHA-1", key, stringToSign);
-  headers.set("authorization", `AWS ${credentials.accessKeyId}:${signature}`);
+  return signedRequest(request, (parts) => ostorV2SignatureHeaders(parts, credentials, options));
 }
 
 /**
@@ -125,20 +139,33 @@ export function ostorV2StringToSign(request: {
   headers: HeadersInit;
 }): string {
   const headers = request.headers instanceof Headers ? request.headers : new Headers(request.headers);
+  return stringToSignOf(request.method, request.url, headers, {});
+}
+
+/** The StringToSign with `added` (a `date` or an `x-amz-date` not on the request yet) as if it were. */
+function stringToSignOf(
+  method: string,
+  url: string | URL,
+  headers: Headers,
+  added: { date?: string; "x-amz-date"?: string },
+): string {
+  const amzDate = added["x-amz-date"];
   // With x-amz-date present the Date line is empty and x-amz-date is signed among the amz headers.
-  const date = headers.has("x-amz-date") ? "" : (headers.get("date") ?? "");
+  const date =
+    amzDate !== undefined || headers.has("x-amz-date") ? "" : (added.date ?? headers.get("date") ?? "");
+  let pending = amzDate === undefined ? undefined : `x-amz-date:${amzDate.trim()}\n`;
   let amz = "";
   // Headers iterate lower-cased and sorted by name, which is the canonical order.
   for (const [name, value] of headers) {
-    if (name.startsWith("x-amz-")) amz += `${name}:${value.trim()}\n`;
+    if (!name.startsWith("x-amz-")) continue;
+    if (pending !== undefined && name > "x-amz-date") {
+      amz += pending;
+      pending = undefined;
+    }
+    amz += `${name}:${value.trim()}\n`;
   }
-  return [
-    request.method,
-    headers.get("content-md5") ?? "",
-    headers.get("content-type") ?? "",
-    date,
-    `${amz}${ostorV2Resource(request.url)}`,
-  ].join("\n");
+  if (pending !== undefined) amz += pending;
+  return `${method}\n${headers.get("content-md5") ?? ""}\n${headers.get("content-type") ?? ""}\n${date}\n${amz}${ostorV2Resource(url)}`;
 }
 
 /** The CanonicalizedResource: `/?<first token>` for ostor admin calls, the AWS V2 resource otherwise. */
@@ -160,30 +187,16 @@ export function ostorV2Resource(url: string | URL): string {
   return subResources.length === 0 ? parsed.pathname : `${parsed.pathname}?${subResources.join("&")}`;
 }
 
-/** An openapi-fetch middleware that signs every attempt afresh (new Date, new signature) with ostor's SigV2. */
+/** The pipeline step that signs every attempt afresh (new Date, new signature) with ostor's SigV2. */
 export function ostorV2(
   credentials: OstorV2CredentialsSource,
   options: Omit<OstorV2Options, "date"> = {},
-): Middleware {
+): AttemptStep {
   if (typeof credentials !== "function") checkCredentials(credentials);
-  // Signs the attempt's own headers: no new Request per attempt (see core's lineage.ts).
-  const signAttempt = async (request: Request): Promise<Request> => {
-    await sign(
-      request,
-      request.headers,
-      typeof credentials === "function" ? await credentials() : credentials,
-      options,
-    );
-    return request;
-  };
-  return {
-    async onRequest({ request }) {
-      // Recorded before signing: a replay starts from the unsigned request.
-      setReplay(request, request, signAttempt);
-      await signAttempt(request);
-      return undefined;
-    },
-  };
+  const { useAmzDate } = options;
+  return signingStep(credentials, (parts, current, date) =>
+    ostorV2SignatureHeaders(parts, current, { date, useAmzDate }),
+  );
 }
 
 function checkCredentials(credentials: OstorV2Credentials): void {

@@ -1,12 +1,12 @@
 /**
- * `huaweiAkSk()` over real HTTP: an openapi-fetch client with the middleware and core's `retry()`
- * talks to a loopback server that recomputes every signature itself (node:crypto, from the raw
+ * `huaweiAkSk()` over real HTTP: an openapi-fetch client sending through core's pipeline with the
+ * step (and its retries) talks to a loopback server that recomputes every signature itself (node:crypto, from the raw
  * request line, headers and body bytes as received), answers 503 once and then 200.
  */
 import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CredentialsError, retry } from "@bucketry/core";
+import { type AttemptStep, CredentialsError, createPipeline, type RetryPolicy } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -148,17 +148,22 @@ beforeEach(() => {
   retryAfter = undefined;
 });
 
+/** An openapi-fetch client sending through the pipeline, every operation (POSTs too) retried. */
+function pipelineClient(step: AttemptStep, retry: RetryPolicy = { baseDelayMs: 10 }) {
+  const fetch = createPipeline({
+    provider: "test",
+    steps: [step],
+    retry,
+    describe: (method, path) => ({ operation: `${method} ${path}`, safe: true }),
+  });
+  return createClient<paths>({ baseUrl, fetch });
+}
+
 function client(
   credentials: HuaweiCredentials | (() => Promise<HuaweiCredentials>),
   unsignedPayload = false,
 ) {
-  const c = createClient<paths>({ baseUrl });
-  // Registration order as a provider client uses it: auth, then retry (innermost).
-  c.use(
-    huaweiAkSk(credentials, { projectId: PROJECT, unsignedPayload }),
-    retry({ safe: () => true, baseDelayMs: 10 }),
-  );
-  return c;
+  return pipelineClient(huaweiAkSk(credentials, { projectId: PROJECT, unsignedPayload }));
 }
 
 function keys(accessKey: string, secretKey: string, securityToken?: string): HuaweiCredentials {
@@ -166,7 +171,7 @@ function keys(accessKey: string, secretKey: string, securityToken?: string): Hua
   return huaweiCredentials({ accessKey, secretKey, securityToken });
 }
 
-describe("huaweiAkSk middleware over HTTP", () => {
+describe("huaweiAkSk step over HTTP", () => {
   it("re-signs a retried GET: both attempts verify and carry different X-Sdk-Dates", async () => {
     const credentials = keys("AKTEMPORARY01", "sk/With+Symbols=ü", "temporary-security-token.abc_123");
     // A 1 s wait puts the second attempt in a later second than the first.
@@ -280,9 +285,7 @@ describe("huaweiAkSk middleware over HTTP", () => {
       HUAWEICLOUD_SDK_PROJECT_ID: PROJECT,
     });
     failFirst = false;
-    const c = createClient<paths>({ baseUrl });
-    c.use(huaweiAkSk(credentials), retry());
-    const { response } = await c.GET("/v1/{project_id}/buckets", {
+    const { response } = await pipelineClient(huaweiAkSk(credentials), {}).GET("/v1/{project_id}/buckets", {
       params: { path: { project_id: PROJECT } },
     });
     expect(response.status).toBe(200);
