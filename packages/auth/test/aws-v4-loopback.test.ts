@@ -130,11 +130,15 @@ describe("awsV4 in the pipeline over loopback HTTP, verified by @smithy/signatur
   const client = (credentials: AwsV4Credentials) =>
     createClient<Paths>({
       baseUrl,
-      fetch: createPipeline({
-        provider: "test",
-        steps: [awsV4(credentials, { region: "ostor", service: "s3" })],
-        retry: { maxAttempts: 3, random: () => 0 },
-      }),
+      fetch: createPipeline(
+        {
+          provider: "test",
+          steps: [awsV4(credentials, { region: "ostor", service: "s3" })],
+        },
+        {
+          retry: { maxAttempts: 3, random: () => 0 },
+        },
+      ),
     });
 
   beforeAll(async () => {

@@ -221,20 +221,24 @@ describe("awsV4 step", () => {
     let calls = 0;
     const provider = async () => ({ accessKeyId: keys[calls++]!, secretAccessKey: "secret" });
     const sent: { url: string; headers: Headers; body: string }[] = [];
-    const fetch = createPipeline({
-      provider: "test",
-      steps: [awsV4(provider, { region: "ostor", service: "s3" })],
-      retry: { baseDelayMs: 0 },
-      describe: () => ({ operation: "put", safe: true }),
-      fetch: async (request) => {
-        sent.push({ url: request.url, headers: request.headers, body: await request.text() });
-        // The next attempt starts 7 s later.
-        vi.setSystemTime(new Date("2024-05-01T10:00:07Z"));
-        return sent.length === 1
-          ? new Response("{}", { status: 503 })
-          : new Response("{}", { headers: { "content-type": "application/json" } });
+    const fetch = createPipeline(
+      {
+        provider: "test",
+        steps: [awsV4(provider, { region: "ostor", service: "s3" })],
+        describe: () => ({ operation: "put", safe: true }),
       },
-    });
+      {
+        retry: { baseDelayMs: 0 },
+        fetch: async (request) => {
+          sent.push({ url: request.url, headers: request.headers, body: await request.text() });
+          // The next attempt starts 7 s later.
+          vi.setSystemTime(new Date("2024-05-01T10:00:07Z"));
+          return sent.length === 1
+            ? new Response("{}", { status: 503 })
+            : new Response("{}", { headers: { "content-type": "application/json" } });
+        },
+      },
+    );
     const client = createClient<{
       "/b/{key}": {
         put: {

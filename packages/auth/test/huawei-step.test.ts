@@ -150,12 +150,14 @@ beforeEach(() => {
 
 /** An openapi-fetch client sending through the pipeline, every operation (POSTs too) retried. */
 function pipelineClient(step: AttemptStep, retry: RetryPolicy = { baseDelayMs: 10 }) {
-  const fetch = createPipeline({
-    provider: "test",
-    steps: [step],
-    retry,
-    describe: (method, path) => ({ operation: `${method} ${path}`, safe: true }),
-  });
+  const fetch = createPipeline(
+    {
+      provider: "test",
+      steps: [step],
+      describe: (method, path) => ({ operation: `${method} ${path}`, safe: true }),
+    },
+    { retry },
+  );
   return createClient<paths>({ baseUrl, fetch });
 }
 

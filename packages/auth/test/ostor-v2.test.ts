@@ -369,11 +369,15 @@ describe("ostorV2 step over loopback HTTP", () => {
     }>({
       baseUrl,
       querySerializer: () => "ostor-users&space",
-      fetch: createPipeline({
-        provider: "test",
-        steps: [ostorV2({ accessKeyId: KEY_ID, secretAccessKey: key })],
-        retry: { random: () => 0 },
-      }),
+      fetch: createPipeline(
+        {
+          provider: "test",
+          steps: [ostorV2({ accessKeyId: KEY_ID, secretAccessKey: key })],
+        },
+        {
+          retry: { random: () => 0 },
+        },
+      ),
     });
 
   it("signs ?ostor-users&space as the server checks it, and a retry afresh with a new Date", async () => {

@@ -6,7 +6,7 @@ import { BucketryError } from "@bucketry/core";
  * The message says what to install; `cause` is the failed import.
  */
 export class MissingProviderError extends BucketryError {
-  override name = "MissingProviderError";
+  override name = "MissingProviderError" as const;
   constructor(
     /** The adapter, e.g. `bucketry/hitachi`. */
     readonly adapter: string,

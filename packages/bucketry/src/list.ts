@@ -17,7 +17,7 @@ export interface ListOptions {
 
 /** Thrown at the end of a listing when sources failed and no `onError` was given. */
 export class ListingError extends AggregateError {
-  override name = "ListingError";
+  override name = "ListingError" as const;
   constructor(override readonly errors: SourceError[]) {
     super(errors, `${errors.length} source(s) failed: ${errors.map((e) => e.message).join("; ")}`);
   }

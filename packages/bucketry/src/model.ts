@@ -74,7 +74,7 @@ export interface ProviderSource<Client> extends Source {
 
 /** A source that failed, with its typed error; the other sources' results still arrive. */
 export class SourceError extends Error {
-  override name = "SourceError";
+  override name = "SourceError" as const;
   constructor(
     readonly source: string,
     readonly provider: ProviderName,

@@ -7,15 +7,7 @@
 import { parseErrorBody } from "./error-bodies.js";
 import { redact, redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
-/** Every `name` an error of the family has, so `error.name` narrows like `instanceof`. */
-export type BucketryErrorName =
-  | "BucketryError"
-  | "InvalidInputError"
-  | "CredentialsError"
-  | "PaginationError"
-  | ApiErrorName;
-
-/** Every `name` an {@link ApiError} has. */
+/** Every `name` an {@link ApiError} has, so `error.name` narrows like `instanceof`. */
 export type ApiErrorName =
   | "ApiError"
   | "AuthenticationError"
@@ -30,7 +22,8 @@ export type ApiErrorName =
 
 /** The base of every error a Bucketry client throws. */
 export class BucketryError extends Error {
-  override name: BucketryErrorName = "BucketryError";
+  // A string, so errors of other packages (the facade's) extend it; every subclass names a literal.
+  override name: string = "BucketryError";
 }
 
 /**

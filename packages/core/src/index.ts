@@ -14,7 +14,6 @@ export {
   type ApiErrorName,
   AuthenticationError,
   BucketryError,
-  type BucketryErrorName,
   ConnectionError,
   CredentialsError,
   type ErrorContext,
@@ -43,8 +42,8 @@ export {
 export {
   type Attempt,
   type AttemptRequest,
-  answerMeta,
   type AttemptStep,
+  answerMeta,
   attemptsOf,
   type BodyCheck,
   type BufferedBody,

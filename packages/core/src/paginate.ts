@@ -178,7 +178,12 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
       throw new PaginationError("fetchPage must resolve to { items: Item[], next: Cursor | undefined }");
     }
     this.#fetched.add(keyOf(cursor));
-    this.#log.push({ page: cursor, items: page.items.length, requestId: page.requestId, attempts: page.attempts });
+    this.#log.push({
+      page: cursor,
+      items: page.items.length,
+      requestId: page.requestId,
+      attempts: page.attempts,
+    });
     if (page.next !== undefined && this.#fetched.has(keyOf(page.next))) {
       throw new PaginationError(
         `the server sent the cursor of a page already fetched (after ${this.#fetched.size} pages); stopping instead of looping`,

@@ -151,7 +151,10 @@ export function attemptsOf(response: Response): number | undefined {
 }
 
 /** What a listing records of a page's answer: its request id and attempts. */
-export function answerMeta(response: Response): { requestId: string | undefined; attempts: number | undefined } {
+export function answerMeta(response: Response): {
+  requestId: string | undefined;
+  attempts: number | undefined;
+} {
   return { requestId: requestIdOf(response.headers), attempts: attemptCounts.get(response) };
 }
 

@@ -142,7 +142,12 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
             cursor === undefined ? body : { ...body, pageToken: cursor },
             pageSignal,
           );
-          return { items: page.buckets, next: page.nextPageToken, requestId: page.requestId, attempts: page.attempts };
+          return {
+            items: page.buckets,
+            next: page.nextPageToken,
+            requestId: page.requestId,
+            attempts: page.attempts,
+          };
         },
         from: checked.from as ResumePoint<string> | undefined,
         signal,

@@ -16,17 +16,18 @@ import { describe, expect, it } from "vitest";
 import { clientFor, conversation, isList, startFake } from "./helpers.js";
 
 const LIST = "POST /mapi/v1/user/list_buckets";
+const ALICE = 1042;
 const isToken = (r: { target: string }) => r.target.endsWith("/token");
 const isCsrf = (r: { target: string }) => r.target === "/mapi/v1/csrf";
 
 describe("renewals inside the retry loop", () => {
   it("a 503 on the attempt after a token renewal is retried: the listing completes", async () => {
-    const fake = await startFake({ users: { alice: 30 } });
+    const fake = await startFake({ users: { [ALICE]: 30 } });
     const client = clientFor(fake, { retry: { baseDelayMs: 1, maxAttempts: 10 } });
-    await client.listBucketsPage({ userId: "alice", count: 10 });
+    await client.listBucketsPage({ userId: ALICE, count: 10 });
     fake.inject({ kind: "expire-tokens" }, { match: isList });
     fake.inject({ kind: "status", status: 503 }, { match: isList });
-    const buckets = await client.listBuckets({ userId: "alice", pageSize: 10 }).all();
+    const buckets = await client.listBuckets({ userId: ALICE, pageSize: 10 }).all();
     expect(buckets).toHaveLength(30);
     expect(conversation(fake).slice(3, 7)).toEqual([
       `${LIST} 401`,
@@ -37,27 +38,27 @@ describe("renewals inside the retry loop", () => {
   });
 
   it("a reset on the attempt after a CSRF refresh is retried too", async () => {
-    const fake = await startFake({ users: { alice: 5 } });
+    const fake = await startFake({ users: { [ALICE]: 5 } });
     const client = clientFor(fake);
-    await client.listBucketsPage({ userId: "alice" });
+    await client.listBucketsPage({ userId: ALICE });
     fake.inject({ kind: "status", status: 403, body: '{"code":"403","message":"CSRF"}' }, { match: isList });
     fake.inject({ kind: "reset" }, { match: isList });
-    const page = await client.listBucketsPage({ userId: "alice" });
+    const page = await client.listBucketsPage({ userId: ALICE });
     expect(page.buckets).toHaveLength(5);
     expect(fake.log.filter(isCsrf)).toHaveLength(2);
   });
 
   it("a 401 on a late attempt renews the token with that attempt's signal, not the first's", async () => {
-    const fake = await startFake({ users: { alice: 5 } });
+    const fake = await startFake({ users: { [ALICE]: 5 } });
     // Retry-After (1 s) outlasts the per-attempt limit (300 ms): the first attempt's signal is long gone.
     const client = clientFor(fake, {
       timeout: { attemptMs: 300 },
       retry: { baseDelayMs: 1, maxElapsedMs: 60_000 },
     });
-    await client.listBucketsPage({ userId: "alice" });
+    await client.listBucketsPage({ userId: ALICE });
     fake.inject({ kind: "status", status: 503, retryAfter: 1 }, { match: isList });
     fake.inject({ kind: "expire-tokens" }, { match: isList });
-    const page = await client.listBucketsPage({ userId: "alice" });
+    const page = await client.listBucketsPage({ userId: ALICE });
     expect(page.buckets).toHaveLength(5);
     expect(conversation(fake).slice(3)).toEqual([
       `${LIST} 503`,
@@ -78,18 +79,18 @@ describe("token endpoint failures are classified and retried", () => {
 
   for (const [what, fault, Class] of cases) {
     it(`${what} from Keycloak is retried, then the listing succeeds`, async () => {
-      const fake = await startFake({ users: { alice: 3 } });
+      const fake = await startFake({ users: { [ALICE]: 3 } });
       fake.inject(fault, { match: isToken });
-      const page = await clientFor(fake).listBucketsPage({ userId: "alice" });
+      const page = await clientFor(fake).listBucketsPage({ userId: ALICE });
       expect(page.buckets).toHaveLength(3);
       expect(fake.log.filter(isToken)).toHaveLength(2);
     });
 
     it(`${what} from Keycloak on every attempt ends in a ${Class.name}, not an AuthenticationError`, async () => {
-      const fake = await startFake({ users: { alice: 3 } });
+      const fake = await startFake({ users: { [ALICE]: 3 } });
       fake.inject(fault, { match: isToken, times: 100 });
       const error = await clientFor(fake)
-        .listBucketsPage({ userId: "alice" })
+        .listBucketsPage({ userId: ALICE })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Class);
       expect(error).not.toBeInstanceOf(AuthenticationError);
@@ -141,14 +142,14 @@ describe("token endpoint failures are classified and retried", () => {
 
 describe("events", () => {
   it("reports the token refresh, the retry and each attempt to onEvent", async () => {
-    const fake = await startFake({ users: { alice: 3 } });
+    const fake = await startFake({ users: { [ALICE]: 3 } });
     const events: PipelineEvent[] = [];
     const client = clientFor(fake, { onEvent: (event) => events.push(event) });
-    await client.listBucketsPage({ userId: "alice" });
+    await client.listBucketsPage({ userId: ALICE });
     fake.inject({ kind: "expire-tokens" }, { match: isList });
     fake.inject({ kind: "status", status: 502 }, { match: isList });
     events.length = 0;
-    await client.listBucketsPage({ userId: "alice" });
+    await client.listBucketsPage({ userId: ALICE });
     expect(events.map((e) => (e.type === "response" ? `${e.type} ${e.status}` : e.type))).toEqual([
       "request",
       "response 401",

@@ -6,8 +6,8 @@
  */
 import { tokenAuth } from "@bucketry/auth";
 import {
-  answerMeta,
   type ApiErrorInit,
+  answerMeta,
   BucketryError,
   type BufferedBody,
   checkCallOptions,
@@ -151,7 +151,9 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       secrets,
       // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
       describe: (method, path) =>
-        method === "GET" && path.startsWith("/v1/AUTH_") ? { operation: OPERATION, check: cutShort } : undefined,
+        method === "GET" && path.startsWith("/v1/AUTH_")
+          ? { operation: OPERATION, check: cutShort }
+          : undefined,
       userAgent: USER_AGENT,
     },
     options,

@@ -30,8 +30,8 @@ import {
   requireJson,
   SecretRegistry,
 } from "@bucketry/core";
-import createClient, { type Client } from "openapi-fetch";
-import type { paths } from "./generated/ostor.js";
+import createClient, { type Client, type FetchOptions, type FetchResponse } from "openapi-fetch";
+import type { components, paths } from "./generated/ostor.js";
 import {
   MalformedBody,
   type OstorUser,
@@ -122,8 +122,26 @@ export interface OstorHelpers {
   getUser(selector: OstorUserSelector, options?: OstorCallOptions): Promise<OstorUserDetail>;
 }
 
-/** The typed openapi-fetch client of the ostor admin API, with the helpers. */
-export type OstorClient = Client<Sealed<paths>> & OstorHelpers;
+type ListOperation = paths["/?ostor-users"]["get"];
+/** The options of a raw `GET("/?ostor-users", …)`: the spec's parameters; the body is always parsed. */
+export type OstorRawInit = Omit<FetchOptions<ListOperation>, "parseAs">;
+/** What a raw `GET("/?ostor-users", …)` resolves to: the answer parsed, every secret key sealed. */
+export type OstorRawResult =
+  | { data: Sealed<components["schemas"]["OstorUsersResponse"]>; error?: never; response: Response }
+  | {
+      data?: never;
+      error: NonNullable<FetchResponse<ListOperation, OstorRawInit, `${string}/${string}`>["error"]>;
+      response: Response;
+    };
+
+/**
+ * The typed openapi-fetch client of the ostor admin API, with the helpers. Its raw `GET` seals every
+ * `AWSSecretAccessKey` in a `Secret` before the answer is handed out, so no secret key reaches your
+ * code in clear text without `reveal()`.
+ */
+export type OstorClient = Omit<Client<paths>, "GET" | "request"> & {
+  GET(path: "/?ostor-users", init?: OstorRawInit): Promise<OstorRawResult>;
+} & OstorHelpers;
 
 /**
  * A 200 answer the helpers cannot use: not JSON (after retries), or JSON of an undocumented shape.
@@ -250,24 +268,21 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
   return { ...sealed(client), listUsers, getUser };
 }
 
-const SENDERS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "request"] as const;
-
 /**
- * The raw typed client with every parsed JSON answer's secret keys sealed in `Secret` (in place,
- * before the caller sees them), as its type says. A call that asks for the body unparsed
- * (`parseAs: "text"`, `"blob"`, …) gets it as sent: asking for the raw bytes is the explicit ask.
+ * The raw typed client whose `GET` seals every secret key of the parsed answer in a `Secret`, in
+ * place, before the caller sees it. `request` (the untyped verb) and `parseAs` are not offered: an
+ * unparsed body would hand the keys out in clear text.
  */
-function sealed(client: Client<paths>): Client<Sealed<paths>> {
-  const out: Record<string, unknown> = { ...client };
-  for (const name of SENDERS) {
-    const send = client[name] as (...args: unknown[]) => Promise<{ data?: unknown }>;
-    out[name] = async (...args: unknown[]) => {
-      const result = await send(...args);
-      if (result.data !== null && typeof result.data === "object") sealSecrets(result.data);
+function sealed(client: Client<paths>): Omit<OstorClient, keyof OstorHelpers> {
+  const { request: _request, GET: get, ...rest } = client;
+  return {
+    ...rest,
+    async GET(path, init) {
+      const result = (await get(path, { ...init, parseAs: "json" } as never)) as OstorRawResult;
+      if (result.data !== undefined) sealSecrets(result.data);
       return result;
-    };
-  }
-  return out as unknown as Client<Sealed<paths>>;
+    },
+  };
 }
 
 /**

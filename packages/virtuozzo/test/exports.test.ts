@@ -17,11 +17,11 @@ describe("@bucketry/virtuozzo exports", () => {
     ]);
   });
 
-  it("exports functions, the query middleware and core's Secret", () => {
+  it("exports functions, the query step and core's Secret", () => {
     expect(typeof virtuozzo.createOstorClient).toBe("function");
     expect(typeof virtuozzo.ostorOptionsFromEnv).toBe("function");
     expect(typeof virtuozzo.serializeOstorQuery).toBe("function");
-    expect(typeof virtuozzo.ostorQuery.onRequest).toBe("function");
+    expect(typeof virtuozzo.ostorQuery.prepare).toBe("function");
     expect(typeof virtuozzo.s3Credentials).toBe("function");
     expect(typeof virtuozzo.s3CredentialsFromEnv).toBe("function");
     expect(virtuozzo.Secret).toBe(Secret);

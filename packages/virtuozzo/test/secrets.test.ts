@@ -102,13 +102,16 @@ describe("secret access keys in results", () => {
       const fake = await startFake();
       const client = clientFor(fake, { signature });
       const byEmail = await client.GET("/?ostor-users", { params: { query: { emailAddress: USER1.email } } });
-      const byId = await client.request("get", "/?ostor-users", { params: { query: { id: USER1.id } } });
+      const byId = await client.GET("/?ostor-users", { params: { query: { id: USER1.id } } });
       for (const { data } of [byEmail, byId]) {
-        const key = data?.AWSAccessKeys[0]?.AWSSecretAccessKey;
+        const key = data && "AWSAccessKeys" in data ? data.AWSAccessKeys[0]?.AWSSecretAccessKey : undefined;
         // The type says so: a Secret, read with reveal().
         expect(key).toBeInstanceOf(Secret);
-        expect(key?.reveal()).toBe(fake.users.find((u) => u.UserId === USER1.id)?.AWSAccessKeys[0]?.AWSSecretAccessKey);
-        for (const view of views(data)) for (const secret of allSecrets(fake)) expect(view).not.toContain(secret);
+        expect(key?.reveal()).toBe(
+          fake.users.find((u) => u.UserId === USER1.id)?.AWSAccessKeys[0]?.AWSSecretAccessKey,
+        );
+        for (const view of views(data))
+          for (const secret of allSecrets(fake)) expect(view).not.toContain(secret);
       }
     },
   );

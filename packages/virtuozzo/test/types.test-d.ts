@@ -1,5 +1,7 @@
+import type { Secret } from "@bucketry/core";
 import { describe, expectTypeOf, it } from "vitest";
 import { createOstorClient, type OstorApi, s3Credentials } from "../src/index.js";
+import type { Sealed } from "../src/ostor-model.js";
 
 const credentials = s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" });
 const client = createOstorClient({ baseUrl: "https://s3.ostor.local", credentials });
@@ -9,11 +11,20 @@ describe("the generated ostor client types", () => {
     const { data } = await client.GET("/?ostor-users", {
       params: { query: { id: "b09693b73b3c7686", space: true } },
     });
-    // openapi-fetch wraps data in `Readable<>`, so compare by assignability both ways.
-    type Users = OstorApi.components["schemas"]["OstorUsersResponse"];
+    // openapi-fetch wraps data in `Readable<>`, so compare by assignability both ways; secret keys are sealed.
+    type Users = Sealed<OstorApi.components["schemas"]["OstorUsersResponse"]>;
     expectTypeOf(data).toExtend<Users | undefined>();
     expectTypeOf<Users>().toExtend<NonNullable<typeof data>>();
     client.GET("/?ostor-users");
+  });
+
+  it("type every secret key of the raw answer as a Secret, and offer no unparsed body", async () => {
+    const { data } = await client.GET("/?ostor-users", { params: { query: { id: "b09693b73b3c7686" } } });
+    if (data && "AWSAccessKeys" in data) {
+      expectTypeOf(data.AWSAccessKeys[0]!.AWSSecretAccessKey).toEqualTypeOf<Secret>();
+    }
+    // @ts-expect-error: a raw body would hand the secret keys out in clear text
+    client.GET("/?ostor-users", { parseAs: "text" });
   });
 
   it("reject a path the spec does not have", () => {

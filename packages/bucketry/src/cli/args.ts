@@ -4,7 +4,7 @@ import { PROVIDERS } from "./config.js";
 
 /** A mistake on the command line (exit code 2). */
 export class UsageError extends Error {
-  override name = "UsageError";
+  override name = "UsageError" as const;
   constructor(
     message: string,
     /** The command whose `--help` to point at. */

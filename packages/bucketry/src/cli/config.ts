@@ -15,7 +15,7 @@ import type { ProviderName, Source } from "../model.js";
 
 /** A configuration problem the user must fix before anything is listed (exit code 2). */
 export class ConfigError extends Error {
-  override name = "ConfigError";
+  override name = "ConfigError" as const;
 }
 
 /** One configurable field: its key in the config file and its environment variable. */

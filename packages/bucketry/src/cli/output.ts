@@ -72,7 +72,7 @@ export async function write(stream: Output, text: string): Promise<void> {
 
 /** The reader went away (`bucketry buckets | head`): stop listing, quietly. */
 export class ClosedOutputError extends Error {
-  override name = "ClosedOutputError";
+  override name = "ClosedOutputError" as const;
 }
 
 // Server-supplied names must not drive the terminal: C0/C1 controls (ESC included) are shown as "�".
