@@ -88,6 +88,7 @@ export {
   type CachedTokenSourceOptions,
   cachedTokenSource,
   DEFAULT_TOKEN_MARGIN_MS,
+  registeredTokens,
   staticToken,
   Token,
   type TokenSource,

@@ -35,9 +35,12 @@ describe("fetchDropsDate", () => {
       true,
     ],
     ["an unknown runtime", {}, true],
-    ["this test's own runtime (Node)", globalThis, false],
-  ])("%s: %s", (_, scope, drops) => {
+  ])("%s", (_, scope, drops) => {
     expect(fetchDropsDate(scope)).toBe(drops);
+  });
+
+  it("this test's own runtime (Node) keeps Date", () => {
+    expect(fetchDropsDate(globalThis)).toBe(false);
   });
 });
 

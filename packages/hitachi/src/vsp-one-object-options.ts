@@ -7,6 +7,7 @@
  */
 import {
   keycloakPasswordToken,
+  registeredTokens,
   Token,
   type TokenSource,
   VSP_OBJECT_DEFAULT_CLIENT_ID,
@@ -97,7 +98,7 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
       );
     }
     const source = credentials.source;
-    return { baseUrl, fetch, tokens: (secrets) => registering(source, secrets) };
+    return { baseUrl, fetch, tokens: (secrets) => registeredTokens(source, secrets) };
   }
   if (credentials.kind === "vsp") {
     const vsp = credentials.credentials;
@@ -113,7 +114,11 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
         `is "${cluster}" but the credentials are for cluster "${vsp.cluster}"`,
       );
     }
-    return { baseUrl, fetch, tokens: (secrets) => registering(vsp.tokenSource({ fetch, secrets }), secrets) };
+    return {
+      baseUrl,
+      fetch,
+      tokens: (secrets) => registeredTokens(vsp.tokenSource({ fetch, secrets }), secrets),
+    };
   }
   const password = credentials.credentials;
   let tokenUrl: string;
@@ -129,7 +134,7 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
     baseUrl,
     fetch,
     tokens: (secrets) =>
-      registering(
+      registeredTokens(
         keycloakPasswordToken({ tokenUrl, ...password, provider: PROVIDER, fetch, secrets }),
         secrets,
       ),
@@ -243,19 +248,4 @@ function regionName(value: unknown): string {
   const region = typeof value === "string" ? value.trim() : "";
   if (!REGION.test(region)) throw new InvalidInputError("region", "must be a region name such as us-west-2");
   return region;
-}
-
-/** The source, with every token it hands out registered as a secret (so error bodies are scrubbed of it). */
-function registering(source: TokenSource, secrets: SecretRegistry): TokenSource {
-  return {
-    async token(signal) {
-      const token = await source.token(signal);
-      if (token === null || typeof token !== "object" || typeof token.reveal !== "function") {
-        throw new CredentialsError("credentials", "the TokenSource handed out something that is not a Token");
-      }
-      secrets.add(token.reveal());
-      return token;
-    },
-    invalidate: (token) => source.invalidate(token),
-  };
 }

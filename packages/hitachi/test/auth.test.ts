@@ -1,7 +1,7 @@
 /** The wire conversation: Keycloak tokens, the CSRF double submit, the documented request, and recovery. */
 import { inspect } from "node:util";
 import { staticToken, vspOneObjectCredentials, vspOneObjectCredentialsFromEnv } from "@bucketry/auth";
-import { ApiError, AuthenticationError } from "@bucketry/core";
+import { ApiError, AuthenticationError, ServerError } from "@bucketry/core";
 import type { HitachiFake } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
 import { createVspOneObjectClient } from "../src/index.js";
@@ -295,17 +295,19 @@ describe("authentication failures", () => {
     expect(error.code).toBe("invalid_client");
   });
 
-  it("a CSRF endpoint that refuses is an AuthenticationError naming it", async () => {
+  it("a CSRF endpoint that keeps failing is a ServerError naming it, retried; nothing reaches the listing", async () => {
     const fake = await startFake();
     fake.inject(
       { kind: "status", status: 500, body: '{"code":"E","message":"boom"}' },
-      { match: (r) => r.method === "GET" },
+      { match: (r) => r.method === "GET", times: 100 },
     );
     const error = (await clientFor(fake)
       .listBucketsPage({ userId: 1 })
       .catch((e: unknown) => e)) as ApiError;
-    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 500, attempts: 3 });
     expect(error.message).toContain(`CSRF cookie request to ${fake.cluster.csrfUrl} failed with HTTP 500`);
+    expect(fake.log.filter((r) => r.method === "GET")).toHaveLength(3);
     expect(fake.log.filter(isList)).toHaveLength(0);
   });
 });

@@ -195,14 +195,14 @@ const factoryCases: Case[] = [
     "retry.maxAttempts 0",
     () => ({ retry: { maxAttempts: 0 } }),
     InvalidInputError,
-    "maxAttempts",
+    "retry.maxAttempts",
     /at least 1/,
   ],
   [
     "timeout.attemptMs -1",
     () => ({ timeout: { attemptMs: -1 } }),
     InvalidInputError,
-    "attemptMs",
+    "timeout.attemptMs",
     /milliseconds/,
   ],
   [

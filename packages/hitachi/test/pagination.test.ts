@@ -115,7 +115,10 @@ describe("listBucketsPage", () => {
     const fake = await startFake({ users: { 1: 0 }, unknownUser: "empty" });
     const client = clientFor(fake);
     expect(await client.listBuckets({ userId: 1 }).all()).toEqual([]);
-    expect(await client.listBucketsPage({ userId: 999 })).toEqual({ buckets: [], raw: { buckets: [] } });
+    expect(await client.listBucketsPage({ userId: 999 })).toMatchObject({
+      buckets: [],
+      raw: { buckets: [] },
+    });
     expect(conversation(fake).filter((l) => l.includes("list_buckets"))).toHaveLength(2);
   });
 

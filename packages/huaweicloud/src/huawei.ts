@@ -9,6 +9,7 @@ import {
   huaweiAkSk,
   huaweiCredentials,
   huaweiIamToken,
+  registeredTokens,
   type TokenSource,
   tokenAuth,
 } from "@bucketry/auth";
@@ -301,7 +302,7 @@ function authStep(
           "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(...) or huaweiIamToken(...))",
         );
       }
-      return tokenAuth(registering(source, secrets));
+      return tokenAuth(registeredTokens(source, secrets));
     }
     default:
       throw new CredentialsError(
@@ -309,19 +310,6 @@ function authStep(
         `must be "aksk", "password" or "token", not ${JSON.stringify((credentials as { type?: unknown }).type)}`,
       );
   }
-}
-
-/** A token source whose every token is registered as a secret, so no error can echo it. */
-function registering(source: TokenSource, secrets: SecretRegistry): TokenSource {
-  return {
-    async token(signal) {
-      const token = await source.token(signal);
-      secrets.add(token.reveal());
-      return token;
-    },
-    invalidate: (token) => source.invalidate(token),
-    renewable: source.renewable,
-  };
 }
 
 /** Runs `make`, renaming the field of any input error it throws to sit under `prefix` (`credentials.secretKey`). */

@@ -308,14 +308,14 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       name: "retry with zero attempts",
       options: withOption("retry", { maxAttempts: 0 }),
       Class: I,
-      field: "maxAttempts",
+      field: "retry.maxAttempts",
       message: /at least 1/,
     },
     {
       name: "a negative timeout",
       options: withOption("timeout", { attemptMs: -1 }),
       Class: I,
-      field: "attemptMs",
+      field: "timeout.attemptMs",
       message: /milliseconds/,
     },
     {

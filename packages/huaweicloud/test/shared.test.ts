@@ -564,12 +564,12 @@ describe.each(SERVICES)("$name: error bodies", (service) => {
     expect(error.message).toMatch(/Access Denied/);
   });
 
-  it("rejects a 200 whose list is missing or holds a nameless entry (ApiError, not retried)", async () => {
+  it("rejects a 200 whose list is missing or holds a nameless entry (MalformedResponseError, not retried)", async () => {
     const fake = await service.start();
     const json = { "content-type": "application/json" };
     fake.inject({ kind: "status", status: 200, headers: json, body: "{}" });
     const missing = await rejection(service.create(fake).list());
-    expect(missing.constructor).toBe(ApiError);
+    expect(missing.constructor).toBe(MalformedResponseError);
     expect(missing.message).toMatch(/has no ".+" list/);
     const bad = service.body(["ok"]) as Record<string, Array<Record<string, unknown>>>;
     const [field] = Object.keys(bad) as [string];

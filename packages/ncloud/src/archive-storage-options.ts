@@ -3,7 +3,12 @@
  * the project id that names the account, and the credentials in each form NAVER accepts. Each
  * mistake throws an `InvalidInputError`/`CredentialsError` that names the option at fault.
  */
-import { type NcloudCredentials, ncloudCredentials, type TokenSource } from "@bucketry/auth";
+import {
+  type NcloudCredentials,
+  ncloudCredentials,
+  registeredTokens,
+  type TokenSource,
+} from "@bucketry/auth";
 import {
   type ClientOptions,
   CredentialsError,
@@ -203,7 +208,7 @@ export function resolveOptions(
       "must be an API key { accessKeyId, secretKey, domainId }, NcloudCredentials or a TokenSource { token(), invalidate() }",
     );
   }
-  return { baseUrl, projectId, tokenSource: registering(tokenSource, secrets) };
+  return { baseUrl, projectId, tokenSource: registeredTokens(tokenSource, secrets) };
 }
 
 /** Checks a project id as it goes into `/v1/AUTH_{project_id}`. */
@@ -285,16 +290,4 @@ function isNcloudCredentials(value: object): value is NcloudCredentials {
 
 function isKeys(value: object): value is ArchiveStorageKeys {
   return "accessKeyId" in value || "secretKey" in value || "domainId" in value;
-}
-
-/** The source, with every token it hands out registered as a secret (so no error can echo one). */
-function registering(source: TokenSource, secrets: SecretRegistry): TokenSource {
-  return {
-    async token(signal) {
-      const token = await source.token(signal);
-      secrets.add(token.reveal());
-      return token;
-    },
-    invalidate: (token) => source.invalidate(token),
-  };
 }

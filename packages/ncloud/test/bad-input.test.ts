@@ -150,12 +150,18 @@ const FACTORY_CASES: Case[] = [
     /must be an account URL/,
   ],
   ["fetch that is not a function", { fetch: "fetch" }, InvalidInputError, "fetch", /must be a function/],
-  ["retry with zero attempts", { retry: { maxAttempts: 0 } }, InvalidInputError, "maxAttempts", /at least 1/],
+  [
+    "retry with zero attempts",
+    { retry: { maxAttempts: 0 } },
+    InvalidInputError,
+    "retry.maxAttempts",
+    /at least 1/,
+  ],
   [
     "a negative attempt timeout",
     { timeout: { attemptMs: -1 } },
     InvalidInputError,
-    "attemptMs",
+    "timeout.attemptMs",
     /must be a number of milliseconds/,
   ],
   [

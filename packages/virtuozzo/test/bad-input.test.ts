@@ -317,14 +317,14 @@ const cases: Case[] = [
     name: "retry.maxAttempts of 0",
     run: ({ good }) => createOstorClient({ ...good, retry: { maxAttempts: 0 } }),
     error: InvalidInputError,
-    field: "maxAttempts",
+    field: "retry.maxAttempts",
     message: /at least 1/,
   },
   {
     name: "a negative attempt timeout",
     run: ({ good }) => createOstorClient({ ...good, timeout: { attemptMs: -1 } }),
     error: InvalidInputError,
-    field: "attemptMs",
+    field: "timeout.attemptMs",
     message: /milliseconds/,
   },
   {

@@ -4,7 +4,7 @@
  * anything holding one never prints it. A {@link TokenSource} hands out the current token and is told
  * when the server refused one.
  */
-import { CredentialsError, REDACTED } from "@bucketry/core";
+import { CredentialsError, REDACTED, type SecretRegistry } from "@bucketry/core";
 import { singleFlightCache } from "./single-flight.js";
 
 /** A bearer or `X-Auth-Token` credential and, when known, when it expires. */
@@ -96,5 +96,24 @@ export function staticToken(value: string | Token): TokenSource {
     token: async () => token,
     invalidate: () => {},
     renewable: false,
+  };
+}
+
+/**
+ * `source`, with every token it hands out registered in `secrets` (so no error or event can echo it)
+ * and checked to be a {@link Token}: for token sources a user passes in.
+ */
+export function registeredTokens(source: TokenSource, secrets: SecretRegistry): TokenSource {
+  return {
+    async token(signal) {
+      const token = await source.token(signal);
+      if (token === null || typeof token !== "object" || typeof token.reveal !== "function") {
+        throw new CredentialsError("credentials", "the TokenSource handed out something that is not a Token");
+      }
+      secrets.add(token.reveal());
+      return token;
+    },
+    invalidate: (token) => source.invalidate(token),
+    renewable: source.renewable,
   };
 }
