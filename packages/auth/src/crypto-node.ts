@@ -4,7 +4,8 @@
  * signature but synchronous underneath, so a signature costs no thread-pool hop: Node's Web Crypto
  * queues every digest and HMAC on the thread pool, which made a SigV4 signature 2-3x slower.
  */
-import { createHash, createHmac } from "node:crypto";
+// `hash` is a one-shot digest without a Hash object, in every Node version this package supports.
+import { createHash, createHmac, hash as oneShotHash } from "node:crypto";
 
 /** Bytes of a string (UTF-8) or of a buffer. */
 export type BytesLike = string | ArrayBuffer | ArrayBufferView;
@@ -40,7 +41,12 @@ function input(data: BytesLike): string | Uint8Array {
 
 /** Lower-case hex SHA-256. */
 export async function sha256Hex(data: BytesLike): Promise<string> {
-  return createHash("sha256").update(input(data)).digest("hex");
+  return sha256HexSync(data);
+}
+
+/** Lower-case hex SHA-256, synchronously: for short public data such as a canonical request. */
+export function sha256HexSync(data: BytesLike): string {
+  return oneShotHash("sha256", input(data), "hex");
 }
 
 /** SHA-256 of `bytes`, synchronously. */

@@ -43,6 +43,11 @@ export async function sha256Hex(data: BytesLike): Promise<string> {
   );
 }
 
+/** Lower-case hex SHA-256, synchronously: for short public data such as a canonical request. */
+export function sha256HexSync(data: BytesLike): string {
+  return toHex(sha256(toBytes(data)));
+}
+
 // FIPS 180-4 constants: the first 32 bits of the fractional parts of the square roots of the first 8
 // primes (initial hash) and of the cube roots of the first 64 primes (round constants).
 const INITIAL: number[] = [];

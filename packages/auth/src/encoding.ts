@@ -4,8 +4,11 @@
  * enough: it leaves `! ' ( ) *` bare, and a signature over them does not match the server's.
  */
 
+const UNRESERVED_ONLY = /^[A-Za-z0-9._~-]*$/;
+
 /** Percent-encodes every character but the RFC 3986 unreserved ones. */
 export function rfc3986(value: string): string {
+  if (UNRESERVED_ONLY.test(value)) return value;
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -8,5 +8,6 @@ declare module "node:crypto" {
     digest(encoding: "hex" | "base64"): string;
   }
   export function createHash(algorithm: string): Digest;
+  export function hash(algorithm: string, data: string | Uint8Array, outputEncoding: "hex"): string;
   export function createHmac(algorithm: string, key: string | Uint8Array): Digest;
 }

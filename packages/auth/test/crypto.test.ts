@@ -65,6 +65,7 @@ describe("#crypto implementations", () => {
 interface CryptoModule<Key> {
   toBytes(data: web.BytesLike): Uint8Array;
   sha256Hex(data: web.BytesLike): Promise<string>;
+  sha256HexSync(data: web.BytesLike): string;
   sha256(bytes: Uint8Array): Uint8Array;
   hmacKey(hash: web.HashName, key: web.BytesLike): Key;
   hmac(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): Promise<Uint8Array>;
@@ -76,10 +77,11 @@ interface CryptoModule<Key> {
 
 function check<Key>(name: string, impl: CryptoModule<Key>): void {
   describe(name, () => {
-    it("sha256Hex and sha256 match node:crypto for every input form and padding boundary", async () => {
+    it("sha256Hex, sha256HexSync and sha256 match node:crypto for every input form and padding boundary", async () => {
       for (const { label, value, raw } of inputs) {
         const expected = createHash("sha256").update(raw).digest();
         expect(await impl.sha256Hex(value), label).toBe(expected.toString("hex"));
+        expect(impl.sha256HexSync(value), label).toBe(expected.toString("hex"));
         expect(Buffer.from(impl.sha256(impl.toBytes(value))), label).toEqual(expected);
       }
     });

@@ -8,7 +8,7 @@
  * platform or a proxy may change after signing (`user-agent`, `connection`, …) are not signed.
  */
 import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core";
-import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex, toBytes } from "#crypto";
+import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex, sha256HexSync, toBytes } from "#crypto";
 import { rfc3986 } from "../encoding.js";
 import {
   basicIsoDate,
@@ -106,7 +106,8 @@ export async function awsV4SignatureHeaders(
   // The URL as sent: path and query in the canonical spelling, no fragment.
   const url = new URL(parts.url);
   const path = canonicalPath(url.pathname);
-  const query = wireQuery(url.search.slice(1));
+  const pairs = escapedQuery(url.search.slice(1));
+  const query = wireQuery(pairs);
   const href = `${url.origin}${path}${query === "" ? "" : `?${query}`}`;
 
   const headers: Record<string, string> = { "x-amz-date": amzDate };
@@ -127,15 +128,14 @@ export async function awsV4SignatureHeaders(
     if (!Object.hasOwn(headers, name) && isSignable(name)) signable.push([name, value]);
   }
   for (const name in headers) signable.push([name, headers[name]!]);
-  const { canonicalRequest, signedHeaders } = awsV4CanonicalRequest(
-    { method: parts.method, path, query, headers: signable, payloadHash },
-    { service, normalizePath: options.normalizePath },
-  );
+  // What awsV4CanonicalRequest computes, from the pieces already in the canonical spelling.
+  const canonical = canonicalHeaders(signable);
+  const canonicalRequest = `${parts.method}\n${canonicalUri(path, service, options.normalizePath)}\n${canonicalQuery(pairs)}\n${canonical.lines}\n${canonical.names}\n${payloadHash}`;
   const scope = `${day}/${region}/${service}/aws4_request`;
-  const stringToSign = await awsV4StringToSign(canonicalRequest, amzDate, scope);
-  const key = await credentialsKey(credentials, day, region, service);
-  const signature = await hmacHex("SHA-256", key, stringToSign);
-  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  const stringToSign = stringToSignOf(canonicalRequest, amzDate, scope);
+  const key = credentialsKey(credentials, day, region, service);
+  const signature = await hmacHex("SHA-256", key instanceof Promise ? await key : key, stringToSign);
+  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.names}, Signature=${signature}`;
   return { headers, url: href === parts.url ? undefined : href };
 }
 
@@ -160,42 +160,44 @@ export function awsV4CanonicalRequest(
   parts: AwsV4CanonicalParts,
   options: { service: string; normalizePath?: boolean | undefined },
 ): { canonicalRequest: string; signedHeaders: string } {
-  const s3 = options.service === "s3";
-  const normalize = options.normalizePath ?? !s3;
-  const path = normalize ? normalizePath(parts.path) : parts.path;
-  const uri = path
-    .split("/")
-    .map(s3 ? canonicalEscape : rfc3986)
-    .join("/");
+  const uri = canonicalUri(parts.path, options.service, options.normalizePath);
+  const { lines, names } = canonicalHeaders(parts.headers);
+  const query = canonicalQuery(escapedQuery(parts.query));
+  const canonicalRequest = `${parts.method}\n${uri}\n${query}\n${lines}\n${names}\n${parts.payloadHash}`;
+  return { canonicalRequest, signedHeaders: names };
+}
 
-  const query = queryEntries(parts.query)
-    .map(([name, value]) => [canonicalEscape(name), canonicalEscape(value ?? "")] as const)
-    .sort(([n1, v1], [n2, v2]) => compare(n1, n2) || compare(v1, v2))
-    .map(([name, value]) => `${name}=${value}`)
-    .join("&");
+/** The canonical URI of a path as sent: S3 encodes it once, every other service normalises and encodes it again. */
+function canonicalUri(path: string, service: string, normalize: boolean | undefined): string {
+  const s3 = service === "s3";
+  const segments = ((normalize ?? !s3) ? normalizePath(path) : path).split("/");
+  return segments.map(s3 ? canonicalEscape : rfc3986).join("/");
+}
 
-  const grouped = new Map<string, string[]>();
-  for (const [rawName, rawValue] of parts.headers) {
-    const name = rawName.trim().toLowerCase();
-    // Folded (multi-line) values and runs of spaces become one space; ends are trimmed.
-    const value = rawValue.replace(/[ \t\r\n]+/g, " ").trim();
-    const values = grouped.get(name);
-    if (values) values.push(value);
-    else grouped.set(name, [value]);
+/** The name:value lines (names lower-case and sorted, a repeated name's values joined with `,`) and the name list. */
+function canonicalHeaders(headers: Iterable<readonly [string, string]>): { lines: string; names: string } {
+  const entries: [string, string][] = [];
+  for (const [name, value] of headers) entries.push([name.trim().toLowerCase(), foldValue(value)]);
+  // A stable sort: a repeated name's values stay in order.
+  entries.sort(([a], [b]) => compare(a, b));
+  let lines = "";
+  let names = "";
+  for (let i = 0; i < entries.length; i++) {
+    const [name, value] = entries[i]!;
+    let values = value;
+    while (entries[i + 1]?.[0] === name) values += `,${entries[++i]![1]}`;
+    lines += `${name}:${values}\n`;
+    names += names === "" ? name : `;${name}`;
   }
-  const names = [...grouped.keys()].sort(compare);
-  const canonicalHeaders = names.map((name) => `${name}:${grouped.get(name)!.join(",")}\n`).join("");
-  const signedHeaders = names.join(";");
+  return { lines, names };
+}
 
-  const canonicalRequest = [
-    parts.method,
-    uri,
-    query,
-    canonicalHeaders,
-    signedHeaders,
-    parts.payloadHash,
-  ].join("\n");
-  return { canonicalRequest, signedHeaders };
+// What the replace and trim below would change (`\s` is the set `trim` removes).
+const FOLDABLE = /[\t\r\n]| {2}|^\s|\s$/;
+
+/** Folded (multi-line) values and runs of spaces become one space; ends are trimmed. */
+function foldValue(value: string): string {
+  return FOLDABLE.test(value) ? value.replace(/[ \t\r\n]+/g, " ").trim() : value;
 }
 
 /** The SigV4 string to sign: algorithm, `YYYYMMDDTHHMMSSZ` date, credential scope, hash of the canonical request. */
@@ -204,7 +206,12 @@ export async function awsV4StringToSign(
   amzDate: string,
   scope: string,
 ): Promise<string> {
-  return `${ALGORITHM}\n${amzDate}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
+  return stringToSignOf(canonicalRequest, amzDate, scope);
+}
+
+// Synchronous in both #crypto builds: the canonical request is short public data.
+function stringToSignOf(canonicalRequest: string, amzDate: string, scope: string): string {
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256HexSync(canonicalRequest)}`;
 }
 
 /** Hex HMAC-SHA256 of a string to sign, under the key derived from the secret and the scope the string names. */
@@ -228,25 +235,39 @@ export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Op
 // What is kept is the prepared key (an imported CryptoKey on Web Crypto), so a signature is one HMAC.
 const KEY_CACHE_SIZE = 32;
 const keyCache = new Map<string, Promise<HmacKey>>();
-const keysByCredentials = new WeakMap<object, { secret: string; scope: string; key: Promise<HmacKey> }>();
+// The key itself once derived, so the common case (same credentials, same day) awaits nothing.
+const keysByCredentials = new WeakMap<
+  object,
+  { secret: string; scope: string; key: Promise<HmacKey>; derived?: HmacKey }
+>();
 
 function credentialsKey(
   credentials: AwsV4Credentials,
   day: string,
   region: string,
   service: string,
-): Promise<HmacKey> {
+): HmacKey | Promise<HmacKey> {
   const secret = credentials.secretAccessKey;
   const scope = `${day}/${region}/${service}`;
   const kept = keysByCredentials.get(credentials);
-  if (kept !== undefined && kept.secret === secret && kept.scope === scope) return kept.key;
-  const key = signingKey(secret, day, region, service);
-  keysByCredentials.set(credentials, { secret, scope, key });
-  return key;
+  if (kept !== undefined && kept.secret === secret && kept.scope === scope) return kept.derived ?? kept.key;
+  const entry: { secret: string; scope: string; key: Promise<HmacKey>; derived?: HmacKey } = {
+    secret,
+    scope,
+    key: signingKey(secret, day, region, service),
+  };
+  entry.key.then(
+    (key) => {
+      entry.derived = key;
+    },
+    () => {},
+  );
+  keysByCredentials.set(credentials, entry);
+  return entry.key;
 }
 
 async function signingKey(secret: string, day: string, region: string, service: string): Promise<HmacKey> {
-  const id = `${await sha256Hex(secret)}/${day}/${region}/${service}`;
+  const id = `${sha256HexSync(secret)}/${day}/${region}/${service}`;
   let key = keyCache.get(id);
   if (key === undefined) {
     key = deriveKey(secret, day, region, service);
@@ -264,12 +285,9 @@ async function deriveKey(secret: string, day: string, region: string, service: s
   return hmacKey("SHA-256", key);
 }
 
-const UNRESERVED_ONLY = /^[A-Za-z0-9._~-]*$/;
-const UNRESERVED_PATH = /^[A-Za-z0-9._~/-]*$/;
-
 /** The path in the canonical spelling, segment by segment. */
 function canonicalPath(pathname: string): string {
-  return UNRESERVED_PATH.test(pathname) ? pathname : pathname.split("/").map(canonicalEscape).join("/");
+  return isCanonical(pathname, true) ? pathname : pathname.split("/").map(canonicalEscape).join("/");
 }
 
 /**
@@ -277,7 +295,7 @@ function canonicalPath(pathname: string): string {
  * one spelling for any spelling of the same bytes (`(`, `%28` → `%28`; `+` → `%2B`; `%7E` → `~`).
  */
 function canonicalEscape(text: string): string {
-  if (UNRESERVED_ONLY.test(text)) return text;
+  if (isCanonical(text, false)) return text;
   const bytes = toBytes(text);
   let out = "";
   for (let i = 0; i < bytes.length; i++) {
@@ -291,6 +309,24 @@ function canonicalEscape(text: string): string {
       : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
+}
+
+/** Already canonical: only unreserved characters (and `/` if allowed) and upper-case escapes of other bytes. */
+function isCanonical(text: string, slash: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isUnreserved(code) || (slash && code === 0x2f)) continue;
+    if (code !== 0x25) return false;
+    const byte = upperHex(text.charCodeAt(i + 1)) * 16 + upperHex(text.charCodeAt(i + 2));
+    if (!(byte >= 0) || isUnreserved(byte)) return false;
+    i += 2;
+  }
+  return true;
+}
+
+/** The value of an upper-case hex digit, NaN for anything else. */
+function upperHex(code: number): number {
+  return code >= 0x30 && code <= 0x39 ? code - 0x30 : code >= 0x41 && code <= 0x46 ? code - 0x37 : Number.NaN;
 }
 
 function isHex(byte: number | undefined): boolean {
@@ -312,24 +348,44 @@ function isUnreserved(byte: number): boolean {
   );
 }
 
-/** Query parameters as sent: `[name, value]`, value `undefined` for a flag without `=`; empty pieces dropped. */
-function queryEntries(query: string): [string, string | undefined][] {
-  return query
-    .split("&")
-    .filter((piece) => piece !== "")
-    .map((piece) => {
-      const eq = piece.indexOf("=");
-      return eq === -1 ? [piece, undefined] : [piece.slice(0, eq), piece.slice(eq + 1)];
-    });
+/**
+ * Query parameters as sent, each name and value canonically escaped: `[name, value]`, value
+ * `undefined` for a flag without `=`; empty pieces dropped.
+ */
+function escapedQuery(query: string): [string, string | undefined][] {
+  const pairs: [string, string | undefined][] = [];
+  if (query === "") return pairs;
+  for (const piece of query.split("&")) {
+    if (piece === "") continue;
+    const eq = piece.indexOf("=");
+    pairs.push(
+      eq === -1
+        ? [canonicalEscape(piece), undefined]
+        : [canonicalEscape(piece.slice(0, eq)), canonicalEscape(piece.slice(eq + 1))],
+    );
+  }
+  return pairs;
 }
 
-/** The query to send: same order, flags kept as flags, every name and value canonically escaped. */
-function wireQuery(query: string): string {
-  return queryEntries(query)
-    .map(([name, value]) =>
-      value === undefined ? canonicalEscape(name) : `${canonicalEscape(name)}=${canonicalEscape(value)}`,
-    )
-    .join("&");
+/** The query to send: same order, flags kept as flags. */
+function wireQuery(pairs: readonly [string, string | undefined][]): string {
+  let query = "";
+  for (const [name, value] of pairs) {
+    if (query !== "") query += "&";
+    query += value === undefined ? name : `${name}=${value}`;
+  }
+  return query;
+}
+
+/** The canonical query: every parameter as `name=value` (a flag's value empty), sorted by name, then value. */
+function canonicalQuery(pairs: readonly [string, string | undefined][]): string {
+  const sorted =
+    pairs.length < 2
+      ? pairs
+      : pairs.slice().sort(([n1, v1], [n2, v2]) => compare(n1, n2) || compare(v1 ?? "", v2 ?? ""));
+  let query = "";
+  for (const [name, value] of sorted) query += `${query === "" ? "" : "&"}${name}=${value ?? ""}`;
+  return query;
 }
 
 /** Removes empty, `.` and `..` segments, keeping a leading and (for a non-empty path) a trailing slash. */

@@ -4,7 +4,7 @@
  * afresh: the gateway rejects an `X-Sdk-Date` more than 15 minutes off, so a retry never reuses one.
  */
 import { type AttemptStep, InvalidInputError } from "@bucketry/core";
-import { hmacHex, sha256Hex } from "#crypto";
+import { hmacHex, sha256Hex, sha256HexSync } from "#crypto";
 import {
   checkHuaweiAccessKey,
   checkHuaweiProjectId,
@@ -67,7 +67,12 @@ export function huaweiSdkDate(date: Date): string {
 
 /** The string to sign: the algorithm, the `X-Sdk-Date` value and the SHA-256 of the canonical request. */
 export async function huaweiStringToSign(canonicalRequest: string, sdkDate: string): Promise<string> {
-  return `${ALGORITHM}\n${sdkDate}\n${await sha256Hex(canonicalRequest)}`;
+  return stringToSignOf(canonicalRequest, sdkDate);
+}
+
+// Synchronous in both #crypto builds: the canonical request is short public data.
+function stringToSignOf(canonicalRequest: string, sdkDate: string): string {
+  return `${ALGORITHM}\n${sdkDate}\n${sha256HexSync(canonicalRequest)}`;
 }
 
 /** Lower-case, sorted, unique names to sign; `headerValue` sees the request's headers and the ones being added. */
@@ -146,7 +151,7 @@ export async function huaweiSignatureHeaders(
     signedHeaders,
     payloadHash,
   );
-  const stringToSign = await huaweiStringToSign(canonical, sdkDate);
+  const stringToSign = stringToSignOf(canonical, sdkDate);
   const signature = await hmacHex("SHA-256", preparedKey(credentials, "SHA-256", secretKey), stringToSign);
   headers.authorization = `${ALGORITHM} Access=${accessKey}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
   return { headers };

@@ -97,26 +97,39 @@ export async function ostorV2SignatureHeaders(
   options: OstorV2Options = {},
 ): Promise<RequestSignature> {
   checkCredentials(credentials);
+  const read = readHeaders(parts.headers);
   const headers: Record<string, string> = {};
-  if (!parts.headers.has("x-amz-date")) {
-    const given = parts.headers.get("date");
-    if (given === null) {
+  if (read.amzDate === null) {
+    if (read.date === null) {
       const date = options.date ?? new Date();
       if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
         throw new InvalidInputError("date", "must be a valid Date");
       }
-      // RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`.
-      headers[options.useAmzDate || fetchDropsDate() ? "x-amz-date" : "date"] = date.toUTCString();
+      headers[options.useAmzDate || fetchDropsDate() ? "x-amz-date" : "date"] = httpDate(date);
     } else if (fetchDropsDate()) {
       // The caller's Date would be dropped on the way: its value travels as x-amz-date.
-      headers["x-amz-date"] = given;
+      headers["x-amz-date"] = read.date;
     }
   }
-  const stringToSign = stringToSignOf(parts.method, parts.url, parts.headers, headers);
+  const stringToSign = stringToSignOf(parts.method, parts.url, read, headers);
   const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
   const signature = await hmacBase64("SHA-1", key, stringToSign);
   headers.authorization = `AWS ${credentials.accessKeyId}:${signature}`;
   return { headers };
+}
+
+// Signatures within one second share their Date: kept, so most calls skip formatting it.
+let formattedSecond = Number.NaN;
+let formatted = "";
+
+/** RFC 1123 in GMT, e.g. `Wed, 24 Mar 2021 15:01:11 GMT`. */
+function httpDate(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== formattedSecond) {
+    formatted = date.toUTCString();
+    formattedSecond = second;
+  }
+  return formatted;
 }
 
 /** Signs `request` with ostor's SigV2; returns a new `Request` and leaves the input usable. */
@@ -139,33 +152,59 @@ export function ostorV2StringToSign(request: {
   headers: HeadersInit;
 }): string {
   const headers = request.headers instanceof Headers ? request.headers : new Headers(request.headers);
-  return stringToSignOf(request.method, request.url, headers, {});
+  return stringToSignOf(request.method, request.url, readHeaders(headers), {});
+}
+
+/** What V2 signs of a request's headers, read in one pass. */
+interface SignedHeaderValues {
+  contentMd5: string;
+  contentType: string;
+  date: string | null;
+  amzDate: string | null;
+  /** The canonicalised amz header lines. */
+  amz: string;
+  /** Where in `amz` an `x-amz-date` line would go. */
+  amzDateAt: number;
+}
+
+function readHeaders(headers: Headers): SignedHeaderValues {
+  const read: SignedHeaderValues = {
+    contentMd5: "",
+    contentType: "",
+    date: null,
+    amzDate: null,
+    amz: "",
+    amzDateAt: -1,
+  };
+  // Headers iterate lower-cased and sorted by name, which is the canonical order.
+  for (const [name, value] of headers) {
+    if (name.startsWith("x-amz-")) {
+      if (read.amzDateAt === -1 && name > "x-amz-date") read.amzDateAt = read.amz.length;
+      if (name === "x-amz-date") read.amzDate = value;
+      read.amz += `${name}:${value.trim()}\n`;
+    } else if (name === "content-md5") read.contentMd5 = value;
+    else if (name === "content-type") read.contentType = value;
+    else if (name === "date") read.date = value;
+  }
+  if (read.amzDateAt === -1) read.amzDateAt = read.amz.length;
+  return read;
 }
 
 /** The StringToSign with `added` (a `date` or an `x-amz-date` not on the request yet) as if it were. */
 function stringToSignOf(
   method: string,
   url: string | URL,
-  headers: Headers,
+  read: SignedHeaderValues,
   added: { date?: string; "x-amz-date"?: string },
 ): string {
   const amzDate = added["x-amz-date"];
-  // With x-amz-date present the Date line is empty and x-amz-date is signed among the amz headers.
-  const date =
-    amzDate !== undefined || headers.has("x-amz-date") ? "" : (added.date ?? headers.get("date") ?? "");
-  let pending = amzDate === undefined ? undefined : `x-amz-date:${amzDate.trim()}\n`;
-  let amz = "";
-  // Headers iterate lower-cased and sorted by name, which is the canonical order.
-  for (const [name, value] of headers) {
-    if (!name.startsWith("x-amz-")) continue;
-    if (pending !== undefined && name > "x-amz-date") {
-      amz += pending;
-      pending = undefined;
-    }
-    amz += `${name}:${value.trim()}\n`;
+  let { amz } = read;
+  if (amzDate !== undefined) {
+    amz = `${amz.slice(0, read.amzDateAt)}x-amz-date:${amzDate.trim()}\n${amz.slice(read.amzDateAt)}`;
   }
-  if (pending !== undefined) amz += pending;
-  return `${method}\n${headers.get("content-md5") ?? ""}\n${headers.get("content-type") ?? ""}\n${date}\n${amz}${ostorV2Resource(url)}`;
+  // With x-amz-date present the Date line is empty and x-amz-date is signed among the amz headers.
+  const date = amzDate !== undefined || read.amzDate !== null ? "" : (added.date ?? read.date ?? "");
+  return `${method}\n${read.contentMd5}\n${read.contentType}\n${date}\n${amz}${ostorV2Resource(url)}`;
 }
 
 /** The CanonicalizedResource: `/?<first token>` for ostor admin calls, the AWS V2 resource otherwise. */

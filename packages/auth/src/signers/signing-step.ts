@@ -22,10 +22,19 @@ export interface RequestSignature {
   readonly url?: string | undefined;
 }
 
-/** `YYYYMMDDTHHMMSSZ` (ISO 8601 basic, UTC) of a date in years 0000–9999, sliced: no regex per signature. */
+// Signatures within one second share their date string: kept, so most calls skip formatting it.
+let formattedSecond = Number.NaN;
+let formatted = "";
+
+/** `YYYYMMDDTHHMMSSZ` (ISO 8601 basic, UTC) of a date in years 0000–9999. */
 export function basicIsoDate(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== formattedSecond) {
+    const iso = date.toISOString();
+    formatted = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+    formattedSecond = second;
+  }
+  return formatted;
 }
 
 /** Static credentials, or a function returning the current ones (called once per attempt). */
