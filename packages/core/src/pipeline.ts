@@ -11,6 +11,7 @@
  * once because a step renewed what it stamps (a token after a 401, CSRF cookies after a 403).
  */
 
+import { BufferedResponse } from "./buffered-response.js";
 import { type ClientOptions, checkHeaders } from "./client.js";
 import {
   AbortedError,
@@ -190,93 +191,99 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
   const retry = options.retry === false ? undefined : resolveRetry(options.retry);
   const limits = options.timeout === false ? undefined : resolveTimeout(options.timeout);
   const scrub = (text: string) => redactText(secrets ? secrets.scrub(text) : text);
+  const emit = onEvent
+    ? (event: PipelineEvent) => {
+        try {
+          onEvent(event);
+        } catch {
+          // A logger's failure must not fail the call.
+        }
+      }
+    : undefined;
 
   return async function pipeline(input: Request): Promise<Response> {
-    const { method } = input;
-    const url = new URL(input.url);
-    const info = setup.describe?.(method, url.pathname);
-    const operation = info?.operation ?? scrub(`${method} ${url.pathname}`);
-    const shownUrl = scrub(redactUrl(url));
-    const init: ApiErrorInit = { provider, operation, request: { method, url: shownUrl } };
-    const emit = onEvent
-      ? (event: PipelineEvent) => {
-          try {
-            onEvent(event);
-          } catch {
-            // A logger's failure must not fail the call.
-          }
-        }
-      : undefined;
+    const { method, signal: caller } = input;
+    const path = pathOf(input.url);
+    const info = setup.describe?.(method, path);
+    // What errors and events name, worked out only when one needs it.
+    let named: { operation: string; url: string; init: ApiErrorInit } | undefined;
+    const call = () => {
+      if (named) return named;
+      const operation = info?.operation ?? scrub(`${method} ${path}`);
+      const url = scrub(redactUrl(input.url));
+      named = { operation, url, init: { provider, operation, request: { method, url } } };
+      return named;
+    };
     const body = input.body === null ? null : new Uint8Array(await input.arrayBuffer());
     // Only a request never sent (its token could not be fetched) is tried again whatever its method.
     const repeatable = retry !== undefined && (IDEMPOTENT.has(method) || info?.safe === true);
     const budget = retry?.maxAttempts ?? 1;
-
-    // "The caller's signal, or the call's deadline": one controller, followed by each attempt's.
-    const call = new AbortController();
-    const caller = input.signal;
-    const onCallerAbort = () => call.abort(caller.reason);
-    if (caller.aborted) call.abort(caller.reason);
-    else caller.addEventListener("abort", onCallerAbort, { once: true });
-    const deadline = limits && Number.isFinite(limits.totalMs) ? Date.now() + limits.totalMs : undefined;
-    const callTimer = deadline === undefined ? undefined : timer(call, limits!.totalMs, CALL_TIMER);
     const started = Date.now();
+    const deadline = limits && Number.isFinite(limits.totalMs) ? started + limits.totalMs : undefined;
     const renewed = new Set<AttemptStep>();
     let attempt = 0;
 
     /** A typed error for what made an attempt fail without an answer. */
     const failure = (error: unknown, signal: AbortSignal): unknown => {
       if (error instanceof BucketryError) return error;
+      const { operation, url, init } = call();
       const reason = signal.aborted ? signal.reason : undefined;
       if (reason === ATTEMPT_TIMER) {
         return new TimeoutError(
-          `${provider} ${operation}: no answer from ${shownUrl} within ${limits!.attemptMs} ms (per-attempt timeout)`,
+          `${provider} ${operation}: no answer from ${url} within ${limits!.attemptMs} ms (per-attempt timeout)`,
           { ...init, scope: "attempt" },
         );
       }
       if (reason === CALL_TIMER) {
         return new TimeoutError(
-          `${provider} ${operation}: the call to ${shownUrl} did not complete within ${limits!.totalMs} ms (overall timeout)`,
+          `${provider} ${operation}: the call to ${url} did not complete within ${limits!.totalMs} ms (overall timeout)`,
           { ...init, scope: "total" },
         );
       }
       if (signal.aborted) {
         if (reason instanceof DOMException && reason.name === "TimeoutError") {
-          return new TimeoutError(`${provider} ${operation}: the caller's signal timed out (${shownUrl})`, {
+          return new TimeoutError(`${provider} ${operation}: the caller's signal timed out (${url})`, {
             ...init,
             scope: "caller",
           });
         }
         // Not the reason itself: a caller may abort with anything, a secret included.
-        return new AbortedError(`${provider} ${operation}: cancelled by the caller (${shownUrl})`, init);
+        return new AbortedError(`${provider} ${operation}: cancelled by the caller (${url})`, init);
       }
       // Any rejection without an answer: undici's TypeError, workerd's plain Error, a proxy's own.
       const code = networkCode(error);
       return new ConnectionError(
-        `${provider} ${operation}: no response from ${shownUrl}${code ? ` (${code})` : ""}`,
-        { ...init, cause: safeCause(error, scrub) },
+        `${provider} ${operation}: no response from ${url}${code ? ` (${code})` : ""}`,
+        {
+          ...init,
+          cause: safeCause(error, scrub),
+        },
       );
     };
 
     /** One attempt, from stamping to a classified outcome. */
     const once = async (): Promise<Outcome> => {
       attempt += 1;
+      // One controller and one timer per attempt: the sooner of its own limit and the call's deadline.
       const controller = new AbortController();
-      const signal = controller.signal;
-      const onCallAbort = () => controller.abort(call.signal.reason);
-      if (call.signal.aborted) controller.abort(call.signal.reason);
-      else call.signal.addEventListener("abort", onCallAbort, { once: true });
-      const attemptTimer =
-        limits && Number.isFinite(limits.attemptMs)
-          ? timer(controller, limits.attemptMs, ATTEMPT_TIMER)
-          : undefined;
+      const { signal } = controller;
+      const onAbort = () => controller.abort(caller.reason);
+      if (caller.aborted) controller.abort(caller.reason);
+      else caller.addEventListener("abort", onAbort, { once: true });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (limits) {
+        const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
+        const ms = Math.min(limits.attemptMs, left);
+        if (Number.isFinite(ms))
+          timer = arm(controller, Math.max(0, ms), ms === left ? CALL_TIMER : ATTEMPT_TIMER);
+      }
       const request: AttemptRequest = { method, url: input.url, headers: new Headers(input.headers), body };
-      let outgoing: Request | undefined;
       for (const [name, value] of defaults) if (!request.headers.has(name)) request.headers.set(name, value);
+      let outgoing: Request | undefined;
       const context: Attempt = {
         number: attempt,
         signal,
-        emit: (event) => emit?.({ ...event, provider, operation, attempt }),
+        emit: (event) => emit?.({ ...event, provider, operation: call().operation, attempt }),
       };
       try {
         try {
@@ -284,8 +291,11 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         } catch (error) {
           return { error: failure(error, signal), sent: false };
         }
-        const begun = Date.now();
-        emit?.({ type: "request", provider, operation, attempt, method, url: scrub(redactUrl(request.url)) });
+        const begun = emit ? Date.now() : 0;
+        if (emit) {
+          const url = scrub(redactUrl(request.url));
+          emit({ type: "request", provider, operation: call().operation, attempt, method, url });
+        }
         const requestInit: RequestInit = {
           method,
           headers: request.headers,
@@ -304,15 +314,18 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
           return { error: failure(error, signal), sent: true };
         }
         const { status } = response;
-        emit?.({
-          type: "response",
-          provider,
-          operation,
-          attempt,
-          status,
-          requestId: scrubbed(requestIdOf(response.headers), scrub),
-          ms: Date.now() - begun,
-        });
+        if (emit) {
+          const requestId = requestIdOf(response.headers);
+          emit({
+            type: "response",
+            provider,
+            operation: call().operation,
+            attempt,
+            status,
+            requestId: requestId === undefined ? undefined : scrub(requestId),
+            ms: Date.now() - begun,
+          });
+        }
         for (const step of steps) {
           if (!step.answered || renewed.has(step)) continue;
           if (await step.answered(request, response, context)) {
@@ -330,36 +343,40 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         } catch (error) {
           if (signal.aborted) return { error: failure(error, signal), sent: true };
           // An error status is the answer; its body was only detail.
-          if (!response.ok) return { response: rebuilt(response, null) };
+          if (!response.ok) return { response: new BufferedResponse(response, null) };
+          const { operation, url, init } = call();
           const code = networkCode(error);
           return {
             error: new ConnectionError(
-              `${provider} ${operation}: the response body could not be read (HTTP ${status} from ${shownUrl}): it was cut off before its end${code ? ` (${code})` : ""}`,
+              `${provider} ${operation}: the response body could not be read (HTTP ${status} from ${url}): it was cut off before its end${code ? ` (${code})` : ""}`,
               { ...answerInit(response, { ...init, secrets }), cause: safeCause(error, scrub) },
             ),
             sent: true,
           };
         }
+        let read: ReturnType<typeof check> | undefined;
         if (response.ok) {
-          const problem = check(request, response, bytes, info?.check);
+          read = check(request, response, bytes, info?.check);
+          const { problem } = read;
           if (problem !== undefined) {
+            const { url, init } = call();
             const type = JSON.stringify(response.headers.get("content-type") ?? "");
-            const what = `a body that ${problem} (${bytes.length} bytes, content-type ${type}; ${method} ${shownUrl})`;
+            const what = `a body that ${problem} (${bytes.length} bytes, content-type ${type}; ${method} ${url})`;
             return { error: malformedResponse(response, what, { ...init, secrets }), sent: true };
           }
         }
-        return { response: rebuilt(response, bytes) };
+        return { response: new BufferedResponse(response, bytes, read) };
       } finally {
         // Held to here, through the body's read, so its abort link cannot be collected.
         outgoing = undefined;
-        if (attemptTimer !== undefined) clearTimeout(attemptTimer);
-        call.signal.removeEventListener("abort", onCallAbort);
+        if (timer !== undefined) clearTimeout(timer);
+        caller.removeEventListener("abort", onAbort);
       }
     };
 
     /** The wait before the next attempt, or undefined when `outcome` is final. */
     const nextWait = (outcome: Outcome): number | undefined => {
-      if (!retry || call.signal.aborted || attempt >= budget + renewed.size) return undefined;
+      if (!retry || caller.aborted || attempt >= budget + renewed.size) return undefined;
       let asked = 0;
       if (outcome.response) {
         if (!repeatable || !isRetryableStatus(outcome.response.status)) return undefined;
@@ -377,64 +394,82 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       return wait;
     };
 
-    try {
-      for (;;) {
-        const outcome = await once();
-        if (outcome.renewed) continue;
-        const wait = nextWait(outcome);
-        if (wait === undefined) {
-          if (outcome.response) {
-            attemptCounts.set(outcome.response, attempt);
-            return outcome.response;
-          }
-          const { error } = outcome;
-          if (error instanceof ApiError) error.attempts = attempt;
-          throw error;
+    for (;;) {
+      const outcome = await once();
+      if (outcome.renewed) continue;
+      const wait = nextWait(outcome);
+      if (wait === undefined) {
+        if (outcome.response) {
+          attemptCounts.set(outcome.response, attempt);
+          return outcome.response;
         }
-        emit?.({
-          type: "retry",
-          provider,
-          operation,
-          attempt,
-          delayMs: wait,
-          reason: reasonOf(outcome, scrub),
-        });
-        await discard(outcome.response);
-        try {
-          await sleep(wait, call.signal);
-        } catch (error) {
-          const typed = failure(error, call.signal);
-          if (typed instanceof ApiError) typed.attempts = attempt;
-          throw typed;
-        }
+        const { error } = outcome;
+        if (error instanceof ApiError) error.attempts = attempt;
+        throw error;
       }
-    } finally {
-      if (callTimer !== undefined) clearTimeout(callTimer);
-      caller.removeEventListener("abort", onCallerAbort);
+      emit?.({
+        type: "retry",
+        provider,
+        operation: call().operation,
+        attempt,
+        delayMs: wait,
+        reason: reasonOf(outcome, scrub),
+      });
+      await discard(outcome.response);
+      try {
+        await sleep(wait, caller);
+      } catch (error) {
+        const typed = failure(error, caller);
+        if (typed instanceof ApiError) typed.attempts = attempt;
+        throw typed;
+      }
     }
   };
 }
 
-/** The built-in check (a body labelled JSON must parse), then the operation's own. */
+/** The path of an absolute URL, without parsing it whole (this runs once per call). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (const mark of ["?", "#"]) {
+    const at = url.indexOf(mark, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
+}
+
+/**
+ * The built-in check (a body labelled JSON must parse), then the operation's own. Returns the
+ * problem, and what was decoded and parsed on the way (so it is not done again downstream).
+ */
 function check(
   request: AttemptRequest,
   response: Response,
   bytes: Uint8Array,
   extra: BodyCheck | undefined,
-): string | undefined {
-  let decoded: string | undefined;
+): { problem: string | undefined; text?: string | undefined; json?: { value: unknown } | undefined } {
+  let text: string | undefined;
   const body: BufferedBody = {
     method: request.method,
     url: request.url,
     response,
     bytes,
     text: () => {
-      decoded ??= utf8.decode(bytes);
-      return decoded;
+      text ??= utf8.decode(bytes);
+      return text;
     },
   };
-  const json = bytes.length > 0 && JSON_TYPE.test(response.headers.get("content-type") ?? "");
-  return (json ? notJson(body.text()) : undefined) ?? extra?.(body);
+  let json: { value: unknown } | undefined;
+  if (bytes.length > 0 && JSON_TYPE.test(response.headers.get("content-type") ?? "")) {
+    try {
+      json = { value: JSON.parse(body.text()) };
+    } catch {
+      // Never the parser's message: it quotes the body.
+      return { problem: "is not valid JSON" };
+    }
+  }
+  return { problem: extra?.(body), text, json };
 }
 
 /** `undefined` when `text` is JSON, else the problem (never the parser's message: it quotes the body). */
@@ -450,13 +485,6 @@ export function notJson(text: string): string | undefined {
 /** A check for operations whose helpers read JSON as text: the body must be JSON, whatever its type says. */
 export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is empty" : notJson(body.text()));
 
-/** The same answer with its body in memory; its URL is kept (a `new Response` has none). */
-function rebuilt(response: Response, bytes: Uint8Array<ArrayBuffer> | null): Response {
-  const copy = new Response(bytes, response);
-  if (response.url) Object.defineProperty(copy, "url", { value: response.url });
-  return copy;
-}
-
 async function discard(response: Response | undefined): Promise<void> {
   await response?.body?.cancel().catch(() => {});
 }
@@ -467,12 +495,8 @@ function reasonOf(outcome: Outcome, scrub: (text: string) => string): string {
   return error instanceof Error ? scrub(`${error.name}: ${error.message}`) : "unknown";
 }
 
-function scrubbed(value: string | undefined, scrub: (text: string) => string): string | undefined {
-  return value === undefined ? undefined : scrub(value);
-}
-
 /** Aborts `controller` with `reason` after `ms`, without keeping a Node process alive. */
-function timer(controller: AbortController, ms: number, reason: unknown): ReturnType<typeof setTimeout> {
+function arm(controller: AbortController, ms: number, reason: unknown): ReturnType<typeof setTimeout> {
   const handle = setTimeout(() => controller.abort(reason), ms);
   (handle as { unref?: () => void }).unref?.();
   return handle;

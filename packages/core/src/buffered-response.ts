@@ -1,0 +1,91 @@
+/**
+ * A `Response` whose body is already in memory. The pipeline reads each answer in full inside its
+ * loop (so a body that breaks off is retried); handing on a `new Response(bytes)` would build a
+ * fresh stream per call, which costs more than the request itself on loopback. This subclass keeps
+ * the bytes and the original headers and makes a stream only if `body` is asked for.
+ */
+export class BufferedResponse extends Response {
+  readonly #bytes: Uint8Array<ArrayBuffer> | null;
+  readonly #headers: Headers;
+  readonly #url: string;
+  readonly #redirected: boolean;
+  #stream: ReadableStream<Uint8Array> | null | undefined;
+  #used = false;
+  // What the pipeline's check already decoded and parsed, handed out once instead of redone.
+  #text: string | undefined;
+  #json: { value: unknown } | undefined;
+
+  constructor(
+    original: Response,
+    bytes: Uint8Array<ArrayBuffer> | null,
+    read: { text?: string | undefined; json?: { value: unknown } | undefined } = {},
+  ) {
+    super(null, { status: original.status, statusText: original.statusText });
+    this.#bytes = bytes;
+    this.#text = read.text;
+    this.#json = read.json;
+    this.#headers = original.headers;
+    this.#url = original.url;
+    this.#redirected = original.redirected;
+  }
+
+  override get headers(): Headers {
+    return this.#headers;
+  }
+  override get url(): string {
+    return this.#url;
+  }
+  override get redirected(): boolean {
+    return this.#redirected;
+  }
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined) {
+      const bytes = this.#bytes;
+      this.#stream =
+        bytes === null
+          ? null
+          : new ReadableStream({
+              start: (controller) => {
+                this.#used = true;
+                controller.enqueue(bytes);
+                controller.close();
+              },
+            });
+    }
+    return this.#stream as ReadableStream<Uint8Array<ArrayBuffer>> | null;
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#take().slice().buffer;
+  }
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#take().slice();
+  }
+  override async text(): Promise<string> {
+    const bytes = this.#take();
+    return this.#text ?? utf8.decode(bytes);
+  }
+  override async json(): Promise<unknown> {
+    const bytes = this.#take();
+    return this.#json ? this.#json.value : JSON.parse(this.#text ?? utf8.decode(bytes));
+  }
+  override async blob(): Promise<Blob> {
+    const type = this.#headers.get("content-type");
+    return new Blob([this.#take()], type ? { type } : {});
+  }
+  override clone(): Response {
+    if (this.#used) throw new TypeError("Response.clone: the body has already been read");
+    return new BufferedResponse(this, this.#bytes);
+  }
+
+  #take(): Uint8Array<ArrayBuffer> {
+    if (this.#used || this.#stream) throw new TypeError("Body has already been read");
+    this.#used = true;
+    return this.#bytes ?? new Uint8Array(0);
+  }
+}
+
+const utf8 = new TextDecoder();
