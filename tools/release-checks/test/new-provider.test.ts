@@ -15,13 +15,21 @@ import { copyPaths, readJson, removeScratch, repoFiles, repoRoot, scratchDir } f
 const run = promisify(execFile);
 
 /**
+ * Where this machine keeps packages and how it reaches the registry: the nested pnpm must use the same
+ * (turbo.json passes the store, cache and registry variables through to this test).
+ */
+const MACHINE_CONFIG =
+  /^(npm|pnpm)_config_(store_dir|cache_dir|registry|userconfig|https?_proxy|proxy|noproxy|strict_ssl|cafile)$/i;
+
+/**
  * The environment for commands in the copy: without the variables of the pnpm, turbo and vitest that
- * run this test (they describe *this* run and would confuse the nested ones).
+ * run this test (they describe *this* run and would confuse the nested ones), except MACHINE_CONFIG.
  */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|pnpm_|turbo_|vitest|__vitest|node_env$|node_options$)/i.test(key)) env[key] = value;
+    const runOwn = /^(npm_|pnpm_|turbo_|vitest|__vitest|node_env$|node_options$)/i.test(key);
+    if (!runOwn || MACHINE_CONFIG.test(key)) env[key] = value;
   }
   return { ...env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", ...extra };
 }
