@@ -122,6 +122,9 @@ describe("pnpm new-provider refuses bad input and writes nothing", () => {
   });
 });
 
+/** Two installs that may download the whole workspace's dependencies into an empty store. */
+const INSTALL_TIMEOUT = 300_000;
+
 describe("pnpm new-provider acme-cloud --service object-store", () => {
   const name = "acme-cloud";
   const pkgDir = `packages/${name}`;
@@ -141,20 +144,20 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
   beforeAll(async () => {
     dir = await timed("copy", async () => copyRepo("new-provider").dir);
     redoclyBefore = readFileSync(join(dir, "redocly.yaml"), "utf8");
-    // A developer's checkout: installed (from pnpm's store, offline). Never a link to this repository's
-    // node_modules: the scaffolder installs again, and must not touch the real one.
+    // A developer's checkout, installed from the lockfile. Never a link to this repository's
+    // node_modules: the scaffolder installs again, and must not touch the real one. Not --offline: an
+    // empty store (a fresh CI machine) must be filled from the registry.
     const install = await timed("install", () =>
-      attempt(dir, "pnpm", ["install", "--offline", "--frozen-lockfile"], { npm_config_offline: "true" }),
+      attempt(dir, "pnpm", ["install", "--frozen-lockfile", "--prefer-offline"]),
     );
     if (install.status !== 0)
       throw new Error(`pnpm install failed in the copy:\n${install.stdout}${install.stderr}`);
-    // The script itself runs `pnpm install` again (for the new package), biome and `pnpm generate`.
+    // The script itself runs `pnpm install` again (resolving the new package, so it needs registry
+    // metadata no frozen install leaves behind), `pnpm generate` and a Biome check.
     scaffold = await timed("scaffold", () =>
-      attempt(dir, "pnpm", ["new-provider", name, "--service", "object-store"], {
-        npm_config_offline: "true",
-      }),
+      attempt(dir, "pnpm", ["new-provider", name, "--service", "object-store"]),
     );
-  });
+  }, INSTALL_TIMEOUT);
   afterAll(() => {
     // biome-ignore lint/suspicious/noConsole: the timings are the point of this line
     console.info(`new-provider timings (ms): ${JSON.stringify(timings)}`);
