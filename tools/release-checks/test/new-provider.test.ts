@@ -4,9 +4,9 @@
  * and whose package builds and passes its own first test through turbo, exactly as a developer's next
  * command (`pnpm turbo run build test --filter=…`) would run it.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -32,6 +32,18 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     if (!runOwn || MACHINE_CONFIG.test(key)) env[key] = value;
   }
   return { ...env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", ...extra };
+}
+
+/**
+ * This checkout's turbo cache. A linked git worktree has none of its own: turbo uses the main
+ * checkout's, next to the common .git directory.
+ */
+function turboCacheDir(): string {
+  const gitDir = execFileSync("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  }).trim();
+  return process.env.TURBO_CACHE_DIR ?? join(dirname(gitDir), ".turbo", "cache");
 }
 
 /** `{ status, output }` of a command in `cwd`, failing or not. */
@@ -268,7 +280,7 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
           "--cache=local:r",
           "--output-logs=errors-only",
         ],
-        { TURBO_CACHE_DIR: join(repoRoot, ".turbo", "cache") },
+        { TURBO_CACHE_DIR: turboCacheDir() },
       ),
     );
     expect(turbo.status, turbo.stdout + turbo.stderr).toBe(0);
