@@ -3,7 +3,7 @@
  * not terminals), pointed at the fakes through the documented environment variables or a config file.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,8 @@ import { startFakeServer } from "@bucketry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Fakes, SEED, startFakes } from "./fakes.js";
 
-const MAIN = join(dirname(dirname(fileURLToPath(import.meta.url))), "dist", "cli", "main.js");
+const PACKAGE = dirname(dirname(fileURLToPath(import.meta.url)));
+const MAIN = join(PACKAGE, "dist", "cli", "main.js");
 const TOTAL = SEED.hitachi + SEED.mpc + SEED.dbss + SEED.ncloud;
 
 let fakes: Fakes;
@@ -68,6 +69,16 @@ describe.concurrent("help and version", () => {
     for (const command of ["buckets", "users", "providers", "demo"]) expect(help.stdout).toContain(command);
     const version = await cli(["--version"]);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("runs as the bin of package.json, the file npm and pnpm link (shebang, executable)", async () => {
+    const { bin } = JSON.parse(await readFile(join(PACKAGE, "package.json"), "utf8"));
+    const launched = await new Promise<string>((resolve, reject) =>
+      execFile(join(PACKAGE, bin.bucketry), ["--version"], { cwd: home }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    expect(launched).toBe((await cli(["--version"])).stdout);
   });
 
   it.each(["buckets", "users", "providers", "demo"])("prints the help of %s", async (command) => {

@@ -4,9 +4,9 @@
  * and whose package builds and passes its own first test through turbo, exactly as a developer's next
  * command (`pnpm turbo run build test --filter=…`) would run it.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -15,15 +15,35 @@ import { copyPaths, readJson, removeScratch, repoFiles, repoRoot, scratchDir } f
 const run = promisify(execFile);
 
 /**
+ * Where this machine keeps packages and how it reaches the registry: the nested pnpm must use the same
+ * (turbo.json passes the store, cache and registry variables through to this test).
+ */
+const MACHINE_CONFIG =
+  /^(npm|pnpm)_config_(store_dir|cache_dir|registry|userconfig|https?_proxy|proxy|noproxy|strict_ssl|cafile)$/i;
+
+/**
  * The environment for commands in the copy: without the variables of the pnpm, turbo and vitest that
- * run this test (they describe *this* run and would confuse the nested ones).
+ * run this test (they describe *this* run and would confuse the nested ones), except MACHINE_CONFIG.
  */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|pnpm_|turbo_|vitest|__vitest|node_env$|node_options$)/i.test(key)) env[key] = value;
+    const runOwn = /^(npm_|pnpm_|turbo_|vitest|__vitest|node_env$|node_options$)/i.test(key);
+    if (!runOwn || MACHINE_CONFIG.test(key)) env[key] = value;
   }
   return { ...env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", ...extra };
+}
+
+/**
+ * This checkout's turbo cache. A linked git worktree has none of its own: turbo uses the main
+ * checkout's, next to the common .git directory.
+ */
+function turboCacheDir(): string {
+  const gitDir = execFileSync("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  }).trim();
+  return process.env.TURBO_CACHE_DIR ?? join(dirname(gitDir), ".turbo", "cache");
 }
 
 /** `{ status, output }` of a command in `cwd`, failing or not. */
@@ -114,11 +134,15 @@ describe("pnpm new-provider refuses bad input and writes nothing", () => {
   });
 });
 
+/** Two installs that may download the whole workspace's dependencies into an empty store. */
+const INSTALL_TIMEOUT = 300_000;
+
 describe("pnpm new-provider acme-cloud --service object-store", () => {
   const name = "acme-cloud";
   const pkgDir = `packages/${name}`;
   let dir: string;
   let redoclyBefore: string;
+  let lockfileBefore: string;
   let scaffold: Awaited<ReturnType<typeof attempt>>;
   const timings: Record<string, number> = {};
   const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -133,20 +157,21 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
   beforeAll(async () => {
     dir = await timed("copy", async () => copyRepo("new-provider").dir);
     redoclyBefore = readFileSync(join(dir, "redocly.yaml"), "utf8");
-    // A developer's checkout: installed (from pnpm's store, offline). Never a link to this repository's
-    // node_modules: the scaffolder installs again, and must not touch the real one.
+    lockfileBefore = readFileSync(join(dir, "pnpm-lock.yaml"), "utf8");
+    // A developer's checkout, installed from the lockfile. Never a link to this repository's
+    // node_modules: the scaffolder installs again, and must not touch the real one. Not --offline: an
+    // empty store (a fresh CI machine) must be filled from the registry.
     const install = await timed("install", () =>
-      attempt(dir, "pnpm", ["install", "--offline", "--frozen-lockfile"], { npm_config_offline: "true" }),
+      attempt(dir, "pnpm", ["install", "--frozen-lockfile", "--prefer-offline"]),
     );
     if (install.status !== 0)
       throw new Error(`pnpm install failed in the copy:\n${install.stdout}${install.stderr}`);
-    // The script itself runs `pnpm install` again (for the new package), biome and `pnpm generate`.
+    // The script itself runs `pnpm install` again (resolving the new package, so it needs registry
+    // metadata no frozen install leaves behind), `pnpm generate` and a Biome check.
     scaffold = await timed("scaffold", () =>
-      attempt(dir, "pnpm", ["new-provider", name, "--service", "object-store"], {
-        npm_config_offline: "true",
-      }),
+      attempt(dir, "pnpm", ["new-provider", name, "--service", "object-store"]),
     );
-  });
+  }, INSTALL_TIMEOUT);
   afterAll(() => {
     // biome-ignore lint/suspicious/noConsole: the timings are the point of this line
     console.info(`new-provider timings (ms): ${JSON.stringify(timings)}`);
@@ -179,7 +204,11 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
     );
     // Linked into the workspace by the install.
     expect(existsSync(join(dir, pkgDir, "node_modules", "@bucketry", "core", "package.json"))).toBe(true);
-    expect(readFileSync(join(dir, "pnpm-lock.yaml"), "utf8")).toContain(`\n  ${pkgDir}:\n`);
+    // The new importer and nothing else: other changes mean the committed lockfile is not what pnpm
+    // writes (it lacked other platforms' binaries once), and they change turbo's hashes.
+    const lockfile = readFileSync(join(dir, "pnpm-lock.yaml"), "utf8");
+    expect(lockfile).toContain(`\n  ${pkgDir}:\n`);
+    expect(lockfile.replace(new RegExp(`^  ${pkgDir}:\n(?: {4}.*\n)*\n`, "m"), "")).toBe(lockfileBefore);
   });
 
   it("adds the API to redocly.yaml without touching the rest (comments included)", () => {
@@ -251,7 +280,7 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
           "--cache=local:r",
           "--output-logs=errors-only",
         ],
-        { TURBO_CACHE_DIR: join(repoRoot, ".turbo", "cache") },
+        { TURBO_CACHE_DIR: turboCacheDir() },
       ),
     );
     expect(turbo.status, turbo.stdout + turbo.stderr).toBe(0);

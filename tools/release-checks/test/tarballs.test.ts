@@ -111,8 +111,12 @@ describe.concurrent.each(packages)("$name", (pkg) => {
     expect,
   }) => {
     const { files, read } = await contents(tarball());
+    // A package with a bin also ships the committed launchers its manifest names (bin/, see bucketry's).
+    const bins = Object.values<string>(JSON.parse(read("package.json")).bin ?? {}).map((p) =>
+      p.replace(/^\.\//, ""),
+    );
     const unexpected = files.filter(
-      (f) => !/^(dist|src)\//.test(f) && !["package.json", "README.md", "LICENSE"].includes(f),
+      (f) => !/^(dist|src)\//.test(f) && !["package.json", "README.md", "LICENSE", ...bins].includes(f),
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /(^|\/)test\/|\.test\.ts$|\.test-d\.ts$|tsconfig/.test(f))).toEqual([]);
@@ -145,7 +149,7 @@ describe.concurrent.each(packages)("$name", (pkg) => {
     expect(manifest.homepage).toBe(
       `https://github.com/bucketry/bucketry/tree/main/packages/${pkg.dir}#readme`,
     );
-    expect(manifest.files).toEqual(["dist", "src"]);
+    expect(manifest.files).toEqual(manifest.bin ? ["bin", "dist", "src"] : ["dist", "src"]);
   });
 
   it("ships the root LICENSE and a README with the sections users look for", async ({ expect }) => {
