@@ -284,6 +284,25 @@ describe("options", () => {
   });
 });
 
+describe("error fields are full paths of the adapter's options", () => {
+  it("a pre-issued token is authToken, an API key's field is under credentials", async () => {
+    const { ncloud } = fakes;
+    const token = ncloudSource({ authToken: " t0ken", storageUrl: ncloud.storageUrl });
+    await expect(token.client()).rejects.toMatchObject({
+      name: "CredentialsError",
+      field: "authToken",
+      message: "authToken: has leading or trailing whitespace",
+    });
+    const keys = ncloudSource({
+      baseUrl: ncloud.url,
+      authUrl: `${ncloud.keystoneUrl}/v3`,
+      projectId: ncloud.credentials.projectId,
+      credentials: { ...ncloud.credentials, domainId: "" },
+    });
+    await expect(keys.client()).rejects.toMatchObject({ field: "credentials.domainId" });
+  });
+});
+
 describe("listing across real providers", () => {
   it("mixes success and failure: the failing provider reports its typed error, every other bucket arrives", async () => {
     fakes.dbss.inject(
