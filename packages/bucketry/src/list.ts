@@ -26,7 +26,7 @@ export class ListingError extends AggregateError {
 /** Every bucket of every source, as one async iterator. */
 export function listBuckets(sources: readonly Source[], options: ListOptions = {}): AsyncGenerator<Bucket> {
   return merge(sources, options, (source, signal) => {
-    if (!source.buckets) throw new TypeError(`${source.name} (${source.provider}) has no bucket listing`);
+    if (!source.buckets) throw new TypeError(`${source.provider} has no bucket listing`);
     return source.buckets(signal);
   });
 }
@@ -37,7 +37,7 @@ export function listUsers(
   options: ListOptions & { space?: boolean } = {},
 ): AsyncGenerator<User> {
   return merge(sources, options, (source, signal) => {
-    if (!source.users) throw new TypeError(`${source.name} (${source.provider}) has no users`);
+    if (!source.users) throw new TypeError(`${source.provider} has no users`);
     return source.users({ signal, space: options.space });
   });
 }

@@ -80,6 +80,8 @@ export class SourceError extends Error {
     readonly provider: ProviderName,
     override readonly cause: unknown,
   ) {
-    super(`${source} (${provider}): ${cause instanceof Error ? cause.message : String(cause)}`);
+    // The provider only when the label is not already its name.
+    const label = source === provider ? source : `${source} (${provider})`;
+    super(`${label}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }

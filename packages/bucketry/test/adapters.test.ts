@@ -280,7 +280,15 @@ describe("options", () => {
     const { buckets, errors } = await collectBuckets([bad, sources().dbss]);
     expect(buckets).toHaveLength(SEED.dbss);
     expect(errors[0]!.cause).toBeInstanceOf(InvalidInputError);
-    expect(errors[0]!.message).toMatch(/^huaweicloud-mpc \(huaweicloud-mpc\): region: unknown/);
+    // The label once: a source named after its provider is not "huaweicloud-mpc (huaweicloud-mpc)".
+    expect(errors[0]!.message).toMatch(/^huaweicloud-mpc: region: unknown/);
+    const named = mpcSource({
+      name: "media",
+      region: "mars-1" as never,
+      projectId: "p1",
+      credentials: { type: "aksk", accessKey: "a", secretKey: "b" },
+    });
+    expect((await collectBuckets([named])).errors[0]!.message).toMatch(/^media \(huaweicloud-mpc\): region:/);
   });
 });
 
