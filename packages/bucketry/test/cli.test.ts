@@ -95,6 +95,9 @@ describe.concurrent("usage errors exit 2", () => {
     [["users", "--id", "b09693b73b3c7686", "--email", "a@b.c"], /not both/],
     [["users", "--show-secrets"], /--show-secrets needs --id or --email/],
     [["buckets", "stray"], /positional/i],
+    [["buckets", "--fromat", "json"], /^bucketry: unknown option --fromat; did you mean --format\?$/m],
+    [["users", "--emial", "a@b.c"], /did you mean --email\?/],
+    [["bukets"], /^bucketry: unknown command "bukets"; did you mean buckets\?$/m],
   ])("%j", async (args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);
@@ -177,8 +180,9 @@ describe.concurrent("bucketry buckets", () => {
     const result = await cli(["buckets", "--format", "ndjson"], { ...fakes.env, OS_PASSWORD: undefined });
     expect(result.code).toBe(1);
     expect(result.stdout.trimEnd().split("\n")).toHaveLength(TOTAL - SEED.ncloud);
-    expect(result.stderr).toContain(
-      'ncloud failed: ncloud: OS_PASSWORD (or "secretKey" in the config file) is not set',
+    // The label once, not "ncloud failed: ncloud: …".
+    expect(result.stderr).toBe(
+      "bucketry: ncloud failed: OS_PASSWORD (or \"secretKey\" in the config file) is not set (see 'bucketry providers')\n",
     );
   });
 
@@ -223,6 +227,9 @@ describe.concurrent("bucketry buckets", () => {
     const result = await cli(["buckets"], {});
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no provider is configured/);
+    expect(result.stderr).toMatch(
+      /try 'bucketry demo' \(it needs @bucketry\/testing installed next to bucketry/,
+    );
   });
 
   it("fits tables to the width (COLUMNS on a pipe)", async () => {

@@ -4,7 +4,7 @@
  * with a temporary config, so both go through the same code.
  */
 import { readFileSync } from "node:fs";
-import { COMMANDS, type Command, helpText, parseCommand, UsageError } from "./args.js";
+import { COMMANDS, type Command, closest, helpText, parseCommand, UsageError } from "./args.js";
 import { bucketsCommand } from "./commands/buckets.js";
 import { demoCommand } from "./commands/demo.js";
 import { providersCommand } from "./commands/providers.js";
@@ -28,7 +28,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       if (topic !== undefined && !isCommand(topic)) throw new UsageError(`unknown command "${topic}"`);
       return print(io, helpText(topic as Command | undefined));
     }
-    if (!isCommand(first)) throw new UsageError(`unknown command "${first}"; one of ${COMMANDS.join(", ")}`);
+    if (!isCommand(first)) {
+      const near = closest(first, COMMANDS);
+      const hint = near ? `did you mean ${near}?` : `one of ${COMMANDS.join(", ")}`;
+      throw new UsageError(`unknown command "${first}"; ${hint}`);
+    }
     command = first;
     const values = parseCommand(command, rest);
     if (values.help) return print(io, helpText(command));
