@@ -1,7 +1,7 @@
 /**
  * The CLI as a function: `run(argv, io)` resolves to the exit code (0 success, 1 a provider failed,
- * 2 usage or configuration error). `main.ts` calls it with the process's streams; the demo calls it
- * with a temporary config, so both go through the same code.
+ * 2 usage or configuration error, 130 interrupted). `main.ts` calls it with the process's streams;
+ * the demo calls it with a temporary config, so both go through the same code.
  */
 import { readFileSync } from "node:fs";
 import { COMMANDS, type Command, closest, helpText, parseCommand, UsageError } from "./args.js";
@@ -10,7 +10,7 @@ import { demoCommand } from "./commands/demo.js";
 import { providersCommand } from "./commands/providers.js";
 import { usersCommand } from "./commands/users.js";
 import { ConfigError } from "./config.js";
-import { type CliIo, styles, useColor, write } from "./output.js";
+import { type CliIo, ClosedOutputError, styles, useColor, write } from "./output.js";
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -58,6 +58,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       await write(io.stderr, `${style.red("bucketry:")} ${error.message}\n`);
       return 2;
     }
+    // The reader went away (`| head`): what it wanted, it got.
+    if (error instanceof ClosedOutputError) return 0;
     throw error;
   }
 }
