@@ -161,13 +161,15 @@ Options:
                          ${BUCKET_PROVIDERS},
                          or huaweicloud for both Huawei services
   -f, --format <f>       table (default), json (one array) or ndjson (one bucket per line)
-  -n, --limit <n>        stop after n buckets (no further requests are sent)
+  -n, --limit <n>        stop after n buckets (no further requests are sent; the count line
+                         marks the providers it stopped as unfinished)
       --concurrency <n>  how many providers are listed at once (default 4)
       --config <path>    the config file (default: $BUCKETRY_CONFIG, ./bucketry.config.json,
                          then $XDG_CONFIG_HOME/bucketry/config.json)
   -h, --help             this help
 
-Exit codes: 0 every provider answered, 1 a provider failed (the others are still listed), 2 usage error.
+Exit codes: 0 every provider answered, 1 a provider failed (the others are still listed), 2 usage error,
+130 interrupted (Ctrl-C; stderr says how far it got).
 `;
     case "users":
       return `Usage: bucketry users [--provider virtuozzo] [--id <id> | --email <email>] [--space] [--show-secrets]
@@ -186,7 +188,7 @@ Options:
       --config <path>    the config file (see 'bucketry buckets --help')
   -h, --help             this help
 
-Exit codes: 0 success, 1 the provider failed, 2 usage error.
+Exit codes: 0 success, 1 the provider failed, 2 usage error, 130 interrupted.
 `;
     case "providers":
       return `Usage: bucketry providers [--format table|json]
