@@ -227,6 +227,28 @@ describe.skipIf(!available).each(targets)("ncloud account listing via $name", (t
     ]);
   });
 
+  it("rolls names that start with the delimiter up into the delimiter alone, in every format", async () => {
+    const client = listingClient(target);
+    const want = expected({ delimiter: "." });
+    expect(want[0]).toBe("subdir:.");
+    expect(want).not.toContain("container:.hidden-a");
+    // Below "a": the roll-up "." and the two names before "a", small enough to page one by one.
+    const head = expected({ delimiter: ".", endMarker: "a" });
+    expect(head).toEqual(["subdir:.", `container:<tag> & "quotes" 'n' more`, `container:${"L".repeat(256)}`]);
+    for (const format of ["json", "xml", "plain"] as const) {
+      const page = await client.getAccount({ delimiter: ".", format });
+      expect(kinds(page.containers), format).toEqual(want);
+      const paged = await client
+        .listContainers({ delimiter: ".", endMarker: "a", format, pageSize: 1 })
+        .all();
+      expect(kinds(paged), `${format} paged`).toEqual(head);
+    }
+    const downwards = expected({ reverse: true, delimiter: "." });
+    expect(
+      kinds((await client.getAccount({ reverse: true, delimiter: ".", format: "plain" })).containers),
+    ).toEqual(downwards);
+  });
+
   it("lists in reverse, with marker and end_marker swapping roles", async () => {
     const client = listingClient(target);
     const all = await client.getAccount({ reverse: true });

@@ -69,6 +69,9 @@ export const specialNames = [
   "photos-2020",
   "photos-2020-raw",
   "photos-old",
+  // A delimiter "." first: Swift 2.24.0 on rolls both up into the subdir "." (2.15.1 did not).
+  ".hidden-a",
+  ".hidden-b",
   // Characters a query string or a URL path must escape.
   "a b",
   "a+b",

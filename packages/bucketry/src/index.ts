@@ -2,6 +2,7 @@ export { MissingProviderError } from "./errors.js";
 export { collect, collectBuckets, ListingError, type ListOptions, listBuckets, listUsers } from "./list.js";
 export {
   type Bucket,
+  extraField,
   type ProviderName,
   type ProviderSource,
   type Source,

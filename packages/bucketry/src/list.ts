@@ -9,9 +9,12 @@ import { type Bucket, type Source, SourceError, type User } from "./model.js";
 export interface ListOptions {
   /** How many sources are listed at once (default 4). */
   concurrency?: number;
-  /** Called with each failed source as it fails; without it, failures are thrown together at the end. */
+  /**
+   * Called with each failed source as it fails, and on an early `break` with the failures that had
+   * arrived by then; without it, failures are thrown together at the end.
+   */
   onError?: (error: SourceError) => void;
-  /** Stops the whole listing. */
+  /** Stops the whole listing: the loop throws the signal's reason, and later failures are not reported. */
   signal?: AbortSignal;
 }
 
@@ -26,7 +29,7 @@ export class ListingError extends AggregateError {
 /** Every bucket of every source, as one async iterator. */
 export function listBuckets(sources: readonly Source[], options: ListOptions = {}): AsyncGenerator<Bucket> {
   return merge(sources, options, (source, signal) => {
-    if (!source.buckets) throw new TypeError(`${source.name} (${source.provider}) has no bucket listing`);
+    if (!source.buckets) throw new TypeError(`${source.provider} has no bucket listing`);
     return source.buckets(signal);
   });
 }
@@ -37,7 +40,7 @@ export function listUsers(
   options: ListOptions & { space?: boolean } = {},
 ): AsyncGenerator<User> {
   return merge(sources, options, (source, signal) => {
-    if (!source.users) throw new TypeError(`${source.name} (${source.provider}) has no users`);
+    if (!source.users) throw new TypeError(`${source.provider} has no users`);
     return source.users({ signal, space: options.space });
   });
 }
@@ -63,6 +66,8 @@ interface Running<T> {
   source: Source;
   iterator: AsyncIterator<T>;
   next: Promise<{ running: Running<T>; result?: IteratorResult<T>; error?: unknown }>;
+  /** The error of a `next` that rejected, kept until the loop takes it (or stops without taking it). */
+  failed?: { error: unknown };
 }
 
 async function* merge<T>(
@@ -76,11 +81,20 @@ async function* merge<T>(
   const failures: SourceError[] = [];
   const waiting = [...sources];
   const running = new Set<Running<T>>();
+  // Settles when the caller's signal aborts, so a source that never answers cannot hold the loop.
+  let onAbort = () => {};
+  const stop = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+  });
 
   const pull = (run: Running<T>) => {
     run.next = run.iterator.next().then(
       (result) => ({ running: run, result }),
-      (error: unknown) => ({ running: run, error }),
+      (error: unknown) => {
+        run.failed = { error };
+        return { running: run, error };
+      },
     );
   };
   const fail = (source: Source, error: unknown) => {
@@ -104,7 +118,10 @@ async function* merge<T>(
   try {
     startMore();
     while (running.size > 0) {
-      const { running: run, result, error } = await Promise.race([...running].map((r) => r.next));
+      const next = await Promise.race([stop, ...[...running].map((r) => r.next)]);
+      // Whatever fails after the caller aborted failed because of the abort.
+      options.signal?.throwIfAborted();
+      const { running: run, result, error } = next!;
       if (error !== undefined || result?.done) {
         running.delete(run);
         if (error !== undefined) fail(run.source, error);
@@ -116,6 +133,15 @@ async function* merge<T>(
     }
     options.signal?.throwIfAborted();
   } finally {
+    // A failure that arrived while another source's item won the race is still reported on a `break`.
+    if (!options.signal?.aborted) {
+      for (const run of running) {
+        if (!run.failed) continue;
+        running.delete(run);
+        fail(run.source, run.failed.error);
+      }
+    }
+    options.signal?.removeEventListener("abort", onAbort);
     // An early `break` (or a throw) lands here: abort requests in flight and close every iterator.
     controller.abort();
     await Promise.allSettled([...running].map((r) => r.iterator.return?.()));

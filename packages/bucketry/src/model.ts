@@ -30,6 +30,21 @@ export interface Bucket {
   raw: unknown;
 }
 
+/**
+ * A field the vendor sent that no type names (one added after the spec was written), read from the
+ * vendor's object as received (`raw.raw` of an adapter's record): `unknown` until you check it.
+ * Undefined when there is no such field, or the vendor's answer was not an object (NAVER's XML
+ * and plain-text listings).
+ */
+export function extraField(record: Bucket | User, name: string): unknown {
+  const vendor = isObject(record.raw) ? record.raw.raw : undefined;
+  return isObject(vendor) && Object.hasOwn(vendor, name) ? vendor[name] : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object";
+}
+
 /** A storage user (ostor). Secret keys are never part of it. */
 export interface User {
   provider: ProviderName;
@@ -80,6 +95,8 @@ export class SourceError extends Error {
     readonly provider: ProviderName,
     override readonly cause: unknown,
   ) {
-    super(`${source} (${provider}): ${cause instanceof Error ? cause.message : String(cause)}`);
+    // The provider only when the label is not already its name.
+    const label = source === provider ? source : `${source} (${provider})`;
+    super(`${label}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }

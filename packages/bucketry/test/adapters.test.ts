@@ -8,6 +8,7 @@ import {
   type Bucket,
   collect,
   collectBuckets,
+  extraField,
   listBuckets,
   listUsers,
   MissingProviderError,
@@ -135,6 +136,33 @@ describe("each provider's fields are normalised", () => {
     for (const secret of fakes.secrets) expect(printed).not.toContain(secret);
     await expect(source.user({ email: "nobody@example.com" })).rejects.toBeInstanceOf(NotFoundError);
     await expect(source.user({} as never)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe("a field the vendor added after the spec", () => {
+  it("is read with extraField, as unknown, from the vendor's object", async () => {
+    const { mpc } = fakes;
+    // The vendor starts sending storage_class; the fake does not, so the answer is amended on the way.
+    const amended: Fetch = async (request) => {
+      const response = await fetch(request);
+      const body = (await response.json()) as { buckets: Record<string, unknown>[] };
+      for (const bucket of body.buckets) bucket.storage_class = "COLD";
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const source = mpcSource({
+      baseUrl: mpc.url,
+      projectId: mpc.projectId,
+      credentials: { type: "aksk", ...mpc.credentials },
+      fetch: amended,
+    });
+    const [bucket] = await collect(listBuckets([source]));
+    const storageClass: unknown = extraField(bucket!, "storage_class");
+    expect(storageClass).toBe("COLD");
+    expect(extraField(bucket!, "bucket")).toBe(bucket!.name);
+    expect(extraField(bucket!, "no_such_field")).toBeUndefined();
+    // Only the vendor's own fields: not the normalised record's, nor inherited ones.
+    expect(extraField(bucket!, "createdAt")).toBeUndefined();
+    expect(extraField(bucket!, "toString")).toBeUndefined();
   });
 });
 
@@ -280,7 +308,34 @@ describe("options", () => {
     const { buckets, errors } = await collectBuckets([bad, sources().dbss]);
     expect(buckets).toHaveLength(SEED.dbss);
     expect(errors[0]!.cause).toBeInstanceOf(InvalidInputError);
-    expect(errors[0]!.message).toMatch(/^huaweicloud-mpc \(huaweicloud-mpc\): region: unknown/);
+    // The label once: a source named after its provider is not "huaweicloud-mpc (huaweicloud-mpc)".
+    expect(errors[0]!.message).toMatch(/^huaweicloud-mpc: region: unknown/);
+    const named = mpcSource({
+      name: "media",
+      region: "mars-1" as never,
+      projectId: "p1",
+      credentials: { type: "aksk", accessKey: "a", secretKey: "b" },
+    });
+    expect((await collectBuckets([named])).errors[0]!.message).toMatch(/^media \(huaweicloud-mpc\): region:/);
+  });
+});
+
+describe("error fields are full paths of the adapter's options", () => {
+  it("a pre-issued token is authToken, an API key's field is under credentials", async () => {
+    const { ncloud } = fakes;
+    const token = ncloudSource({ authToken: " t0ken", storageUrl: ncloud.storageUrl });
+    await expect(token.client()).rejects.toMatchObject({
+      name: "CredentialsError",
+      field: "authToken",
+      message: "authToken: has leading or trailing whitespace",
+    });
+    const keys = ncloudSource({
+      baseUrl: ncloud.url,
+      authUrl: `${ncloud.keystoneUrl}/v3`,
+      projectId: ncloud.credentials.projectId,
+      credentials: { ...ncloud.credentials, domainId: "" },
+    });
+    await expect(keys.client()).rejects.toMatchObject({ field: "credentials.domainId" });
   });
 });
 

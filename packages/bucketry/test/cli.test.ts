@@ -4,6 +4,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,6 +56,41 @@ function cli(
   });
 }
 
+/** `node main.js <args> | head -n <lines>` in bash: the CLI's exit status (pipefail) and what head let through. */
+function piped(args: string[], lines: number, env: Record<string, string | undefined>): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      "bash",
+      ["-c", 'set -o pipefail; "$0" "$@" | head -n "$LINES"', process.execPath, MAIN, ...args],
+      {
+        cwd: home,
+        env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, ...env, LINES: String(lines) },
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A server that accepts connections and never answers: a provider that has not answered yet. */
+async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 function withoutSecrets(result: Result): void {
   for (const secret of fakes.secrets) {
     expect(result.stdout).not.toContain(secret);
@@ -85,6 +121,7 @@ describe.concurrent("help and version", () => {
     const result = await cli([command, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: bucketry ${command}`);
+    if (command === "buckets" || command === "users") expect(result.stdout).toMatch(/130 interrupted/);
     expect((await cli(["help", command])).stdout).toBe(result.stdout);
   });
 
@@ -106,6 +143,9 @@ describe.concurrent("usage errors exit 2", () => {
     [["users", "--id", "b09693b73b3c7686", "--email", "a@b.c"], /not both/],
     [["users", "--show-secrets"], /--show-secrets needs --id or --email/],
     [["buckets", "stray"], /positional/i],
+    [["buckets", "--fromat", "json"], /^bucketry: unknown option --fromat; did you mean --format\?$/m],
+    [["users", "--emial", "a@b.c"], /did you mean --email\?/],
+    [["bukets"], /^bucketry: unknown command "bukets"; did you mean buckets\?$/m],
   ])("%j", async (args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);
@@ -176,7 +216,43 @@ describe.concurrent("bucketry buckets", () => {
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd().split("\n")).toHaveLength(7);
     const table = await cli(["buckets", "--limit", "3", "--provider", "hitachi"]);
-    expect(table.stdout).toMatch(/3 buckets: hitachi 3 \(stopped at --limit 3\)\n$/);
+    expect(table.stdout).toMatch(/\n3 buckets \(stopped at --limit 3\): hitachi 3 \(unfinished\)\n$/);
+    const one = await cli(["buckets", "--limit", "1", "--provider", "ncloud"]);
+    expect(one.stdout).toMatch(/\n1 bucket \(stopped at --limit 1\): ncloud 1 \(unfinished\)\n$/);
+    const user = await cli(["users", "--limit", "1"]);
+    expect(user.stdout).toMatch(/\n1 user \(stopped at --limit 1\): virtuozzo 1 \(unfinished\)\n$/);
+  });
+
+  it("with --limit, a source that had not answered is unfinished, not 0, and exits 0", async () => {
+    const hole = await blackHole();
+    try {
+      const result = await cli(["buckets", "--limit", "3", "--provider", "hitachi,huaweicloud-mpc"], {
+        ...fakes.env,
+        BUCKETRY_MPC_ENDPOINT: hole.url,
+      });
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
+        "3 buckets (stopped at --limit 3): hitachi 3 (unfinished), huaweicloud-mpc 0 (unfinished)",
+      );
+    } finally {
+      await hole.close();
+    }
+  });
+
+  it("with --limit, a failure that arrived first is reported and exits 1", async () => {
+    // One source at a time: hitachi is refused before ncloud starts, so the failure surely came first.
+    const result = await cli(
+      ["buckets", "--limit", "5", "--concurrency", "1", "--provider", "hitachi,ncloud"],
+      {
+        ...fakes.env,
+        VSP_OBJECT_PASSWORD: "wrong",
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "5 buckets (stopped at --limit 5): hitachi failed, ncloud 5 (unfinished)",
+    );
+    expect(result.stderr).toMatch(/^bucketry: hitachi failed: AuthenticationError: /);
   });
 
   it("accepts huaweicloud for both Huawei services", async () => {
@@ -188,8 +264,9 @@ describe.concurrent("bucketry buckets", () => {
     const result = await cli(["buckets", "--format", "ndjson"], { ...fakes.env, OS_PASSWORD: undefined });
     expect(result.code).toBe(1);
     expect(result.stdout.trimEnd().split("\n")).toHaveLength(TOTAL - SEED.ncloud);
-    expect(result.stderr).toContain(
-      'ncloud failed: ncloud: OS_PASSWORD (or "secretKey" in the config file) is not set',
+    // The label once, not "ncloud failed: ncloud: …".
+    expect(result.stderr).toBe(
+      "bucketry: ncloud failed: OS_PASSWORD (or \"secretKey\" in the config file) is not set (see 'bucketry providers')\n",
     );
   });
 
@@ -234,6 +311,9 @@ describe.concurrent("bucketry buckets", () => {
     const result = await cli(["buckets"], {});
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no provider is configured/);
+    expect(result.stderr).toMatch(
+      /try 'bucketry demo' \(it needs @bucketry\/testing installed next to bucketry/,
+    );
   });
 
   it("fits tables to the width (COLUMNS on a pipe)", async () => {
@@ -417,6 +497,71 @@ describe("a reader that goes away", () => {
       expect(listings).toHaveLength(1);
     } finally {
       await ncloud.close();
+    }
+  });
+});
+
+describe("a reader that goes away: `| head` ends the CLI quietly, exit 0", () => {
+  // Each output is far larger than a pipe holds, so the CLI is still writing when head leaves.
+  it.each([
+    ["buckets (table)", ["buckets", "--provider", "ncloud"], 3],
+    ["buckets (json)", ["buckets", "--provider", "ncloud", "--format", "json"], 2],
+    ["users (table)", ["users"], 1],
+    ["demo", ["demo"], 1],
+  ])("%s", async (_, args, lines) => {
+    const ncloud = await startFakeServer("ncloud-archive-storage", { containers: 5_000 });
+    const ostor = await startFakeServer("virtuozzo-ostor", { users: 4_000 });
+    try {
+      const env = {
+        ...fakes.env,
+        BUCKETRY_NCLOUD_ENDPOINT: ncloud.url,
+        OS_AUTH_URL: `${ncloud.keystoneUrl}/v3`,
+        OSTOR_ENDPOINT: ostor.url,
+        OSTOR_ACCESS_KEY_ID: ostor.credentials.accessKeyId,
+        OSTOR_SECRET_ACCESS_KEY: ostor.credentials.secretAccessKey,
+      };
+      const result = await piped(args as string[], lines as number, args[0] === "demo" ? {} : env);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout.split("\n")).toHaveLength((lines as number) + 1);
+    } finally {
+      await Promise.all([ncloud.close(), ostor.close()]);
+    }
+  });
+});
+
+describe("Ctrl-C", () => {
+  it("exits 130 and says how far it got and which sources were still running", async () => {
+    const hole = await blackHole();
+    try {
+      const child = spawn(
+        process.execPath,
+        [MAIN, "buckets", "--format", "ndjson", "--provider", "hitachi,huaweicloud-mpc"],
+        {
+          cwd: home,
+          env: { PATH: process.env.PATH, HOME: home, ...fakes.env, BUCKETRY_MPC_ENDPOINT: hole.url },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => {
+        if (stdout === "") child.kill("SIGINT");
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.on("exit", resolve));
+      expect(code).toBe(130);
+      const match =
+        /^bucketry: interrupted after (\d+) buckets? from 1 source; still running: (hitachi, )?huaweicloud-mpc\n$/.exec(
+          stderr,
+        );
+      expect(match, stderr).not.toBeNull();
+      // The count is what was printed.
+      expect(Number(match![1])).toBe(stdout.trimEnd().split("\n").length);
+    } finally {
+      await hole.close();
     }
   });
 });

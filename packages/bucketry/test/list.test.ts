@@ -39,6 +39,15 @@ function pagedSource(name: string, count: number, options: { pageSize?: number; 
   return source;
 }
 
+/** A source whose iterator answers every `next()` with `next` (no async generator in between). */
+function iterated(name: string, next: () => Promise<IteratorResult<Bucket>>): Source {
+  return {
+    provider: "ncloud",
+    name,
+    buckets: () => ({ [Symbol.asyncIterator]: () => ({ next }) }),
+  };
+}
+
 describe("listBuckets", () => {
   it("yields every bucket of every source exactly once", async () => {
     const sources = [pagedSource("a", 35), pagedSource("b", 0), pagedSource("c", 12)];
@@ -100,6 +109,49 @@ describe("listBuckets", () => {
     expect(sources.map((s) => s.stats.pages)).toEqual(pagesAtBreak);
     expect(sources.every((s) => !s.stats.active)).toBe(true);
     expect(sources[2]!.stats.pages).toBe(0);
+  });
+
+  it("reports on a break the failure that had arrived while another source's bucket was taken", async () => {
+    // Both answers are ready at once; the first source's wins the race and the caller stops there.
+    const bucket = { provider: "ncloud", source: "a", name: "a-0", raw: {} } satisfies Bucket;
+    const ready = iterated("a", () => Promise.resolve({ value: bucket, done: false }));
+    const broken = iterated("b", () => Promise.reject(new Error("b broke")));
+    const failures: string[] = [];
+    for await (const _ of listBuckets([ready, broken], { onError: (e) => failures.push(e.message) })) break;
+    expect(failures).toEqual(["b (ncloud): b broke"]);
+  });
+
+  it("stops when the signal aborts, even waiting on a source that never answers; later failures are not reported", async () => {
+    const controller = new AbortController();
+    const ignoring = iterated("ignoring", () => new Promise(() => {}));
+    const honouring: Source = {
+      provider: "ncloud",
+      name: "honouring",
+      buckets: (signal) =>
+        iterated(
+          "honouring",
+          () => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+        ).buckets!(signal),
+    };
+    const failures: string[] = [];
+    const seen: string[] = [];
+    const listing = listBuckets([pagedSource("ok", 50), ignoring, honouring], {
+      signal: controller.signal,
+      onError: (e) => failures.push(e.message),
+    });
+    const error = await (async () => {
+      try {
+        for await (const bucket of listing) {
+          seen.push(bucket.name);
+          if (seen.length === 5) controller.abort(new Error("interrupted"));
+        }
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toEqual(new Error("interrupted"));
+    expect(seen).toHaveLength(5);
+    expect(failures).toEqual([]);
   });
 
   it("collectBuckets returns the buckets and the failures side by side", async () => {

@@ -65,7 +65,7 @@ describe("on a terminal", () => {
   it("shows a live counter on stderr when it is a terminal, and erases it", async () => {
     const stderr = stream({ tty: true, columns: 80 });
     let clock = 0;
-    const counter = progress(stderr, "buckets", () => (clock += 150));
+    const counter = progress(stderr, "bucket", () => (clock += 150));
     for (let i = 0; i < 5; i++) counter.tick(i % 2 ? "ncloud" : "hitachi");
     counter.done();
     expect(stderr.text).toContain("5 buckets (hitachi 3, ncloud 2)");
@@ -78,12 +78,12 @@ describe("on a terminal", () => {
       env: fakes.env,
       cwd: "/",
     });
-    expect(full.text).toMatch(/buckets \(ncloud [\d,]+\)/);
+    expect(full.text).toMatch(/\d buckets? \(ncloud [\d,]+\)/);
   });
 
   it("writes nothing on stderr when it is a pipe", () => {
     const stderr = stream({ tty: false });
-    const counter = progress(stderr, "buckets", () => Date.now() + 1e6);
+    const counter = progress(stderr, "bucket", () => Date.now() + 1e6);
     counter.tick("hitachi");
     counter.done();
     expect(stderr.text).toBe("");

@@ -170,7 +170,7 @@ function classify(value: unknown): Classified {
   }
   // The values vspOneObjectCredentials() takes, written inline: the same checks and URLs.
   if ("cluster" in record || "region" in record) {
-    return { kind: "vsp", credentials: vspOneObjectCredentials(value as VspOneObjectCredentialsInit) };
+    return { kind: "vsp", credentials: underCredentials(value as VspOneObjectCredentialsInit) };
   }
   if (!("username" in record) && !("password" in record)) {
     throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS}`);
@@ -187,6 +187,16 @@ function classify(value: unknown): Classified {
     kind: "password",
     credentials: { username, password, clientId, ...(clientSecret ? { clientSecret } : {}) },
   };
+}
+
+/** vspOneObjectCredentials(value), a field it rejects named by its full path (`credentials.username`). */
+function underCredentials(value: VspOneObjectCredentialsInit): VspOneObjectCredentials {
+  try {
+    return vspOneObjectCredentials(value);
+  } catch (error) {
+    if (!(error instanceof CredentialsError)) throw error;
+    throw new CredentialsError(`credentials.${error.field}`, error.message.slice(error.field.length + 2));
+  }
 }
 
 function text(field: string, value: unknown): string {

@@ -81,6 +81,24 @@ const factoryCases: Case[] = [
     /is missing or empty/,
   ],
   [
+    "inline cluster credentials with an empty username",
+    () => ({
+      credentials: { cluster: "c.example.com", region: "us-west-2", username: "", password: "pw-1" },
+    }),
+    CredentialsError,
+    "credentials.username",
+    /is not set/,
+  ],
+  [
+    "inline cluster credentials with a URL as cluster",
+    () => ({
+      credentials: { cluster: "https://c.example.com", region: "us-west-2", username: "u", password: "p" },
+    }),
+    CredentialsError,
+    "credentials.cluster",
+    /must be a host name/,
+  ],
+  [
     "a baseUrl that is not http(s)",
     () => ({ baseUrl: "ftp://admin.us-west-2.cluster.example.com/mapi" }),
     InvalidInputError,

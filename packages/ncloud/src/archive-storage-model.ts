@@ -431,18 +431,22 @@ export function decodeXml(text: string): string {
 
 /**
  * A plain-text listing: one name per line, each ending in a newline. Swift writes roll-ups as plain
- * lines too; a line is a roll-up exactly when Swift would have rolled it up: it holds the delimiter
- * after the prefix, at a position above 0 (swift/account/backend.py `list_containers_iter`).
+ * lines too, cut just after the first delimiter that follows the prefix, so a line is a roll-up when
+ * that delimiter ends it. This holds for Swift 2.15.1, which lists `.hidden` (delimiter `.`, no
+ * prefix) as a container, and for 2.24.0 on, which rolls it up into `.` (swift/account/backend.py
+ * `list_containers_iter`); only a container named exactly the delimiter on 2.15.1 reads as a roll-up.
  */
 export function parsePlainListing(text: string, shape: Omit<ListingShape, "format">): ContainerNameEntry[] {
   if (!text.endsWith("\n"))
     throw new ListingSyntaxError("the plain listing does not end with a newline", true);
   const prefix = shape.prefix ?? "";
+  const { delimiter } = shape;
   return text
     .slice(0, -1)
     .split("\n")
     .map((line): ContainerNameEntry => {
-      const subdir = shape.delimiter !== undefined && line.indexOf(shape.delimiter, prefix.length) > 0;
+      const at = delimiter === undefined ? -1 : line.indexOf(delimiter, prefix.length);
+      const subdir = at >= 0 && at + (delimiter as string).length === line.length;
       return subdir
         ? { kind: "subdir", name: line, raw: line }
         : { kind: "container", name: line, raw: line };

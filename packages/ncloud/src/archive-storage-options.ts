@@ -195,13 +195,15 @@ export function resolveOptions(
       );
     }
     secrets.add(credentials.secretKey);
-    tokenSource = ncloudCredentials({
-      accessKeyId: credentials.accessKeyId,
-      secretKey: credentials.secretKey,
-      domainId: credentials.domainId,
-      projectId,
-      authUrl,
-    }).tokenSource({ fetch: options.fetch, secrets });
+    tokenSource = underCredentials(() =>
+      ncloudCredentials({
+        accessKeyId: credentials.accessKeyId,
+        secretKey: credentials.secretKey,
+        domainId: credentials.domainId,
+        projectId,
+        authUrl,
+      }),
+    ).tokenSource({ fetch: options.fetch, secrets });
   } else {
     throw new CredentialsError(
       "credentials",
@@ -209,6 +211,19 @@ export function resolveOptions(
     );
   }
   return { baseUrl, projectId, tokenSource: registeredTokens(tokenSource, secrets) };
+}
+
+/** The keys of an API key: auth names them bare, the client's option is `credentials`. */
+const KEY_FIELDS = new Set(["accessKeyId", "secretKey", "domainId"]);
+
+/** Runs `make`, renaming an API key field it rejects to its full path (`credentials.domainId`). */
+function underCredentials<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof CredentialsError) || !KEY_FIELDS.has(error.field)) throw error;
+    throw new CredentialsError(`credentials.${error.field}`, error.message.slice(error.field.length + 2));
+  }
 }
 
 /** Checks a project id as it goes into `/v1/AUTH_{project_id}`. */

@@ -90,14 +90,14 @@ const FACTORY_CASES: Case[] = [
     "an API key without its secret",
     { credentials: { accessKeyId: KEYS.accessKeyId, domainId: "default" } },
     CredentialsError,
-    "secretKey",
+    "credentials.secretKey",
     /is not set/,
   ],
   [
     "an API key without a domain id",
     { credentials: { accessKeyId: KEYS.accessKeyId, secretKey: KEYS.secretKey } },
     CredentialsError,
-    "domainId",
+    "credentials.domainId",
     /is not set/,
   ],
   [
@@ -148,6 +148,20 @@ const FACTORY_CASES: Case[] = [
     InvalidInputError,
     "credentials.storageUrl",
     /must be an account URL/,
+  ],
+  [
+    "an API key with an access key id that has a space",
+    { credentials: { ...KEYS, accessKeyId: "NCP KEY" } },
+    CredentialsError,
+    "credentials.accessKeyId",
+    /must be printable ASCII/,
+  ],
+  [
+    "an API key whose secret ends in a newline",
+    { credentials: { ...KEYS, secretKey: `${KEYS.secretKey}\n` } },
+    CredentialsError,
+    "credentials.secretKey",
+    /leading or trailing whitespace/,
   ],
   ["fetch that is not a function", { fetch: "fetch" }, InvalidInputError, "fetch", /must be a function/],
   [

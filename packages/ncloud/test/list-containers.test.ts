@@ -150,12 +150,15 @@ describe("byte order and bounds", () => {
   });
 });
 
-/** Swift's roll-up, computed independently: a name holding the delimiter after the prefix (not at 0) becomes its subdir. */
-function rolledUp(all: string[], prefix: string, delimiter: string): string[] {
+/**
+ * Swift's roll-up, computed independently: a name holding the delimiter after the prefix becomes its
+ * subdir; at index 0 only from Swift 2.24.0 on (`leading`).
+ */
+function rolledUp(all: string[], prefix: string, delimiter: string, leading = false): string[] {
   const out = new Map<string, string>();
   for (const name of all.filter((n) => n.startsWith(prefix))) {
     const at = name.indexOf(delimiter, prefix.length);
-    const label = at > 0 ? `subdir:${name.slice(0, at + 1)}` : name;
+    const label = at > 0 || (leading && at === 0) ? `subdir:${name.slice(0, at + 1)}` : name;
     out.set(label.replace(/^subdir:/, ""), label);
   }
   return [...out.keys()].sort(compareUtf8).map((key) => out.get(key)!);
@@ -220,6 +223,29 @@ describe("delimiter roll-ups", () => {
           await client.listContainers({ prefix: "c-", delimiter: "-", pageSize, format }).all(),
         );
         expect(seen).toEqual(expected);
+      }
+    }
+  });
+
+  it("names that start with the delimiter: JSON, XML and plain agree, on Swift 2.15.1 and 2.24.0 on", async () => {
+    const hidden = [".hidden-a", ".hidden-b", ".x.y", "a.b", "a.c", "b", "c.d"];
+    for (const leading of [false, true]) {
+      const fake = await startFake({
+        containers: hidden.map((name) => ({ name })),
+        rollUpLeadingDelimiter: leading,
+      });
+      const client = clientFor(fake);
+      const expected = rolledUp(hidden, "", ".", leading);
+      expect(expected).toEqual(
+        leading
+          ? ["subdir:.", "subdir:a.", "b", "subdir:c."]
+          : [".hidden-a", ".hidden-b", ".x.y", "subdir:a.", "b", "subdir:c."],
+      );
+      for (const pageSize of [1, 2, 10_000]) {
+        for (const format of ["json", "xml", "plain"] as const) {
+          const seen = labels(await client.listContainers({ delimiter: ".", pageSize, format }).all());
+          expect(seen, `${format}, page size ${pageSize}, leading ${leading}`).toEqual(expected);
+        }
       }
     }
   });

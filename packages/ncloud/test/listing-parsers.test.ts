@@ -65,7 +65,7 @@ describe("JSON", () => {
 });
 
 describe("plain text", () => {
-  it("a line is a roll-up exactly when Swift rolls it up (delimiter after the prefix, not at 0)", () => {
+  it("a line is a roll-up when the first delimiter after the prefix ends it", () => {
     const shape = { prefix: undefined, delimiter: "-" };
     expect(parsePlainListing("-lead\na\na-\nz\n", shape).map((e) => e.kind)).toEqual([
       "container",
@@ -80,6 +80,21 @@ describe("plain text", () => {
     expect(parsePlainListing("a-b\n", { prefix: undefined, delimiter: undefined })[0]!.kind).toBe(
       "container",
     );
+  });
+
+  it("a roll-up of names that start with the delimiter: the delimiter alone (Swift 2.24.0 on)", () => {
+    const shape = { prefix: undefined, delimiter: "." };
+    // Swift 2.30.1 for .hidden-a, .hidden-b, a.b and c; Swift 2.15.1 lists the first two as they are.
+    expect(parsePlainListing(".\na.\nc\n", shape).map((e) => `${e.kind}:${e.name}`)).toEqual([
+      "subdir:.",
+      "subdir:a.",
+      "container:c",
+    ]);
+    expect(parsePlainListing(".hidden-a\n.hidden-b\na.\n", shape).map((e) => e.kind)).toEqual([
+      "container",
+      "container",
+      "subdir",
+    ]);
   });
 
   it("a body without its last newline is cut short", () => {

@@ -318,6 +318,19 @@ describe("GET /v1/AUTH_{project_id}: query parameters", () => {
     expect(await plain.text()).toBe("a-\nb\nb-\nc\nd\n");
   });
 
+  it("a leading delimiter: a container in 2.15.1, rolled up to the delimiter itself since 2.24.0", async () => {
+    const hidden = [".hidden-a", ".hidden-b", "a.b", "c"].map((name) => ({ name }));
+    const old = await start({ containers: hidden });
+    expect(await names(old, "delimiter=.")).toEqual([".hidden-a", ".hidden-b", "subdir:a.", "c"]);
+    const fake = await start({ containers: hidden, rollUpLeadingDelimiter: true });
+    expect(await names(fake, "delimiter=.")).toEqual(["subdir:.", "subdir:a.", "c"]);
+    // Paging on: the subdir "." as marker is not listed again, and nothing after it is skipped.
+    expect(await names(fake, "delimiter=.&limit=1")).toEqual(["subdir:."]);
+    expect(await names(fake, "delimiter=.&marker=.")).toEqual(["subdir:a.", "c"]);
+    expect(await names(fake, "delimiter=.&reverse=true")).toEqual(["c", "subdir:a.", "subdir:."]);
+    expect(await (await list(fake, "?delimiter=.")).text()).toBe(".\na.\nc\n");
+  });
+
   it("delimiter must be one byte: 412 Bad delimiter otherwise; empty means none", async () => {
     const fake = await start({ containers });
     for (const delimiter of ["--", "%C3%A9"]) {

@@ -162,5 +162,10 @@ describe.concurrent.each(packages)("$name", (pkg) => {
     const wanted = existsSync(join(pkg.path, "src", "generated")) ? PROVIDER_SECTIONS : ["Install"];
     expect(headings).toEqual(expect.arrayContaining([...wanted, "License"]));
     expect(readme).toMatch(new RegExp(`npm install (--save-dev )?${pkg.name.replace("/", "\\/")}`));
+    // The examples use top-level await, which a CommonJS project (npm init -y) refuses: say how to run them.
+    const install = /^## Install\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+    expect(install).toMatch(/\.mjs/);
+    expect(install).toMatch(/type=module|"type": "module"/);
+    expect(install).toMatch(/"module": "nodenext"/);
   });
 });

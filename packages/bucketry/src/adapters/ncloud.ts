@@ -5,6 +5,7 @@
  * Swift's `last_modified` is not mapped to `createdAt`: it is the container's last PUT time, which a
  * re-PUT moves, not when it was created. It stays in `raw.lastModified` (a `Date`).
  */
+import { CredentialsError } from "@bucketry/core";
 import type { ArchiveStorageClient, ArchiveStorageClientOptions } from "@bucketry/ncloud";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
@@ -53,10 +54,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
     (m) => {
       if (!("authToken" in clientOptions)) return m.createArchiveStorageClient(clientOptions);
       const { authToken, storageUrl, ...rest } = clientOptions;
-      return m.createArchiveStorageClient({
-        ...rest,
-        credentials: m.ncloudCredentials({ token: authToken, storageUrl }),
-      });
+      return m.createArchiveStorageClient({ ...rest, credentials: preIssued(m, authToken, storageUrl) });
     },
   );
   return {
@@ -83,4 +81,14 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
       }
     },
   };
+}
+
+/** The credentials of a pre-issued token; auth names the token `token`, this adapter's option is `authToken`. */
+function preIssued(m: NcloudModule, authToken: string, storageUrl: string) {
+  try {
+    return m.ncloudCredentials({ token: authToken, storageUrl });
+  } catch (error) {
+    if (!(error instanceof CredentialsError) || error.field !== "token") throw error;
+    throw new CredentialsError("authToken", error.message.slice("token: ".length));
+  }
 }

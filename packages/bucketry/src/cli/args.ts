@@ -74,8 +74,45 @@ export function parseCommand(
         command,
       );
     }
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown, Object.keys(COMMAND_OPTIONS[command]));
+    if (near !== undefined)
+      throw new UsageError(`unknown option --${unknown}; did you mean --${near}?`, command);
     throw new UsageError(message, command);
   }
+}
+
+/** The one of `names` within two edits of `typed` (a swap of neighbours counts as one), if any. */
+export function closest(typed: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const distance = editDistance(typed, name);
+    if (distance < bestDistance && distance < name.length / 2) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j]!, (d[i - 2] as number[])[j - 2]! + 1);
+      }
+    }
+  }
+  return (d[a.length] as number[])[b.length]!;
 }
 
 /** A whole number from `min` up, from a flag's text. */
@@ -124,13 +161,15 @@ Options:
                          ${BUCKET_PROVIDERS},
                          or huaweicloud for both Huawei services
   -f, --format <f>       table (default), json (one array) or ndjson (one bucket per line)
-  -n, --limit <n>        stop after n buckets (no further requests are sent)
+  -n, --limit <n>        stop after n buckets (no further requests are sent; the count line
+                         marks the providers it stopped as unfinished)
       --concurrency <n>  how many providers are listed at once (default 4)
       --config <path>    the config file (default: $BUCKETRY_CONFIG, ./bucketry.config.json,
                          then $XDG_CONFIG_HOME/bucketry/config.json)
   -h, --help             this help
 
-Exit codes: 0 every provider answered, 1 a provider failed (the others are still listed), 2 usage error.
+Exit codes: 0 every provider answered, 1 a provider failed (the others are still listed), 2 usage error,
+130 interrupted (Ctrl-C; stderr says how far it got).
 `;
     case "users":
       return `Usage: bucketry users [--provider virtuozzo] [--id <id> | --email <email>] [--space] [--show-secrets]
@@ -149,7 +188,7 @@ Options:
       --config <path>    the config file (see 'bucketry buckets --help')
   -h, --help             this help
 
-Exit codes: 0 success, 1 the provider failed, 2 usage error.
+Exit codes: 0 success, 1 the provider failed, 2 usage error, 130 interrupted.
 `;
     case "providers":
       return `Usage: bucketry providers [--format table|json]

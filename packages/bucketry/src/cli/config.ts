@@ -321,12 +321,12 @@ export function buildSource(config: ProviderConfig): Source {
   const optional = (key: string): string | undefined => {
     const value = values[key];
     if (value === undefined) return undefined;
-    if (typeof value !== "string") throw new ConfigError(`${spec.name}: ${describe(key)} must be a string`);
+    if (typeof value !== "string") throw new ConfigError(`${describe(key)} must be a string`);
     return value.trim() === "" ? undefined : value;
   };
   const need = (key: string, why = ""): string => {
     const value = optional(key);
-    if (value === undefined) throw new ConfigError(`${spec.name}: ${describe(key)} is not set${why}`);
+    if (value === undefined) throw new ConfigError(`${describe(key)} is not set${why}`);
     return value;
   };
 
@@ -352,7 +352,7 @@ export function buildSource(config: ProviderConfig): Source {
       const region = optional("region");
       const endpoint = optional("endpoint");
       if (region === undefined && endpoint === undefined) {
-        throw new ConfigError(`${spec.name}: set ${describe("region")} or ${describe("endpoint")}`);
+        throw new ConfigError(`set ${describe("region")} or ${describe("endpoint")}`);
       }
       const options = {
         ...definedOnly({ region, baseUrl: endpoint }),
@@ -380,7 +380,7 @@ export function buildSource(config: ProviderConfig): Source {
       const endpoint = optional("endpoint");
       const zone = optional("zone");
       if (zone !== undefined && zone !== "public" && zone !== "gov") {
-        throw new ConfigError(`ncloud: ${describe("zone")} must be "public" or "gov"`);
+        throw new ConfigError(`${describe("zone")} must be "public" or "gov"`);
       }
       return ncloudSource({
         ...(endpoint !== undefined
@@ -400,7 +400,7 @@ export function buildSource(config: ProviderConfig): Source {
     case "virtuozzo": {
       const signature = optional("signature");
       if (signature !== undefined && signature !== "v2" && signature !== "v4") {
-        throw new ConfigError(`virtuozzo: ${describe("signature")} must be "v2" or "v4"`);
+        throw new ConfigError(`${describe("signature")} must be "v2" or "v4"`);
       }
       return ostorSource({
         baseUrl: need("endpoint"),
@@ -413,16 +413,14 @@ export function buildSource(config: ProviderConfig): Source {
 
 /** `-1,2, 3` or `[-1, 2, 3]` → integers; a ConfigError naming the setting otherwise. */
 function parseUserIds(value: unknown, describe: string): number[] {
-  if (value === undefined || value === "") throw new ConfigError(`hitachi: ${describe} is not set`);
+  if (value === undefined || value === "") throw new ConfigError(`${describe} is not set`);
   const items = Array.isArray(value) ? value : String(value).split(",");
   const ids = items.map((item) => (typeof item === "string" ? item.trim() : item));
   const bad = ids.find((id) =>
     typeof id === "number" ? !Number.isSafeInteger(id) : typeof id !== "string" || !/^-?\d{1,16}$/.test(id),
   );
   if (bad !== undefined || ids.length === 0) {
-    throw new ConfigError(
-      `hitachi: ${describe} must be integer user ids, comma-separated (e.g. -468170324,42)`,
-    );
+    throw new ConfigError(`${describe} must be integer user ids, comma-separated (e.g. -468170324,42)`);
   }
   return ids.map(Number);
 }

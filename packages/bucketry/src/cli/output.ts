@@ -21,6 +21,8 @@ export interface CliIo {
   stderr: Output;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Aborts on Ctrl-C: a listing stops, says how far it got, and exits 130. */
+  signal?: AbortSignal;
 }
 
 /** Whether to colour `stream`: a terminal, and `NO_COLOR` unset or empty (no-color.org). */
@@ -228,6 +230,11 @@ export function formatBytes(bytes: number | undefined): string {
     unit += 1;
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** A count and its noun, plural unless it is one: `1 bucket`, `3,000 buckets`. */
+export function counted(count: number, noun: string): string {
+  return `${formatCount(count)} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 /** A count with thousands separators (`3,000`), the same in every locale. */

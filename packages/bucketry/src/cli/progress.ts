@@ -3,7 +3,7 @@
  * erased at the end, only when stderr is a terminal (pipes and files get nothing).
  */
 import type { Output } from "./output.js";
-import { formatCount } from "./output.js";
+import { counted, formatCount } from "./output.js";
 
 /** A counter that can be bumped per item and cleared when done. */
 export interface Progress {
@@ -16,7 +16,7 @@ export interface Progress {
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const INTERVAL_MS = 100;
 
-/** A counter of `noun` on `stream`, or one that does nothing when `stream` is not a terminal. */
+/** A counter of `noun` (singular) on `stream`, or one that does nothing when `stream` is not a terminal. */
 export function progress(stream: Output, noun: string, now: () => number = Date.now): Progress {
   if (!stream.isTTY) return { tick() {}, done() {} };
   const counts = new Map<string, number>();
@@ -33,7 +33,7 @@ export function progress(stream: Output, noun: string, now: () => number = Date.
       last = at;
       frame = (frame + 1) % FRAMES.length;
       const detail = [...counts].map(([name, n]) => `${name} ${formatCount(n)}`).join(", ");
-      const text = `${FRAMES[frame]} ${formatCount(total)} ${noun} (${detail})`;
+      const text = `${FRAMES[frame]} ${counted(total, noun)} (${detail})`;
       const width = stream.columns && stream.columns > 1 ? stream.columns - 1 : 79;
       stream.write(`\r\u001b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
       shown = true;

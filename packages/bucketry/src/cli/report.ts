@@ -1,6 +1,6 @@
 /** What every listing command shares: choosing providers, making their sources, and reporting failures. */
 import { ApiError } from "@bucketry/core";
-import type { ProviderName, Source } from "../model.js";
+import { type ProviderName, type Source, SourceError } from "../model.js";
 import { type Command, UsageError } from "./args.js";
 import { buildSource, type Config, ConfigError, PROVIDERS, providerSpec } from "./config.js";
 import { type CliIo, styles, useColor, write } from "./output.js";
@@ -77,27 +77,10 @@ export async function reportFailures(failures: Failure[], io: CliIo): Promise<vo
 
 /** An error as one line: `ServerError: … (request id …)`; configuration problems without a class name. */
 export function describeError(error: unknown): string {
+  // The failure line names the source already: "hitachi failed: …", not "… hitachi (hitachi): …".
+  if (error instanceof SourceError) return describeError(error.cause);
   if (error instanceof ConfigError) return `${error.message} (see 'bucketry providers')`;
   if (!(error instanceof Error)) return String(error);
   const requestId = error instanceof ApiError && error.requestId ? ` (request id ${error.requestId})` : "";
   return `${error.name}: ${error.message}${requestId}`;
-}
-
-/** "3,000 buckets: hitachi 800, ncloud 2,200; huaweicloud-dbss failed". */
-export function countLine(
-  noun: string,
-  counts: Map<string, number>,
-  failed: Set<string>,
-  color: boolean,
-  note = "",
-): string {
-  const style = styles(color);
-  let total = 0;
-  for (const n of counts.values()) total += n;
-  const parts = [...counts].map(([name, n]) => {
-    if (!failed.has(name)) return `${name} ${n.toLocaleString("en-US")}`;
-    return style.red(n === 0 ? `${name} failed` : `${name} failed after ${n.toLocaleString("en-US")}`);
-  });
-  for (const name of failed) if (!counts.has(name)) parts.push(style.red(`${name} failed`));
-  return `${total.toLocaleString("en-US")} ${noun}${parts.length ? `: ${parts.join(", ")}` : ""}${note}\n`;
 }

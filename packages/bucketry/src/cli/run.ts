@@ -1,16 +1,16 @@
 /**
  * The CLI as a function: `run(argv, io)` resolves to the exit code (0 success, 1 a provider failed,
- * 2 usage or configuration error). `main.ts` calls it with the process's streams; the demo calls it
- * with a temporary config, so both go through the same code.
+ * 2 usage or configuration error, 130 interrupted). `main.ts` calls it with the process's streams;
+ * the demo calls it with a temporary config, so both go through the same code.
  */
 import { readFileSync } from "node:fs";
-import { COMMANDS, type Command, helpText, parseCommand, UsageError } from "./args.js";
+import { COMMANDS, type Command, closest, helpText, parseCommand, UsageError } from "./args.js";
 import { bucketsCommand } from "./commands/buckets.js";
 import { demoCommand } from "./commands/demo.js";
 import { providersCommand } from "./commands/providers.js";
 import { usersCommand } from "./commands/users.js";
 import { ConfigError } from "./config.js";
-import { type CliIo, styles, useColor, write } from "./output.js";
+import { type CliIo, ClosedOutputError, styles, useColor, write } from "./output.js";
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -28,7 +28,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       if (topic !== undefined && !isCommand(topic)) throw new UsageError(`unknown command "${topic}"`);
       return print(io, helpText(topic as Command | undefined));
     }
-    if (!isCommand(first)) throw new UsageError(`unknown command "${first}"; one of ${COMMANDS.join(", ")}`);
+    if (!isCommand(first)) {
+      const near = closest(first, COMMANDS);
+      const hint = near ? `did you mean ${near}?` : `one of ${COMMANDS.join(", ")}`;
+      throw new UsageError(`unknown command "${first}"; ${hint}`);
+    }
     command = first;
     const values = parseCommand(command, rest);
     if (values.help) return print(io, helpText(command));
@@ -54,6 +58,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       await write(io.stderr, `${style.red("bucketry:")} ${error.message}\n`);
       return 2;
     }
+    // The reader went away (`| head`): what it wanted, it got.
+    if (error instanceof ClosedOutputError) return 0;
     throw error;
   }
 }

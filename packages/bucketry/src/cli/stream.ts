@@ -1,57 +1,161 @@
-/** Streaming a listing (buckets or users) to stdout, shared by the commands that list. */
-import { type CliIo, ClosedOutputError, toJson, write } from "./output.js";
+/**
+ * A listing command from the first item to the exit code, shared by `buckets` and `users`: items
+ * streamed as they arrive (or kept for a table), `--limit`, a reader that goes away, Ctrl-C, and
+ * where each source had got to when the listing ended.
+ */
+import type { Source, SourceError } from "../model.js";
+import { type CliIo, ClosedOutputError, counted, styles, toJson, useColor, write } from "./output.js";
 import { progress } from "./progress.js";
+import { type Failure, reportFailures } from "./report.js";
 
-/** What a streamed listing left behind for the table and the count line. */
-export interface Streamed<T> {
-  /** The items, kept only for a table (JSON and NDJSON were written as they came). */
-  rows: T[];
-  /** Items per source. */
-  counts: Map<string, number>;
-  /** Whether `--limit` stopped the listing. */
-  stopped: boolean;
-  /** Whether stdout's reader went away (`| head`): the rest is quietly skipped. */
-  closed: boolean;
+/** Where a source had got to when the listing ended. */
+export type Reached = "waiting" | "running" | "done" | "failed";
+
+/** What {@link runListing} needs from a command. */
+export interface Listing<T> {
+  /** Lists `sources` (the command's, wrapped to follow their progress). */
+  list(
+    sources: Source[],
+    options: { signal?: AbortSignal; onError: (error: SourceError) => void },
+  ): AsyncIterable<T>;
+  sources: Source[];
+  /** Failures so far (sources that could not be made); the listing's own are added. */
+  failures: Failure[];
+  format: string;
+  limit: number | undefined;
+  /** Singular: `bucket`, `user`. */
+  noun: string;
+  /** The items as a table (the `table` format). */
+  table(rows: T[]): string;
 }
 
-/**
- * Writes a listing as it arrives: NDJSON lines or one JSON array, or keeps the rows for a table.
- * Counts per source, ticks the live counter, and breaks out at `limit` (which aborts the requests in
- * flight and starts no others).
- */
-export async function streamListing<T extends { source: string }>(
-  open: () => AsyncIterable<T>,
-  options: { format: string; limit: number | undefined; io: CliIo; noun: string; sources: string[] },
-): Promise<Streamed<T>> {
-  const { format, limit, io } = options;
-  const result: Streamed<T> = {
-    rows: [],
-    counts: new Map(options.sources.map((name) => [name, 0])),
-    stopped: false,
-    closed: false,
-  };
-  const counter = progress(io.stderr, options.noun);
+/** Runs a listing to its end and reports it; resolves to the exit code (0, 1 a source failed, 130 Ctrl-C). */
+export async function runListing<T extends { source: string }>(
+  listing: Listing<T>,
+  io: CliIo,
+): Promise<number> {
+  const { format, limit, failures } = listing;
+  const reached = new Map<string, Reached>(listing.sources.map((s) => [s.name, "waiting"]));
+  const counts = new Map<string, number>(listing.sources.map((s) => [s.name, 0]));
+  const rows: T[] = [];
+  const counter = progress(io.stderr, listing.noun);
   let seen = 0;
+  let stopped = false;
+  let closed = false;
+  let interrupted = false;
+  const items = listing.list(
+    listing.sources.map((source) => followed(source, reached)),
+    { signal: io.signal, onError: (error) => failures.push({ provider: error.source, error: error.cause }) },
+  );
   try {
     if (format === "json") await write(io.stdout, "[");
-    for await (const item of open()) {
-      result.counts.set(item.source, (result.counts.get(item.source) ?? 0) + 1);
-      counter.tick(item.source);
-      if (format === "table") result.rows.push(item);
-      else if (format === "ndjson") await write(io.stdout, `${toJson(item)}\n`);
-      else await write(io.stdout, `${seen === 0 ? "\n" : ",\n"}${toJson(item)}`);
-      seen += 1;
-      if (limit !== undefined && seen >= limit) {
-        result.stopped = true;
-        break;
+    try {
+      for await (const item of items) {
+        counts.set(item.source, (counts.get(item.source) ?? 0) + 1);
+        counter.tick(item.source);
+        if (format === "table") rows.push(item);
+        else if (format === "ndjson") await write(io.stdout, `${toJson(item)}\n`);
+        else await write(io.stdout, `${seen === 0 ? "\n" : ",\n"}${toJson(item)}`);
+        seen += 1;
+        if (limit !== undefined && seen >= limit) {
+          stopped = true;
+          break;
+        }
       }
+    } catch (error) {
+      if (!io.signal?.aborted) throw error;
+      interrupted = true;
+    } finally {
+      counter.done();
     }
     if (format === "json") await write(io.stdout, seen === 0 ? "]\n" : "\n]\n");
   } catch (error) {
     if (!(error instanceof ClosedOutputError)) throw error;
-    result.closed = true;
-  } finally {
-    counter.done();
+    closed = true;
   }
-  return result;
+  for (const { provider } of failures) if (reached.has(provider)) reached.set(provider, "failed");
+
+  if (interrupted) {
+    await write(io.stderr, `bucketry: ${interruptedLine(listing.noun, counts, reached)}\n`);
+    await reportFailures(failures, io);
+    return 130;
+  }
+  if (format === "table" && !closed) {
+    const color = useColor(io.stdout, io.env);
+    const note = stopped ? ` (stopped at --limit ${limit?.toLocaleString("en-US")})` : "";
+    try {
+      if (rows.length > 0) await write(io.stdout, listing.table(rows));
+      await write(io.stdout, countLine(listing.noun, counts, reached, failures, color, note));
+    } catch (error) {
+      if (!(error instanceof ClosedOutputError)) throw error;
+    }
+  }
+  await reportFailures(failures, io);
+  return failures.length > 0 ? 1 : 0;
+}
+
+/** `source` with its progress recorded in `reached`: running from its first request, done once it has listed all. */
+function followed(source: Source, reached: Map<string, Reached>): Source {
+  async function* follow<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+    reached.set(source.name, "running");
+    yield* items;
+    reached.set(source.name, "done");
+  }
+  const { buckets, users } = source;
+  return {
+    provider: source.provider,
+    name: source.name,
+    ...(buckets ? { buckets: (signal: AbortSignal) => follow(buckets.call(source, signal)) } : {}),
+    ...(users
+      ? { users: (options: Parameters<typeof users>[0]) => follow(users.call(source, options)) }
+      : {}),
+  };
+}
+
+/** "3,000 buckets: hitachi 800, ncloud 2,200 (unfinished), huaweicloud-dbss failed". */
+export function countLine(
+  noun: string,
+  counts: Map<string, number>,
+  reached: Map<string, Reached>,
+  failures: Failure[],
+  color: boolean,
+  note = "",
+): string {
+  const style = styles(color);
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  const parts = [...counts].map(([name, n]) => {
+    const count = n.toLocaleString("en-US");
+    switch (reached.get(name)) {
+      case "failed":
+        return style.red(n === 0 ? `${name} failed` : `${name} failed after ${count}`);
+      case "done":
+        return `${name} ${count}`;
+      default:
+        return style.yellow(`${name} ${count} (unfinished)`);
+    }
+  });
+  // Sources that could not even be made.
+  for (const name of new Set(failures.map((f) => f.provider))) {
+    if (!counts.has(name)) parts.push(style.red(`${name} failed`));
+  }
+  return `${counted(total, noun)}${note}${parts.length ? `: ${parts.join(", ")}` : ""}\n`;
+}
+
+/** "interrupted after 57 buckets from 1 source; still running: huaweicloud-mpc; not started: ncloud". */
+function interruptedLine(noun: string, counts: Map<string, number>, reached: Map<string, Reached>): string {
+  let total = 0;
+  let from = 0;
+  for (const n of counts.values()) {
+    total += n;
+    if (n > 0) from += 1;
+  }
+  const named = (state: Reached) => [...reached].filter(([, r]) => r === state).map(([name]) => name);
+  const running = named("running");
+  const waiting = named("waiting");
+  return [
+    `interrupted after ${counted(total, noun)}${from > 0 ? ` from ${counted(from, "source")}` : ""}`,
+    ...(running.length > 0 ? [`still running: ${running.join(", ")}`] : []),
+    ...(waiting.length > 0 ? [`not started: ${waiting.join(", ")}`] : []),
+  ].join("; ");
 }

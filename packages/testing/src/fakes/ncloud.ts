@@ -75,6 +75,12 @@ export interface ArchiveStorageFakeOptions extends FakeServerOptions {
   accountContainerCount?: bigint | number | string;
   /** `X-Timestamp` of the account, in UNIX seconds (default `1535685069.28154`, the vendor's example). */
   timestamp?: number | string;
+  /**
+   * Roll up a name whose delimiter comes first (`.hidden` with delimiter `.` and no prefix) into the
+   * subdir `.`, as Swift does since 2.24.0 (Debian's 2.30.1 among them); 2.15.1 lists such names as
+   * containers (default false).
+   */
+  rollUpLeadingDelimiter?: boolean;
 }
 
 /** The credentials the fake accepts (NAVER's API key and the console's project and domain ids). */
@@ -201,6 +207,7 @@ export async function startArchiveStorageFake(
   });
 
   const entries = seedContainers(options.containers);
+  const leading = options.rollUpLeadingDelimiter === true;
   const timestamp =
     typeof options.timestamp === "string"
       ? options.timestamp
@@ -325,7 +332,9 @@ export async function startArchiveStorageFake(
     const endMarker = param("end_marker");
     const type = listingContentType(param("format"), request.headers.accept);
     if (!type) return swiftError(406);
-    const rows = own ? listContainers(entries, limit, marker, endMarker, prefix, delimiter, reverse) : [];
+    const rows = own
+      ? listContainers(entries, limit, marker, endMarker, prefix, delimiter, reverse, leading)
+      : [];
     return listingResponse(name, rows, type, accountHeaders(own));
   };
 
@@ -399,7 +408,8 @@ const TRUE_VALUES = new Set(["true", "1", "yes", "on", "t", "y"]);
 /**
  * swift/account/backend.py `list_containers_iter` (2.15.1), on a sorted array instead of SQLite:
  * the same bounds, the same re-query after each roll-up, the same `dir_name != orig_marker` rule.
- * Every argument is a byte string.
+ * Every argument is a byte string. `leading` is the one change of 2.24.0 (commit 698717d88): a
+ * delimiter at index 0 rolls up too (`end >= 0` instead of `end > 0`).
  */
 function listContainers(
   entries: readonly Entry[],
@@ -409,6 +419,7 @@ function listContainers(
   prefixIn: string | undefined,
   delimiter: string | undefined,
   reverse: boolean,
+  leading: boolean,
 ): Row[] {
   let marker = markerIn;
   let endMarker = endMarkerIn;
@@ -459,7 +470,7 @@ function listContainers(
       else marker = name;
       if (results.length >= limit) return results;
       const end = name.indexOf(delimiter, prefix.length);
-      if (end > 0) {
+      if (end > 0 || (leading && end === 0)) {
         if (reverse) {
           endMarker = name.slice(0, end + 1);
         } else {

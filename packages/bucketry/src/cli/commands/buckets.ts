@@ -14,8 +14,8 @@ import {
   useColor,
   write,
 } from "../output.js";
-import { chooseProviders, countLine, type Failure, makeSources, reportFailures } from "../report.js";
-import { streamListing } from "../stream.js";
+import { chooseProviders, makeSources } from "../report.js";
+import { runListing } from "../stream.js";
 
 /** Runs `bucketry buckets` with parsed flags; resolves to the exit code. */
 export async function bucketsCommand(values: Record<string, unknown>, io: CliIo): Promise<number> {
@@ -33,29 +33,25 @@ export async function bucketsCommand(values: Record<string, unknown>, io: CliIo)
   if (names.length === 0) {
     await write(
       io.stderr,
-      "bucketry: no provider is configured; set the environment variables of one (see 'bucketry providers --help'),\nor try 'bucketry demo'\n",
+      "bucketry: no provider is configured; set the environment variables of one (see 'bucketry providers --help'),\nor try 'bucketry demo' (it needs @bucketry/testing installed next to bucketry: npm install @bucketry/testing)\n",
     );
     return 1;
   }
   const { sources, failures } = makeSources(names, config);
-  const { rows, counts, stopped, closed } = await streamListing(
-    () =>
-      listBuckets(sources, {
-        concurrency,
-        onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
-      }),
-    { format, limit, io, noun: "buckets", sources: sources.map((s) => s.name) },
+  const width = outputWidth(io.stdout, io.env);
+  const color = useColor(io.stdout, io.env);
+  return runListing(
+    {
+      list: (tracked, options) => listBuckets(tracked, { ...options, concurrency }),
+      sources,
+      failures,
+      format,
+      limit,
+      noun: "bucket",
+      table: (rows) => bucketTable(rows, { width, color }),
+    },
+    io,
   );
-  if (format === "table" && !closed) {
-    const color = useColor(io.stdout, io.env);
-    if (rows.length > 0)
-      await write(io.stdout, bucketTable(rows, { width: outputWidth(io.stdout, io.env), color }));
-    const failed = new Set(failures.map((f) => f.provider));
-    const note = stopped ? ` (stopped at --limit ${formatCount(limit)})` : "";
-    await write(io.stdout, countLine("buckets", counts, failed, color, note));
-  }
-  await reportFailures(failures, io);
-  return failures.length > 0 ? 1 : 0;
 }
 
 /** The buckets as a table, sorted by provider then name; columns no bucket has a value for are left out. */

@@ -93,6 +93,7 @@ export async function demoCommand(
     for (const argv of [["buckets"], ["users", "--space"]]) {
       await write(io.stdout, `\n${style.bold(`$ bucketry ${argv.join(" ")}`)}\n`);
       code = Math.max(code, await run([...argv, "--config", config], demoIo));
+      if (io.signal?.aborted) return 130;
     }
     await write(
       io.stdout,

@@ -19,8 +19,8 @@ import {
   useColor,
   write,
 } from "../output.js";
-import { chooseProviders, countLine, type Failure, makeSources, reportFailures } from "../report.js";
-import { streamListing } from "../stream.js";
+import { chooseProviders, makeSources, reportFailures } from "../report.js";
+import { runListing } from "../stream.js";
 
 const REDACTED = "[REDACTED]";
 
@@ -66,7 +66,8 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
 
   if (source && (id !== undefined || email !== undefined)) {
     try {
-      const user = await source.user(id !== undefined ? { id } : { email: email as string }, { space });
+      const query = id !== undefined ? { id } : { email: email as string };
+      const user = await source.user(query, { space, signal: io.signal });
       const keys = accessKeys(user.raw as OstorUserDetail, showSecrets);
       if (format === "table") {
         await write(io.stdout, userTable([user], space, { width, color }));
@@ -86,6 +87,10 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
         );
       }
     } catch (error) {
+      if (io.signal?.aborted) {
+        await write(io.stderr, `bucketry: interrupted before ${source.name} answered\n`);
+        return 130;
+      }
       if (error instanceof ClosedOutputError) return 0;
       failures.push({ provider: source.name, error });
     }
@@ -93,24 +98,18 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
     return failures.length > 0 ? 1 : 0;
   }
 
-  const {
-    rows: users,
-    counts,
-    closed,
-  } = await streamListing(
-    () =>
-      listUsers(sources, {
-        space,
-        onError: (error) => failures.push({ provider: error.source, error: error.cause } satisfies Failure),
-      }),
-    { format, limit, io, noun: "users", sources: sources.map((s) => s.name) },
+  return runListing(
+    {
+      list: (tracked, options) => listUsers(tracked, { ...options, space }),
+      sources,
+      failures,
+      format,
+      limit,
+      noun: "user",
+      table: (rows) => userTable(rows, space, { width, color }),
+    },
+    io,
   );
-  if (format === "table" && !closed) {
-    if (users.length > 0) await write(io.stdout, userTable(users, space, { width, color }));
-    await write(io.stdout, countLine("users", counts, new Set(failures.map((f) => f.provider)), color));
-  }
-  await reportFailures(failures, io);
-  return failures.length > 0 ? 1 : 0;
 }
 
 /** Users as a table, in the provider's order. */
