@@ -19,6 +19,8 @@ for (const name of readdirSync(join(root, "packages"))) {
 }
 if (check && stale.length > 0) {
   // biome-ignore lint/suspicious/noConsole: this is a script
-  console.error(`version.ts behind package.json in: ${stale.join(", ")}\nRun: node scripts/sync-versions.mjs`);
+  console.error(
+    `version.ts behind package.json in: ${stale.join(", ")}\nRun: node scripts/sync-versions.mjs`,
+  );
   process.exit(1);
 }

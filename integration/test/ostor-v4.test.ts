@@ -9,6 +9,18 @@ import { announceSkip, available, s3 } from "./support.js";
 
 announceSkip("ostor-v4.test.ts");
 
+/** Every answer s3api sent, as it came (the client then checks it is ostor's JSON, which it is not). */
+const answers: { status: number; url: string; body: string }[] = [];
+
+/** A fetch that sends `request` (tampered with, if asked) and records the answer. */
+function recording(tamper?: (request: Request) => Request) {
+  return async (request: Request): Promise<Response> => {
+    const response = await fetch(tamper ? tamper(request) : request);
+    answers.push({ status: response.status, url: response.url, body: await response.clone().text() });
+    return response;
+  };
+}
+
 function client(options: { secret?: string; tamper?: (request: Request) => Request } = {}): OstorClient {
   return createOstorClient({
     baseUrl: s3.endpoint,
@@ -19,7 +31,7 @@ function client(options: { secret?: string; tamper?: (request: Request) => Reque
       accessKeyId: s3.accessKeyId,
       secretAccessKey: options.secret ?? s3.secretAccessKey,
     }),
-    fetch: (request) => fetch(options.tamper ? options.tamper(request) : request),
+    fetch: recording(options.tamper),
     retry: false,
   });
 }
@@ -34,17 +46,14 @@ const QUERIES = [
 ] as const;
 
 /**
- * One raw `GET /?ostor-users` call. `parseAs: "stream"` hands the body over unchecked: the client
- * otherwise insists on the JSON ostor sends, and s3api answers ListBuckets XML.
+ * One raw `GET /?ostor-users` call, and s3api's answer as recorded. A 200 ends in the client's
+ * MalformedResponseError (s3api answers ListBuckets XML, not ostor's JSON): the point is the signature.
  */
 async function call(ostor: OstorClient, query: (typeof QUERIES)[number]) {
-  const { response, data, error } = await ostor.GET("/?ostor-users", {
-    params: { query },
-    parseAs: "stream",
-  });
-  // openapi-fetch hands a 2xx body over as the stream, and reads any other into `error`.
-  const body = response.ok ? await new Response(data as ReadableStream | null).text() : String(error ?? "");
-  return { status: response.status, url: response.url, body };
+  answers.length = 0;
+  await ostor.GET("/?ostor-users", { params: { query } }).catch(() => undefined);
+  expect(answers).toHaveLength(1);
+  return answers[0]!;
 }
 
 describe.skipIf(!available)("ostor SigV4 against Swift's s3api", () => {
@@ -57,7 +66,7 @@ describe.skipIf(!available)("ostor SigV4 against Swift's s3api", () => {
       credentials: s3Credentials({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }),
       fetch: (request) => {
         seen.push(request.url);
-        return fetch(request);
+        return recording()(request);
       },
       retry: false,
     });

@@ -269,6 +269,8 @@ function explainPeers(p: WorkspacePackage): string {
 
 describe("version.ts", () => {
   it("every package's VERSION (its default User-Agent) equals its package.json version", () => {
-    execFileSync(process.execPath, [join(repoRoot, "scripts", "sync-versions.mjs"), "--check"], { stdio: "pipe" });
+    execFileSync(process.execPath, [join(repoRoot, "scripts", "sync-versions.mjs"), "--check"], {
+      stdio: "pipe",
+    });
   });
 });
