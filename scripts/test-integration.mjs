@@ -20,6 +20,8 @@ const spec = process.env.INTEGRATION_NCLOUD_SPEC ?? join(root, "specs", "ncloud"
 // ostor's docs use the SigV4 region `ostor`; s3api checks the region, so Swift is set up with it.
 const S3_REGION = "ostor";
 
+// No first-run telemetry notice from the turbo builds below.
+process.env.TURBO_TELEMETRY_DISABLED = "1";
 const timings = [];
 const abort = new AbortController();
 let swift;

@@ -15,6 +15,8 @@ rmSync(join(root, ".turbo", "runs"), { recursive: true, force: true });
 const turbo = spawnSync("turbo", ["run", ...tasks, "--continue", "--summarize", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
+  // No first-run telemetry notice for a newcomer (turbo's own switch).
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
 });
 
 const { passed, failed, failedTasks } = unitTotals({ turboFailed: turbo.status !== 0 });

@@ -30,6 +30,7 @@ if (!renderOnly) {
   const built = spawnSync(turbo, ["run", "build", "--output-logs=errors-only"], {
     cwd: ROOT,
     stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
   });
   if (built.status !== 0) fail("the build failed");
 }
