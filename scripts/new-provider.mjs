@@ -412,17 +412,17 @@ function clientTs(p) {
   return `/**
  * The ${p.title} client (spec ${p.specPath}).
  *
- * The typed openapi-fetch client, authenticated with a token in \`X-Auth-Token\`, with the typed
- * network errors, time limits and retries every Bucketry client shares, plus \`listBuckets()\`, which
- * throws a typed \`ApiError\` instead of returning \`{ error }\`.
+ * The typed openapi-fetch client, authenticated with a token in \`X-Auth-Token\`, sending through
+ * the request pipeline every Bucketry client shares (retries, time limits, typed errors, events),
+ * plus \`listBuckets()\`, which throws a typed \`ApiError\` instead of returning \`{ error }\`.
  */
 import { staticToken, type TokenSource, tokenAuth } from "@bucketry/auth";
 import {
   type ClientOptions,
+  createPipeline,
   expectOk,
   parseEndpoint,
   SecretRegistry,
-  useStandardMiddleware,
 } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "./generated/${p.service}.js";
@@ -467,16 +467,18 @@ ${signature}
   const tokens = typeof options.token === "string" ? staticToken(options.token) : options.token;
   const secrets = new SecretRegistry();
   if (typeof options.token === "string") secrets.add(options.token);
-  const client = createClient<paths>({ baseUrl, fetch: options.fetch });
-  useStandardMiddleware(client, {
-    provider: ${PROVIDER},
-    auth: [tokenAuth(tokens)],
-    secrets,
-    operation: ({ method, schemaPath }) =>
-      method === "GET" && schemaPath === "/v1/buckets" ? LIST_BUCKETS : undefined,
-    retry: options.retry,
-    timeout: options.timeout,
-  });
+  // Every call goes through core's pipeline: the token on every attempt, retries, time limits, events.
+  const fetch = createPipeline(
+    {
+      provider: ${PROVIDER},
+      steps: [tokenAuth(tokens)],
+      secrets,
+      describe: (method, path) =>
+        method === "GET" && path.endsWith("/v1/buckets") ? { operation: LIST_BUCKETS } : undefined,
+    },
+    options,
+  );
+  const client = createClient<paths>({ baseUrl, fetch });
 
   return {
     ...client,

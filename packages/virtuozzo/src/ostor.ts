@@ -3,8 +3,8 @@
  * openapi-fetch client, signed with ostor's SigV2 (default) or SigV4, with retries, time limits and
  * typed errors, plus the helpers `listUsers` and `getUser` that return normalised users.
  *
- * The helpers read the body as text (`parseAs: "text"`) and parse it themselves; core's retry
- * middleware reads it in full first, so a body that breaks off (reset, truncated) or is not JSON is
+ * The helpers read the body as text (`parseAs: "text"`) and parse it themselves; core's request
+ * pipeline reads it in full first, so a body that breaks off (reset, truncated) or is not JSON is
  * retried there (the call is a GET, safe to repeat) and ends in a typed error when it keeps failing.
  */
 import {
