@@ -417,13 +417,7 @@ function clientTs(p) {
  * plus \`listBuckets()\`, which throws a typed \`ApiError\` instead of returning \`{ error }\`.
  */
 import { staticToken, type TokenSource, tokenAuth } from "@bucketry/auth";
-import {
-  type ClientOptions,
-  createPipeline,
-  expectOk,
-  parseEndpoint,
-  SecretRegistry,
-} from "@bucketry/core";
+import { type ClientOptions, createPipeline, expectOk, parseEndpoint, SecretRegistry } from "@bucketry/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "./generated/${p.service}.js";
 

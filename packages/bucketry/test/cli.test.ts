@@ -188,6 +188,28 @@ describe.concurrent("bucketry buckets", () => {
     withoutSecrets(result);
   });
 
+  it("--verbose prints every request, answer and token refresh on stderr, redacted, and the same buckets", async () => {
+    const result = await cli(["buckets", "--verbose", "--format", "ndjson"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(TOTAL);
+    const lines = result.stderr.trimEnd().split("\n");
+    for (const provider of [
+      "hitachi-vsp-one-object",
+      "huaweicloud-mpc",
+      "huaweicloud-dbss",
+      "ncloud-archive-storage",
+    ]) {
+      expect(
+        lines.some((line) => line.startsWith(`bucketry: ${provider} `) && line.includes("← HTTP 200")),
+      ).toBe(true);
+      expect(lines.some((line) => line.startsWith(`bucketry: ${provider} `) && line.includes("→ "))).toBe(
+        true,
+      );
+    }
+    expect(lines.every((line) => line.startsWith("bucketry: "))).toBe(true);
+    withoutSecrets(result);
+  });
+
   it("parses whole as JSON", async () => {
     const result = await cli(["buckets", "--format", "json"]);
     expect(result.code).toBe(0);

@@ -20,6 +20,9 @@ export interface ClientOptions {
   onEvent?: ((event: PipelineEvent) => void) | undefined;
 }
 
+/** The keys of {@link ClientOptions}, for factories that refuse unknown options. */
+export const CLIENT_OPTION_KEYS = ["fetch", "retry", "timeout", "headers", "onEvent"] as const;
+
 /** Per-call options every helper takes. */
 export interface CallOptions {
   /** Cancels the call (an `AbortedError` is thrown). */

@@ -1,5 +1,6 @@
 export {
   type CallOptions,
+  CLIENT_OPTION_KEYS,
   type ClientOptions,
   checkCallOptions,
   checkHeaders,

@@ -10,6 +10,7 @@ import {
   type TokenSource,
 } from "@bucketry/auth";
 import {
+  CLIENT_OPTION_KEYS,
   type ClientOptions,
   CredentialsError,
   checkPathParameter,
@@ -88,15 +89,13 @@ const PROJECT_ID = {
   hint: "the project id from the Archive Storage console, e.g. 5942771066a0482bb6aaf7f5bc792b00",
 };
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = new Set<string>([
   "zone",
   "baseUrl",
   "authUrl",
   "projectId",
   "credentials",
-  "fetch",
-  "retry",
-  "timeout",
+  ...CLIENT_OPTION_KEYS,
 ]);
 
 /** Checks every option (see the module comment) and resolves the endpoint, project and token source. */

@@ -29,6 +29,7 @@ export const COMMAND_OPTIONS = {
     format: { type: "string", short: "f" },
     limit: { type: "string", short: "n" },
     concurrency: { type: "string" },
+    verbose: { type: "boolean", short: "v" },
   },
   users: {
     ...CONFIG,
@@ -39,6 +40,7 @@ export const COMMAND_OPTIONS = {
     "show-secrets": { type: "boolean" },
     format: { type: "string", short: "f" },
     limit: { type: "string", short: "n" },
+    verbose: { type: "boolean", short: "v" },
   },
   providers: { ...CONFIG, format: { type: "string", short: "f" } },
   demo: { help: { type: "boolean", short: "h" } },
@@ -164,6 +166,7 @@ Options:
   -n, --limit <n>        stop after n buckets (no further requests are sent; the count line
                          marks the providers it stopped as unfinished)
       --concurrency <n>  how many providers are listed at once (default 4)
+  -v, --verbose          every request, answer, retry and token or CSRF refresh on stderr (redacted)
       --config <path>    the config file (default: $BUCKETRY_CONFIG, ./bucketry.config.json,
                          then $XDG_CONFIG_HOME/bucketry/config.json)
   -h, --help             this help
@@ -185,6 +188,7 @@ Options:
                          (without it they are shown as [REDACTED])
   -f, --format <f>       table (default), json or ndjson
   -n, --limit <n>        stop after n users
+  -v, --verbose          every request, answer, retry and token or CSRF refresh on stderr (redacted)
       --config <path>    the config file (see 'bucketry buckets --help')
   -h, --help             this help
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import type { ClientOptions } from "@bucketry/core";
 import { hitachiSource } from "../adapters/hitachi.js";
 import { dbssSource, mpcSource } from "../adapters/huaweicloud.js";
 import { ncloudSource } from "../adapters/ncloud.js";
@@ -313,8 +314,11 @@ function readConfigFile(path: string): Record<string, Record<string, unknown>> {
   return providers as Record<string, Record<string, unknown>>;
 }
 
-/** Makes the provider's source from its settings; throws {@link ConfigError} naming what is missing. */
-export function buildSource(config: ProviderConfig): Source {
+/**
+ * Makes the provider's source from its settings (and the client options every source shares, e.g.
+ * `onEvent`); throws {@link ConfigError} naming what is missing.
+ */
+export function buildSource(config: ProviderConfig, client: Pick<ClientOptions, "onEvent"> = {}): Source {
   const { spec, values } = config;
   const field = (key: string) => spec.fields.find((f) => f.key === key) as Field;
   const describe = (key: string) => `${field(key).env} (or "${key}" in the config file)`;
@@ -341,11 +345,11 @@ export function buildSource(config: ProviderConfig): Source {
       const endpoint = optional("endpoint");
       if (endpoint !== undefined) {
         const tokenUrl = need("tokenUrl", ` (required with ${field("endpoint").env})`);
-        return hitachiSource({ baseUrl: endpoint, tokenUrl, credentials, userIds });
+        return hitachiSource({ baseUrl: endpoint, tokenUrl, credentials, userIds, ...client });
       }
       const cluster = need("cluster", ` (or set ${field("endpoint").env})`);
       const region = need("region");
-      return hitachiSource({ credentials: { cluster, region, ...credentials }, userIds });
+      return hitachiSource({ credentials: { cluster, region, ...credentials }, userIds, ...client });
     }
     case "huaweicloud-mpc":
     case "huaweicloud-dbss": {
@@ -355,6 +359,7 @@ export function buildSource(config: ProviderConfig): Source {
         throw new ConfigError(`set ${describe("region")} or ${describe("endpoint")}`);
       }
       const options = {
+        ...client,
         ...definedOnly({ region, baseUrl: endpoint }),
         projectId: need("projectId"),
         credentials: {
@@ -373,6 +378,7 @@ export function buildSource(config: ProviderConfig): Source {
       const authToken = optional("authToken");
       if (authToken !== undefined) {
         return ncloudSource({
+          ...client,
           authToken,
           storageUrl: need("storageUrl", ` (required with ${field("authToken").env})`),
         });
@@ -383,6 +389,7 @@ export function buildSource(config: ProviderConfig): Source {
         throw new ConfigError(`${describe("zone")} must be "public" or "gov"`);
       }
       return ncloudSource({
+        ...client,
         ...(endpoint !== undefined
           ? { baseUrl: endpoint, authUrl: need("authUrl", ` (required with ${field("endpoint").env})`) }
           : {
@@ -403,6 +410,7 @@ export function buildSource(config: ProviderConfig): Source {
         throw new ConfigError(`${describe("signature")} must be "v2" or "v4"`);
       }
       return ostorSource({
+        ...client,
         baseUrl: need("endpoint"),
         credentials: { accessKeyId: need("accessKeyId"), secretAccessKey: need("secretAccessKey") },
         ...definedOnly({ signature: signature as "v2" | "v4" | undefined }),

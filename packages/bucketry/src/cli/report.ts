@@ -1,5 +1,5 @@
 /** What every listing command shares: choosing providers, making their sources, and reporting failures. */
-import { ApiError } from "@bucketry/core";
+import { ApiError, type PipelineEvent } from "@bucketry/core";
 import { type ProviderName, type Source, SourceError } from "../model.js";
 import { type Command, UsageError } from "./args.js";
 import { buildSource, type Config, ConfigError, PROVIDERS, providerSpec } from "./config.js";
@@ -48,23 +48,45 @@ export function chooseProviders(
   return PROVIDERS.map((p) => p.name).filter((name) => names.has(name));
 }
 
-/** The sources of `names`; a provider whose settings are incomplete becomes a failure instead. */
+/**
+ * The sources of `names`; a provider whose settings are incomplete becomes a failure instead. With
+ * `verbose`, every pipeline event of every source is written to stderr (already redacted).
+ */
 export function makeSources(
   names: ProviderName[],
   config: Config,
+  io?: CliIo & { verbose?: boolean },
 ): { sources: Source[]; failures: Failure[] } {
+  const client = io?.verbose
+    ? { onEvent: (event: PipelineEvent) => write(io.stderr, eventLine(event)).catch(() => {}) }
+    : {};
   const sources: Source[] = [];
   const failures: Failure[] = [];
   for (const name of names) {
     const settings = config.providers.find((p) => p.spec.name === name);
     if (!settings) continue;
     try {
-      sources.push(buildSource(settings));
+      sources.push(buildSource(settings, client));
     } catch (error) {
       failures.push({ provider: name, error });
     }
   }
   return { sources, failures };
+}
+
+/** One `--verbose` line: `bucketry: <provider> <operation> #<attempt> …`, from a redacted event. */
+export function eventLine(event: PipelineEvent): string {
+  const head = `bucketry: ${event.provider} ${event.operation} #${event.attempt}`;
+  switch (event.type) {
+    case "request":
+      return `${head} → ${event.method} ${event.url}\n`;
+    case "response":
+      return `${head} ← HTTP ${event.status} in ${event.ms} ms${event.requestId ? ` (request id ${event.requestId})` : ""}\n`;
+    case "retry":
+      return `${head} retry in ${Math.round(event.delayMs)} ms: ${event.reason}\n`;
+    case "refresh":
+      return `${head} ${event.what === "csrf" ? "CSRF cookies" : "token"} refreshed after HTTP ${event.status}\n`;
+  }
 }
 
 /** One line per failure on stderr: the provider, the error's class and message, its request id. */

@@ -37,7 +37,7 @@ export async function bucketsCommand(values: Record<string, unknown>, io: CliIo)
     );
     return 1;
   }
-  const { sources, failures } = makeSources(names, config);
+  const { sources, failures } = makeSources(names, config, { ...io, verbose: values.verbose === true });
   const width = outputWidth(io.stdout, io.env);
   const color = useColor(io.stdout, io.env);
   return runListing(

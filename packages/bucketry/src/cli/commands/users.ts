@@ -59,7 +59,7 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
     config,
     "users",
   );
-  const { sources, failures } = makeSources(names, config);
+  const { sources, failures } = makeSources(names, config, { ...io, verbose: values.verbose === true });
   const source = sources[0] as OstorSource | undefined;
   const color = useColor(io.stdout, io.env);
   const width = outputWidth(io.stdout, io.env);
