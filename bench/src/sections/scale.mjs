@@ -1,10 +1,12 @@
 // Section 4 of `pnpm bench`: listing 10,000, 100,000 and 1,000,000 buckets through the facade's async
-// iterator (time, client CPU, peak memory), and five providers listed concurrently vs one after another.
-// Servers and the measured client each run in their own process.
+// iterator (time, client CPU, peak memory), five providers listed concurrently vs one after another,
+// and the exhaustive walks (lib/walks.mjs), which fail the run if an item is skipped or repeated.
+// Servers and the measured client each run in their own process (the walks' client runs here).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startChild } from "../lib/child.mjs";
 import { bytes, fixed, int, ratio, summarize, table } from "../lib/stats.mjs";
+import { exhaustiveWalks } from "../lib/walks.mjs";
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const HITACHI_USER = -468170324;
@@ -154,6 +156,8 @@ export async function run({ quick }) {
     await fakes.close();
   }
 
+  const walks = await exhaustiveWalks({ quick });
+
   return {
     id: "scale",
     title: "4. Scale",
@@ -183,6 +187,13 @@ export async function run({ quick }) {
       {
         caption: `Five providers from the @bucketry/testing fakes (each in its own process, ${latencyMs} ms latency per request, ${int(seed)} buckets each for Hitachi and NAVER in pages of ${int(pageSize)}, MPC and DBSS in one answer; ostor lists users)`,
         markdown: table(["mode", "listed", "ms (median)", "client CPU ms", "peak RSS"], five),
+      },
+      {
+        caption: `Exhaustive walks: ${int(walks.seed)} items of each @bucketry/testing fake (in its own process, no latency) through the provider client, checked to be every item exactly once and in order, with the expected number of page requests (a violation fails the run); one run each`,
+        markdown: table(
+          ["listing", "page size", "items", "page requests", "ms", "µs per page request"],
+          walks.rows,
+        ),
       },
     ],
     targets,

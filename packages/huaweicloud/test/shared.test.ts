@@ -83,12 +83,13 @@ describe.each(SERVICES)("$name: AK/SK", (service) => {
     expect(request?.status).toBe(200);
   });
 
-  it("lists 25,000 seeded buckets completely, in the fake's order, in one request (the API does not page)", async () => {
-    const fake = await service.start({ buckets: 25_000 });
+  // More than any page size a client might assume (1,000); 25,000 in one answer is in `pnpm bench`.
+  it("lists 2,500 seeded buckets completely, in the fake's order, in one request (the API does not page)", async () => {
+    const fake = await service.start({ buckets: 2_500 });
     const buckets = await service.create(fake).list();
-    expect(buckets).toHaveLength(25_000);
+    expect(buckets).toHaveLength(2_500);
     expect(buckets.map((b) => b.name)).toEqual(service.names(fake));
-    expect(new Set(buckets.map((b) => b.name)).size).toBe(25_000);
+    expect(new Set(buckets.map((b) => b.name)).size).toBe(2_500);
     expect(fake.log).toHaveLength(1);
   });
 

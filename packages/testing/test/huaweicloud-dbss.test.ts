@@ -77,10 +77,10 @@ describe("DBSS fake", () => {
     expect(next.json.obs_list).toHaveLength(8);
   });
 
-  it("25,000 buckets in one answer", async () => {
-    const f = await start({ buckets: 25_000 });
+  it("2,500 buckets in one answer", async () => {
+    const f = await start({ buckets: 2_500 });
     const answer = await signedGet(f);
-    expect(answer.json.obs_list).toHaveLength(25_000);
+    expect(answer.json.obs_list).toHaveLength(2_500);
   });
 
   it("400 DBSS.10000001 when the project id is not 32-64 characters", async () => {
