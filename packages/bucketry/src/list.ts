@@ -81,12 +81,16 @@ async function* merge<T>(
   const failures: SourceError[] = [];
   const waiting = [...sources];
   const running = new Set<Running<T>>();
-  // Settles when the caller's signal aborts, so a source that never answers cannot hold the loop.
-  let onAbort = () => {};
-  const stop = new Promise<undefined>((resolve) => {
-    onAbort = () => resolve(undefined);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  // Wakes the loop when the caller's signal aborts, so a source that never answers cannot hold it.
+  // A fresh promise per wait: racing one long-lived promise would keep every result alive.
+  let wake: (() => void) | undefined;
+  const onAbort = () => wake?.();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const stopped = () =>
+    new Promise<undefined>((resolve) => {
+      wake = () => resolve(undefined);
+      if (options.signal?.aborted) resolve(undefined);
+    });
 
   const pull = (run: Running<T>) => {
     run.next = run.iterator.next().then(
@@ -118,7 +122,8 @@ async function* merge<T>(
   try {
     startMore();
     while (running.size > 0) {
-      const next = await Promise.race([stop, ...[...running].map((r) => r.next)]);
+      const pending = [...running].map((r) => r.next);
+      const next = await Promise.race(options.signal ? [stopped(), ...pending] : pending);
       // Whatever fails after the caller aborted failed because of the abort.
       options.signal?.throwIfAborted();
       const { running: run, result, error } = next!;

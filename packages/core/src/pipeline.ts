@@ -220,7 +220,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     const budget = retry?.maxAttempts ?? 1;
     const started = Date.now();
     const deadline = limits && Number.isFinite(limits.totalMs) ? started + limits.totalMs : undefined;
-    const renewed = new Set<AttemptStep>();
+    let renewed: Set<AttemptStep> | undefined;
     let attempt = 0;
 
     /** A typed error for what made an attempt fail without an answer. */
@@ -264,18 +264,20 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     /** One attempt, from stamping to a classified outcome. */
     const once = async (): Promise<Outcome> => {
       attempt += 1;
-      // One controller and one timer per attempt: the sooner of its own limit and the call's deadline.
-      const controller = new AbortController();
-      const { signal } = controller;
-      const onAbort = () => controller.abort(caller.reason);
-      if (caller.aborted) controller.abort(caller.reason);
-      else caller.addEventListener("abort", onAbort, { once: true });
+      // One controller and one timer per attempt: the sooner of its own limit and the call's
+      // deadline, and the caller's signal. Without limits the caller's signal is the attempt's.
+      let signal = caller;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      if (limits) {
-        const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
-        const ms = Math.min(limits.attemptMs, left);
-        if (Number.isFinite(ms))
-          timer = arm(controller, Math.max(0, ms), ms === left ? CALL_TIMER : ATTEMPT_TIMER);
+      let onAbort: (() => void) | undefined;
+      const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
+      const ms = limits ? Math.min(limits.attemptMs, left) : Number.POSITIVE_INFINITY;
+      if (Number.isFinite(ms)) {
+        const controller = new AbortController();
+        signal = controller.signal;
+        onAbort = () => controller.abort(caller.reason);
+        if (caller.aborted) controller.abort(caller.reason);
+        else caller.addEventListener("abort", onAbort, { once: true });
+        timer = arm(controller, Math.max(0, ms), ms === left ? CALL_TIMER : ATTEMPT_TIMER);
       }
       const request: AttemptRequest = { method, url: input.url, headers: new Headers(input.headers), body };
       for (const [name, value] of defaults) if (!request.headers.has(name)) request.headers.set(name, value);
@@ -287,7 +289,11 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       };
       try {
         try {
-          for (const step of steps) await step.prepare?.(request, context);
+          for (const step of steps) {
+            // Awaited only when it is async: most steps stamp synchronously once warm.
+            const stamped = step.prepare?.(request, context);
+            if (stamped) await stamped;
+          }
         } catch (error) {
           return { error: failure(error, signal), sent: false };
         }
@@ -327,15 +333,18 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
           });
         }
         for (const step of steps) {
-          if (!step.answered || renewed.has(step)) continue;
-          if (await step.answered(request, response, context)) {
+          if (!step.answered || renewed?.has(step)) continue;
+          const verdict = step.answered(request, response, context);
+          if (verdict === true || (verdict !== false && (await verdict))) {
+            renewed ??= new Set();
             renewed.add(step);
             await discard(response);
             return { renewed: step };
           }
         }
         // An answer that will be retried is not read: its connection is freed for the next attempt.
-        if (repeatable && isRetryableStatus(status) && attempt < budget + renewed.size) return { response };
+        if (repeatable && isRetryableStatus(status) && attempt < budget + (renewed?.size ?? 0))
+          return { response };
         if (response.body === null || NULL_BODY.has(status)) return { response };
         let bytes: Uint8Array<ArrayBuffer>;
         try {
@@ -370,13 +379,14 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         // Held to here, through the body's read, so its abort link cannot be collected.
         outgoing = undefined;
         if (timer !== undefined) clearTimeout(timer);
-        caller.removeEventListener("abort", onAbort);
+        if (onAbort) caller.removeEventListener("abort", onAbort);
       }
     };
 
     /** The wait before the next attempt, or undefined when `outcome` is final. */
     const nextWait = (outcome: Outcome): number | undefined => {
-      if (!retry || caller.aborted || attempt >= budget + renewed.size) return undefined;
+      const renewals = renewed?.size ?? 0;
+      if (!retry || caller.aborted || attempt >= budget + renewals) return undefined;
       let asked = 0;
       if (outcome.response) {
         if (!repeatable || !isRetryableStatus(outcome.response.status)) return undefined;
@@ -386,7 +396,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         if (!(error instanceof ApiError) || !error.retryable || (sent && !repeatable)) return undefined;
         asked = parseRetryAfter(error.headers["retry-after"]) ?? 0;
       }
-      const wait = retry.delay(attempt - renewed.size, asked);
+      const wait = retry.delay(attempt - renewals, asked);
       const now = Date.now();
       // A wait that would overrun the budget or the deadline is not started: the last outcome stands.
       if (now + wait - started > retry.maxElapsedMs) return undefined;
