@@ -20,6 +20,7 @@ import {
   type ClientOptions,
   CredentialsError,
   checkCallOptions,
+  createApiClient,
   createPipeline,
   expectOk,
   InvalidInputError,
@@ -30,7 +31,7 @@ import {
   requireJson,
   SecretRegistry,
 } from "@bucketry/core";
-import createClient, { type Client, type FetchOptions, type FetchResponse } from "openapi-fetch";
+import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
 import type { components, paths } from "./generated/ostor.js";
 import {
   MalformedBody,
@@ -211,7 +212,7 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     },
     options,
   );
-  const client = createClient<paths>({ baseUrl, fetch, querySerializer: serializeOstorQuery });
+  const client = createApiClient<paths>(fetch, { baseUrl, querySerializer: serializeOstorQuery });
 
   /**
    * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. The pipeline
