@@ -10,12 +10,13 @@ import {
   startProxyServer,
   testCertificates,
 } from "@bucketry/testing";
-import { Agent, type Dispatcher, ProxyAgent } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createArchiveStorageClient, ncloudCredentials } from "../src/index.js";
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
@@ -97,5 +98,40 @@ describe("NAVER Cloud Archive Storage", () => {
       expect(surfaces(error)).not.toContain(secret);
     }
     expect(fake.log).toEqual([]);
+  });
+});
+
+describe("NAVER Cloud Archive Storage, proxy from the environment", () => {
+  // EnvHttpProxyAgent reads https_proxy before HTTPS_PROXY, and NO_PROXY on every request.
+  const env = (proxy: string, noProxy: string) => {
+    vi.stubEnv("https_proxy", undefined);
+    vi.stubEnv("no_proxy", undefined);
+    vi.stubEnv("HTTPS_PROXY", proxy);
+    vi.stubEnv("NO_PROXY", noProxy);
+  };
+
+  it("an EnvHttpProxyAgent takes HTTPS_PROXY", async () => {
+    const fake = await start();
+    const proxy = await startProxyServer();
+    closers.push(() => proxy.close());
+    env(proxy.url, "");
+    const dispatcher = own(new EnvHttpProxyAgent({ requestTls: { ca: testCertificates.ca } }));
+    expect(await list(fake, through(dispatcher))).toHaveLength(fake.containers.length);
+    expect(proxy.connects.length).toBeGreaterThan(0);
+  });
+
+  it("and goes direct to a host NO_PROXY names", async () => {
+    const fake = await start();
+    const proxy = await startProxyServer();
+    closers.push(() => proxy.close());
+    env(proxy.url, "127.0.0.1");
+    const dispatcher = own(
+      new EnvHttpProxyAgent({
+        connect: { ca: testCertificates.ca },
+        requestTls: { ca: testCertificates.ca },
+      }),
+    );
+    expect(await list(fake, through(dispatcher))).toHaveLength(fake.containers.length);
+    expect(proxy.connects).toEqual([]);
   });
 });
