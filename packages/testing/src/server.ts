@@ -4,6 +4,7 @@
  * handler runs. Each fake supplies only a `handle(request)` that answers like the vendor does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -69,7 +70,7 @@ interface FaultRule extends Required<FaultOptions> {
 
 /** A running fake. */
 export interface FakeHttpServer {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, or `https://` with the `tls` option. */
   readonly url: string;
   /** Every request received, oldest first. */
   readonly log: RecordedRequest[];
@@ -92,6 +93,17 @@ export interface FakeServerOptions {
   port?: number;
   /** Latency added to every answer, in ms (default 0). */
   latencyMs?: number;
+  /**
+   * Serve HTTPS with this certificate (PEM), e.g. `testCertificates`: its private CA lets a test
+   * show what a client behind a private CA needs. Default: plain HTTP.
+   */
+  tls?: FakeTlsOptions;
+}
+
+/** The server certificate chain and its private key, PEM. */
+export interface FakeTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 /** Starts the shared HTTP shell around a fake's handler. */
@@ -104,7 +116,7 @@ export async function startHttpFake(
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
 
-  const server = createServer(async (req, res) => {
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const request = await record(req);
     log.push(request);
     for (const check of waiters) check();
@@ -122,7 +134,10 @@ export async function startHttpFake(
     } catch (error) {
       send(res, request, { status: 500, body: `fake server error: ${(error as Error).message}` });
     }
-  });
+  };
+  const tls = options.tls;
+  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
+  // Raw TCP sockets, TLS or not, so close() drops handshakes in flight too.
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -131,7 +146,7 @@ export async function startHttpFake(
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     log,
     inject(fault, faultOptions = {}) {
       rules.push({ fault, times: faultOptions.times ?? 1, match: faultOptions.match ?? (() => true) });
