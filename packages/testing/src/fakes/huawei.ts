@@ -544,6 +544,7 @@ export class HuaweiGateway {
     const server = await startHttpFake(handle, {
       port: options.port,
       latencyMs: options.latencyMs,
+      cors: options.cors,
       onFault: (fault) => this.onFault(fault),
     });
     this.url = server.url;
