@@ -180,7 +180,15 @@ export async function runChecks(config) {
     if (!(want in headers) || Object.keys(headers).length !== 2) {
       throw new Error(`signed ${Object.keys(headers).join(", ")}; wanted ${want}`);
     }
-    return { detail: `signs ${want}` };
+    // The Request wrapper too: what it hands back carries the header its signature covers.
+    const signed = await auth.signOstorV2Request(new Request("https://s3.example.com/?ostor-users"), AWS, {
+      date: DATE,
+    });
+    const other = browser ? "date" : "x-amz-date";
+    if (!signed.headers.has(want) || signed.headers.has(other)) {
+      throw new Error(`the signed Request has ${[...signed.headers.keys()].join(", ")}; wanted ${want}`);
+    }
+    return { detail: `signs ${want}, as parts and as a Request` };
   });
 
   const { fakes, expected } = config;
