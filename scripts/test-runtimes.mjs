@@ -40,6 +40,8 @@ const keep = argv.includes("--keep");
 // Node 20 always runs: its signatures are what every other runtime is compared with.
 const selected = RUNTIMES.filter((r) => r.name === "node20" || !only || only.includes(r.name));
 
+// A report left from an earlier run must not be counted (scripts/summary.mjs reads it).
+rmSync(runtimesReportDir, { recursive: true, force: true });
 const tmp = mkdtempSync(join(tmpdir(), "bucketry-runtimes-"));
 const cache = join(tmp, "npm-cache");
 // HOME, Deno's and Bun's caches inside the run too: nothing from an earlier run is reused.
