@@ -94,6 +94,13 @@ export interface FakeServerOptions {
   /** Latency added to every answer, in ms (default 0). */
   latencyMs?: number;
   /**
+   * Answer like an API behind a CORS-enabled gateway (default false), so a web page on another
+   * origin can call the fake: a preflight (`OPTIONS` with `Access-Control-Request-Method`) gets 204
+   * allowing the method and headers asked for, and every answer to a request with an `Origin`
+   * allows that origin and exposes all its headers. Preflights are logged, answered before faults.
+   */
+  cors?: boolean;
+  /**
    * Serve HTTPS with this certificate (PEM), e.g. `testCertificates`: its private CA lets a test
    * show what a client behind a private CA needs. Default: plain HTTP.
    */
@@ -120,6 +127,14 @@ export async function startHttpFake(
     const request = await record(req);
     log.push(request);
     for (const check of waiters) check();
+    if (options.cors && isPreflight(request)) {
+      send(res, request, preflightAnswer(request));
+      return;
+    }
+    if (options.cors && request.headers.origin) {
+      // Set before the answer's own: writeHead merges them, so faults' answers carry them too.
+      for (const [name, value] of Object.entries(corsHeaders(request))) res.setHeader(name, value);
+    }
     try {
       if (options.latencyMs) await sleep(options.latencyMs);
       const rule = rules.find((r) => r.times > 0 && r.match(request));
@@ -224,11 +239,37 @@ async function applyFault(
   }
 }
 
+function isPreflight(request: RecordedRequest): boolean {
+  return request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined;
+}
+
+/** A gateway's answer to a preflight: whatever the page asks for is allowed. */
+function preflightAnswer(request: RecordedRequest): FakeResponse {
+  const headers: Record<string, string> = {
+    "access-control-allow-origin": request.headers.origin ?? "*",
+    "access-control-allow-methods": request.headers["access-control-request-method"] ?? "GET",
+    "access-control-max-age": "600",
+    vary: "Origin",
+  };
+  const asked = request.headers["access-control-request-headers"];
+  if (asked) headers["access-control-allow-headers"] = asked;
+  return { status: 204, headers };
+}
+
+/** Headers for an actual cross-origin answer; exposed headers are listed by name in send(). */
+function corsHeaders(request: RecordedRequest): Record<string, string> {
+  return { "access-control-allow-origin": request.headers.origin ?? "*", vary: "Origin" };
+}
+
 function send(res: ServerResponse, request: RecordedRequest, answer: FakeResponse): void {
   request.status = answer.status;
   const body = answer.body === undefined ? undefined : Buffer.from(answer.body);
   const headers: Record<string, string | string[]> = { ...answer.headers };
   if (body !== undefined && answer.status !== 204) headers["content-length"] = String(body.length);
+  if (res.hasHeader("access-control-allow-origin")) {
+    // By name, not `*`: a page reads only the headers listed here (X-Subject-Token, X-Trans-Id, ...).
+    res.setHeader("access-control-expose-headers", Object.keys(headers).join(", "));
+  }
   res.writeHead(answer.status, headers);
   res.end(answer.status === 204 ? undefined : body);
 }

@@ -77,8 +77,8 @@ export interface OstorClientOptions extends ClientOptions {
   /** SigV4 credential-scope region; ostor ignores it, its docs use `ostor` (the default). V4 only. */
   region?: string;
   /**
-   * SigV2 only: send the time as `x-amz-date` instead of `Date`. Browsers forbid setting `Date`
-   * (fetch drops it silently, so every V2 request would be refused): set this in a browser, or use V4.
+   * SigV2 only: send the time as `x-amz-date` instead of `Date`. Not needed in a browser: fetch
+   * drops `Date` there, so the signer always uses `x-amz-date` in one (README, Platforms).
    */
   useAmzDate?: boolean;
 }

@@ -545,6 +545,7 @@ export class HuaweiGateway {
       port: options.port,
       latencyMs: options.latencyMs,
       tls: options.tls,
+      cors: options.cors,
       onFault: (fault) => this.onFault(fault),
     });
     this.url = server.url;

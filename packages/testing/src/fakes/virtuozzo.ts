@@ -863,6 +863,7 @@ export async function startOstorFake(options: OstorFakeOptions = {}): Promise<Os
     port: options.port,
     latencyMs: options.latencyMs,
     tls: options.tls,
+    cors: options.cors,
   });
 
   return Object.assign(server, {
