@@ -29,6 +29,11 @@ export class BufferedResponse extends Response {
     this.#redirected = original.redirected;
   }
 
+  /** See {@link parsedJson}. */
+  static parsedOf(response: BufferedResponse): { value: unknown } | undefined {
+    return response.#json;
+  }
+
   override get headers(): Headers {
     return this.#headers;
   }
@@ -89,3 +94,11 @@ export class BufferedResponse extends Response {
 }
 
 const utf8 = new TextDecoder();
+
+/**
+ * The JSON the pipeline already parsed from this answer's body while checking it, so a helper that
+ * reads the body as text does not parse it again; undefined when it parsed none.
+ */
+export function parsedJson(response: Response): { value: unknown } | undefined {
+  return response instanceof BufferedResponse ? BufferedResponse.parsedOf(response) : undefined;
+}

@@ -1,4 +1,5 @@
 export { createApiClient } from "./api-client.js";
+export { parsedJson } from "./buffered-response.js";
 export { CallRequest } from "./call-request.js";
 export {
   type CallOptions,

@@ -142,12 +142,20 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
   }
 
   /** Records that `handed` of the page's `length` items are out; past its last, the next page starts. */
+  // Updated in place: this runs once per item handed out (resumePoint hands out copies).
   #settle(cursor: Cursor | undefined, handed: number, length: number, next: Cursor | undefined): void {
-    if (handed < length) this.#point = { page: cursor, offset: handed };
-    else if (next === undefined) {
-      this.#point = { page: cursor, offset: length };
+    const point = this.#point;
+    if (handed < length) {
+      point.page = cursor;
+      point.offset = handed;
+    } else if (next === undefined) {
+      point.page = cursor;
+      point.offset = length;
       this.#done = true;
-    } else this.#point = { page: next, offset: 0 };
+    } else {
+      point.page = next;
+      point.offset = 0;
+    }
   }
 
   /** A cancelled walk ends in an `AbortedError`, never the signal's bare reason (a `DOMException`). */

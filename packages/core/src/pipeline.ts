@@ -111,6 +111,8 @@ export interface BufferedBody {
   readonly bytes: Uint8Array;
   /** The body decoded as UTF-8 (once). */
   text(): string;
+  /** The body parsed as JSON (once; throws the parser's error, which quotes the body). */
+  json(): unknown;
 }
 
 /**
@@ -476,6 +478,7 @@ function check(
   extra: BodyCheck | undefined,
 ): { problem: string | undefined; text?: string | undefined; json?: { value: unknown } | undefined } {
   let text: string | undefined;
+  let json: { value: unknown } | undefined;
   const body: BufferedBody = {
     method: request.method,
     url: request.url,
@@ -485,31 +488,30 @@ function check(
       text ??= utf8.decode(bytes);
       return text;
     },
+    json: () => {
+      json ??= { value: JSON.parse(body.text()) };
+      return json.value;
+    },
   };
-  let json: { value: unknown } | undefined;
   if (bytes.length > 0 && JSON_TYPE.test(response.headers.get("content-type") ?? "")) {
-    try {
-      json = { value: JSON.parse(body.text()) };
-    } catch {
-      // Never the parser's message: it quotes the body.
-      return { problem: "is not valid JSON" };
-    }
+    const problem = notJson(body);
+    if (problem) return { problem };
   }
   return { problem: extra?.(body), text, json };
 }
 
-/** `undefined` when `text` is JSON, else the problem (never the parser's message: it quotes the body). */
-export function notJson(text: string): string | undefined {
+/** `undefined` when the body is JSON, else the problem (never the parser's message: it quotes the body). */
+function notJson(body: BufferedBody): string | undefined {
   try {
-    JSON.parse(text);
+    body.json();
     return undefined;
   } catch {
     return "is not valid JSON";
   }
 }
 
-/** A check for operations whose helpers read JSON as text: the body must be JSON, whatever its type says. */
-export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is empty" : notJson(body.text()));
+/** A check for operations whose helpers read JSON: the body must be JSON, whatever its type says. */
+export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is empty" : notJson(body));
 
 async function discard(response: Response | undefined): Promise<void> {
   await response?.body?.cancel().catch(() => {});

@@ -18,6 +18,7 @@ import {
   malformedResponse,
   type Paginator,
   paginate,
+  parsedJson,
   type ResumePoint,
   redactUrl,
   requireJson,
@@ -116,8 +117,8 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
     const result = await post(body, signal);
     const text = await expectOk(result, context);
     const { response } = result;
-    // Checked by requireJson in the pipeline: a body that is not JSON never gets here.
-    const page = toBucketPage(JSON.parse(text ?? ""), (problem) =>
+    // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
+    const page = toBucketPage(parsedJson(response)?.value ?? JSON.parse(text ?? ""), (problem) =>
       malformedResponse(
         response,
         `an unexpected body: ${problem}`,

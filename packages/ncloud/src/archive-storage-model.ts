@@ -257,10 +257,12 @@ export function parseListing(
   text: string | undefined,
   contentType: string | null,
   shape: ListingShape,
+  /** The body as JSON, when the pipeline already parsed it. */
+  parsed?: { value: unknown },
 ): (ContainerEntry | ContainerNameEntry)[] {
   if (text === undefined || text === "") return [];
   const format = formatOf(contentType) ?? shape.format;
-  if (format === "json") return parseJsonListing(text);
+  if (format === "json") return parseJsonListing(text, parsed);
   if (format === "xml") return parseXmlListing(text);
   return parsePlainListing(text, shape);
 }
@@ -303,12 +305,14 @@ function formatOf(contentType: string | null): ListingFormat | undefined {
 }
 
 /** A JSON listing: an array of `{name, count, bytes, last_modified}` and `{subdir}` objects. */
-export function parseJsonListing(text: string): ContainerEntry[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ListingSyntaxError(`the JSON listing does not parse (${(error as Error).message})`, true);
+export function parseJsonListing(text: string, parsed?: { value: unknown }): ContainerEntry[] {
+  let json = parsed?.value;
+  if (!parsed) {
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ListingSyntaxError(`the JSON listing does not parse (${(error as Error).message})`, true);
+    }
   }
   if (!Array.isArray(json)) throw new ListingShapeError("the JSON listing is not an array");
   return json.map((item: unknown, i) => {

@@ -20,6 +20,7 @@ import {
   malformedResponse,
   type Paginator,
   paginate,
+  parsedJson,
   type ResumePoint,
   redact,
   SecretRegistry,
@@ -213,7 +214,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         request: { method: "GET", url: response.url },
         secrets,
       });
-      const entries = parseListing(text, response.headers.get("content-type"), shape);
+      const entries = parseListing(text, response.headers.get("content-type"), shape, parsedJson(response));
       return { entries, response, text: text ?? "" };
     } catch (error) {
       if (error instanceof BucketryError) throw error;

@@ -26,6 +26,7 @@ import {
   InvalidInputError,
   MalformedResponseError,
   malformedResponse,
+  parsedJson,
   parseEndpoint,
   redactUrl,
   requireJson,
@@ -229,8 +230,8 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     const result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
     const text = await expectOk(result, call);
     try {
-      // Checked by requireJson in the pipeline: a body that is not JSON never gets here.
-      return make(sealSecrets(JSON.parse(text ?? "")));
+      // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
+      return make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? "")));
     } catch (error) {
       if (!(error instanceof MalformedBody)) throw error;
       // A well-formed body of the wrong shape is not transient: not retried. The message names
