@@ -3,6 +3,7 @@
  * per-call options and its path parameters, so the five clients behave alike and a fix lands once.
  */
 import { InvalidInputError } from "./errors.js";
+import type { RequestLimiter } from "./limiter.js";
 import type { FetchLike, PipelineEvent } from "./pipeline.js";
 import type { RetryPolicy, TimeLimits } from "./policy.js";
 
@@ -18,10 +19,12 @@ export interface ClientOptions {
   headers?: Record<string, string> | undefined;
   /** Called with every request, response, retry and token or CSRF refresh, secrets redacted. */
   onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** Asked before every attempt (e.g. a `createRateLimiter()` shared by many clients); none by default. */
+  limiter?: RequestLimiter | undefined;
 }
 
 /** The keys of {@link ClientOptions}, for factories that refuse unknown options. */
-export const CLIENT_OPTION_KEYS = ["fetch", "retry", "timeout", "headers", "onEvent"] as const;
+export const CLIENT_OPTION_KEYS = ["fetch", "retry", "timeout", "headers", "onEvent", "limiter"] as const;
 
 /** Per-call options every helper takes. */
 export interface CallOptions {

@@ -32,6 +32,12 @@ export {
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitOptions,
+  type RequestLimiter,
+} from "./limiter.js";
+export {
   type FetchedPage,
   type Page,
   type PaginateOptions,
