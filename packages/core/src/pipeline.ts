@@ -410,8 +410,8 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       if (outcome.response) {
         const { status, headers } = outcome.response;
         if (!repeatable || !isRetryableStatus(status)) return undefined;
-        asked = parseRetryAfter(headers.get("retry-after")) ?? 0;
-        if (status === 429 && asked === 0) asked = setup.throttleDelay?.(outcome.response) ?? 0;
+        const after = parseRetryAfter(headers.get("retry-after"));
+        asked = after ?? (status === 429 ? setup.throttleDelay?.(outcome.response) : undefined) ?? 0;
       } else {
         const { error, sent } = outcome as { error: unknown; sent: boolean };
         if (!(error instanceof ApiError) || !error.retryable || (sent && !repeatable)) return undefined;
