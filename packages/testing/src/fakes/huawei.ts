@@ -544,6 +544,17 @@ export class HuaweiGateway {
     const server = await startHttpFake(handle, {
       port: options.port,
       latencyMs: options.latencyMs,
+      // The gateway's throttling: 429 APIG.0308, no Retry-After (Huawei advises 2 to 5 s).
+      throttle: options.throttle && {
+        answer: () =>
+          gatewayError(
+            429,
+            "APIG.0308",
+            "The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 second",
+            newRequestId(),
+          ),
+        ...options.throttle,
+      },
       onFault: (fault) => this.onFault(fault),
     });
     this.url = server.url;

@@ -859,7 +859,11 @@ export async function startOstorFake(options: OstorFakeOptions = {}): Promise<Os
   };
 
   // There are no tokens to expire: `expire-tokens` leaves the (key-based) state alone.
-  const server = await startHttpFake(handle, { port: options.port, latencyMs: options.latencyMs });
+  const server = await startHttpFake(handle, {
+    port: options.port,
+    latencyMs: options.latencyMs,
+    throttle: options.throttle,
+  });
 
   return Object.assign(server, {
     credentials,
