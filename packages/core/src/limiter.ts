@@ -70,8 +70,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     }
     if (queue.length === 0) return;
     const wait = at < pausedUntil ? pausedUntil - at : ((1 - tokens) / rate) * 1000;
+    // Not unref'd: someone is waiting for it, and a process must not exit under them.
     timer = setTimeout(drain, Math.min(MAX_WAIT_MS, Math.max(1, Math.ceil(wait))));
-    (timer as { unref?: () => void }).unref?.();
   };
 
   return {
