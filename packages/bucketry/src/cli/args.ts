@@ -46,6 +46,7 @@ export const COMMAND_OPTIONS = {
     "show-secrets": { type: "boolean" },
     format: { type: "string", short: "f" },
     limit: { type: "string", short: "n" },
+    concurrency: { type: "string" },
     verbose: { type: "boolean", short: "v" },
   },
   providers: { ...CONFIG, format: { type: "string", short: "f" } },
@@ -205,6 +206,7 @@ Options:
                          (without it they are shown as [REDACTED])
   -f, --format <f>       table (default), json or ndjson
   -n, --limit <n>        stop after n users
+      --concurrency <n>  how many sources are listed at once (default 4)
   -v, --verbose          every request, answer, retry and token or CSRF refresh on stderr (redacted)
       --config <path>    the config file (see 'bucketry buckets --help')
   -h, --help             this help

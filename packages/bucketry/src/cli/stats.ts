@@ -68,6 +68,16 @@ export function statsRecords(stats: Iterable<SourceStats>): Omit<SourceStats, "s
   }));
 }
 
+/** The summary as JSON: `items` named after what was listed (`buckets`, `users`). */
+export function statsJson(stats: Iterable<SourceStats>, noun: string): unknown {
+  return {
+    sources: statsRecords(stats).map(({ items, ...rest }) => {
+      const { source, provider, account, project, region, status, ...counts } = rest;
+      return { source, provider, account, project, region, status, [`${noun}s`]: items, ...counts };
+    }),
+  };
+}
+
 /** The summary as a table for stderr, with a totals line. */
 export function statsTable(stats: Iterable<SourceStats>, noun: string, width: number): string {
   const records = statsRecords(stats);

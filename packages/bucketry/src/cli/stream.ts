@@ -16,7 +16,7 @@ import {
 } from "./output.js";
 import { progress } from "./progress.js";
 import { describeError, type Failure, reportFailures } from "./report.js";
-import { type SourceStats, statsRecords, statsTable } from "./stats.js";
+import { type SourceStats, statsJson, statsTable } from "./stats.js";
 
 /** Where a source had got to when the listing ended. */
 export type Reached = "waiting" | "running" | "done" | "failed";
@@ -120,7 +120,7 @@ export async function runListing<T extends { source: string }>(
       if (failure) counters.error = describeError(failure.error);
     }
     if (listing.summary === "json") {
-      await write(io.stderr, `${toJson({ sources: statsRecords(stats.values()) })}\n`);
+      await write(io.stderr, `${toJson(statsJson(stats.values(), listing.noun))}\n`);
     } else {
       await write(io.stderr, statsTable(stats.values(), listing.noun, outputWidth(io.stderr, io.env)));
     }

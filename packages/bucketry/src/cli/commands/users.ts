@@ -110,7 +110,15 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
 
   return runListing(
     {
-      list: (tracked, options) => listUsers(tracked, { ...options, space }),
+      list: (tracked, options) =>
+        listUsers(tracked, {
+          ...options,
+          space,
+          concurrency: parseCount(values.concurrency as string | undefined, "concurrency", "users") ?? 4,
+          perProvider: Object.fromEntries(
+            [...set.pools].map(([provider, pool]) => [provider, pool.concurrency]),
+          ),
+        }),
       sources,
       failures,
       format,
