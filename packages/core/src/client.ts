@@ -3,7 +3,6 @@
  * per-call options and its path parameters, so the five clients behave alike and a fix lands once.
  */
 import { InvalidInputError } from "./errors.js";
-import type { RequestLimiter } from "./limiter.js";
 import type { FetchLike, PipelineEvent } from "./pipeline.js";
 import type { RetryPolicy, TimeLimits } from "./policy.js";
 
@@ -25,6 +24,17 @@ export interface ClientOptions {
 
 /** The keys of {@link ClientOptions}, for factories that refuse unknown options. */
 export const CLIENT_OPTION_KEYS = ["fetch", "retry", "timeout", "headers", "onEvent", "limiter"] as const;
+
+/**
+ * Asked before every attempt, before it is signed (e.g. a token bucket that many clients share);
+ * `bucketry` has one, `createRateLimiter()`. Time spent waiting in it does not count against `timeout`.
+ */
+export interface RequestLimiter {
+  /** Resolves when one more request may be sent; rejects with the signal's reason if it aborts first. */
+  take(signal: AbortSignal): Promise<void> | void;
+  /** A request was throttled (429) and will be retried after `waitMs`: hold every request back as long. */
+  throttled?(waitMs: number): void;
+}
 
 /** Per-call options every helper takes. */
 export interface CallOptions {

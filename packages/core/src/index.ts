@@ -6,6 +6,7 @@ export {
   checkHeaders,
   checkPathParameter,
   parseEndpoint,
+  type RequestLimiter,
 } from "./client.js";
 export { type ParsedErrorBody, parseErrorBody } from "./error-bodies.js";
 export {
@@ -31,12 +32,6 @@ export {
   TimeoutError,
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
-export {
-  createRateLimiter,
-  type RateLimiter,
-  type RateLimitOptions,
-  type RequestLimiter,
-} from "./limiter.js";
 export {
   type FetchedPage,
   type Page,

@@ -12,7 +12,7 @@
  */
 
 import { BufferedResponse } from "./buffered-response.js";
-import { type ClientOptions, checkHeaders } from "./client.js";
+import { type ClientOptions, checkHeaders, type RequestLimiter } from "./client.js";
 import {
   AbortedError,
   ApiError,
@@ -27,7 +27,6 @@ import {
   requestIdOf,
   TimeoutError,
 } from "./errors.js";
-import type { RequestLimiter } from "./limiter.js";
 import { resolveRetry, resolveTimeout } from "./policy.js";
 import { redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
@@ -465,7 +464,7 @@ function checkLimiter(value: unknown): RequestLimiter | undefined {
   if (typeof take !== "function" || (throttled !== undefined && typeof throttled !== "function")) {
     throw new InvalidInputError(
       "limiter",
-      "must be an object with take(signal), like createRateLimiter() makes",
+      "must be an object with take(signal), like bucketry's createRateLimiter() makes",
     );
   }
   return value as RequestLimiter;
