@@ -1,19 +1,12 @@
 /**
  * A client-side rate limit: a token bucket (`rate` requests per second, up to `burst` at once) that
- * any number of clients share, asked once per attempt, before the attempt is signed. A throttled
+ * any number of clients share through their `limiter` option (core's pipeline asks it once per
+ * attempt, before the attempt is signed). A throttled
  * answer (429) pauses the whole bucket for the wait the server asked for, so every client behind it
  * slows down together instead of each retrying into the same limit (the AWS SDK's adaptive mode
  * does the same with its client-side rate limiter).
  */
-import { InvalidInputError } from "./errors.js";
-
-/** What the pipeline asks before each attempt and tells after a throttled answer. */
-export interface RequestLimiter {
-  /** Resolves when one more request may be sent; rejects with the signal's reason if it aborts first. */
-  take(signal: AbortSignal): Promise<void> | void;
-  /** A request was throttled (429) and will be retried after `waitMs`: hold every request back as long. */
-  throttled?(waitMs: number): void;
-}
+import { InvalidInputError, type RequestLimiter } from "@bucketry/core";
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimitOptions {

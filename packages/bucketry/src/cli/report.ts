@@ -1,5 +1,6 @@
 /** What every listing command shares: choosing providers, making their sources, and reporting failures. */
-import { ApiError, createRateLimiter, type PipelineEvent, type RateLimiter } from "@bucketry/core";
+import { ApiError, type PipelineEvent } from "@bucketry/core";
+import { createRateLimiter, type RateLimiter } from "../limiter.js";
 import { type ProviderName, type Source, SourceError } from "../model.js";
 import { type Command, UsageError } from "./args.js";
 import {
