@@ -107,7 +107,8 @@ describe("README examples", () => {
       expect(result.stdout, where).not.toBe("");
       for (const secret of fakes.secrets) expect(result.stdout, where).not.toContain(secret);
     }
-  });
+    // One Node process per example, one after another: on a loaded 2-core machine each may take seconds.
+  }, 90_000);
 
   it("shows a config file the CLI accepts", async () => {
     const text = await readFile(READMES.bucketry, "utf8");

@@ -43,6 +43,14 @@ describe("the sources list", () => {
     expect(config.sources[1]?.unset).toEqual({ secretKey: "MPC_SK_B" });
   });
 
+  it("adds no shorthand source from the environment alone when the file has a sources list", async () => {
+    const env = { MPC_SK: "s", OS_AUTH_URL: "https://kr.archive.ncloudstorage.com:5000/v3" };
+    const listed = await load({ sources: [mpc("mpc-a")] }, env);
+    expect(listed.sources.map((s) => s.name)).toEqual(["mpc-a"]);
+    const shorthand = await load({}, env);
+    expect(shorthand.sources.map((s) => s.name)).toEqual(["ncloud"]);
+  });
+
   it("refuses an inline secret unless allowInlineSecrets is true", async () => {
     await expect(load({ sources: [mpc("a", { secretKey: "inline" })] })).rejects.toThrow(
       /is a secret: give it as \{ "env"/,

@@ -107,7 +107,8 @@ export function loadConfig(options: { configPath?: string; env: Env; cwd: string
       delete entry.unset[field.key];
       if (field.selects !== false) selected = true;
     }
-    const configured = fromFile !== undefined || selected;
+    // With a sources list the file is the inventory: the environment alone adds no source.
+    const configured = fromFile !== undefined || (selected && file.sources.length === 0);
     return { name: spec.provider, spec, ...entry, configured, form: "shorthand" };
   });
   const listed = file.sources.map((source): SourceConfig => {
