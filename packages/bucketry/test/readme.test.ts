@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADAPTERS } from "../src/adapters/registry.js";
 import { loadConfig } from "../src/cli/config.js";
 import { type Fakes, startFakes } from "./fakes.js";
 
@@ -109,6 +110,17 @@ describe("README examples", () => {
     }
     // One Node process per example, one after another: on a loaded 2-core machine each may take seconds.
   }, 90_000);
+
+  it("documents every setting each adapter's descriptor has, with its variable and file field", async () => {
+    const text = await readFile(READMES.bucketry, "utf8");
+    for (const adapter of ADAPTERS) {
+      for (const field of adapter.fields) {
+        expect(text, `${adapter.provider} ${field.env}`).toMatch(
+          new RegExp(`\\| \`${field.env}\`[^|]*\\| \`${field.key}\``),
+        );
+      }
+    }
+  });
 
   it("shows a config file the CLI accepts", async () => {
     const text = await readFile(READMES.bucketry, "utf8");
