@@ -645,6 +645,19 @@ npm install ${p.packageName}
 
 ${installNotes()}
 
+## Platforms
+
+Not in the runtime matrix yet: add a listing of this client to \`scripts/runtimes/checks.mjs\` and
+run \`pnpm test:runtimes\`, then fill in this table from what it shows.
+
+| platform | works | what it needs |
+|---|---|---|
+| Node.js \`^20.19.0 \\|\\| >=22.12.0\` | | |
+| Deno | | |
+| Bun | | |
+| Cloudflare Workers (workerd) | | |
+| browser | | what the endpoint must allow for CORS |
+
 ## Quick start
 
 \`\`\`ts

@@ -1,6 +1,7 @@
 // Counts test results from the vitest JSON reports: used by scripts/test.mjs (unit line),
 // scripts/test-integration.mjs (integration line) and .ci/run (`node scripts/summary.mjs`, the one
-// combined `N passed, N failed, N skipped` line over unit + integration that CI reads last).
+// combined `N passed, N failed, N skipped` line over unit + integration + runtimes that CI reads
+// last); scripts/test-runtimes.mjs writes its own report.json, counted here too.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,17 @@ export function unitReportDirs() {
 
 /** The report `pnpm test:integration` writes. */
 export const integrationReportDir = join(root, "integration", ".test-results");
+
+/** The report `pnpm test:runtimes` writes (`report.json`: its own totals, not vitest's). */
+export const runtimesReportDir = join(root, "scripts", "runtimes", ".test-results");
+
+/** `{ passed, failed, skipped }` of the runtime matrix's report, or zeros when there is none. */
+export function runtimesTotals() {
+  const file = join(runtimesReportDir, "report.json");
+  if (!existsSync(file)) return { passed: 0, failed: 0, skipped: 0 };
+  const { passed, failed, skipped } = JSON.parse(readFileSync(file, "utf8"));
+  return { passed, failed, skipped };
+}
 
 /** `{ passed, failed, skipped }` of the reports that exist (a missing report counts nothing). */
 export function countReports(dirs) {
@@ -94,8 +106,8 @@ export function formatTotals({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed, ${skipped} skipped`;
 }
 
-// `node scripts/summary.mjs [--unit-exit=N] [--integration-exit=N]`: the combined line; exits 1 when
-// anything failed. The exit codes make a suite that died before writing its report count as failed.
+// `node scripts/summary.mjs [--unit-exit=N] [--integration-exit=N] [--runtimes-exit=N]`: the combined
+// line; exits 1 when anything failed. The exit codes make a suite that died before writing its report count as failed.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const exitOf = (name) =>
     Number(process.argv.find((a) => a.startsWith(`--${name}-exit=`))?.split("=")[1] ?? 0);
@@ -103,11 +115,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const integrationExit = exitOf("integration");
   const unit = withExit(unitTotals({ turboFailed: unitExit !== 0 }), unitExit);
   const integration = withExit(countReports([integrationReportDir]), integrationExit);
-  const total = {
-    passed: unit.passed + integration.passed,
-    failed: unit.failed + integration.failed,
-    skipped: unit.skipped + integration.skipped,
-  };
+  const runtimesExit = exitOf("runtimes");
+  const runtimes = withExit(runtimesTotals(), runtimesExit);
+  const suites = [unit, integration, runtimes];
+  const sum = (key) => suites.reduce((n, suite) => n + suite[key], 0);
+  const total = { passed: sum("passed"), failed: sum("failed"), skipped: sum("skipped") };
   process.stdout.write(`${formatTotals(total)}\n`);
-  process.exitCode = total.failed > 0 || unitExit !== 0 || integrationExit !== 0 ? 1 : 0;
+  process.exitCode =
+    total.failed > 0 || unitExit !== 0 || integrationExit !== 0 || runtimesExit !== 0 ? 1 : 0;
 }

@@ -6,6 +6,7 @@ import {
   type ArchiveStorageFake,
   bucketNames,
   type DbssFake,
+  type FakeTlsOptions,
   type HitachiFake,
   type MpcFake,
   type OstorFake,
@@ -31,16 +32,22 @@ export interface Fakes {
 
 /** Starts the five fakes (options per fake may override the seed). */
 export async function startFakes(
-  options: { latencyMs?: number; seed?: Partial<Record<keyof typeof SEED, number>> } = {},
+  options: {
+    latencyMs?: number;
+    seed?: Partial<Record<keyof typeof SEED, number>>;
+    /** Serve HTTPS (e.g. `testCertificates`). */
+    tls?: FakeTlsOptions;
+  } = {},
 ): Promise<Fakes> {
   const seed = { ...SEED, ...options.seed };
   const latencyMs = options.latencyMs;
+  const tls = options.tls;
   const [hitachi, mpc, dbss, ncloud, ostor] = await Promise.all([
-    startFakeServer("hitachi-vsp-one-object", { users: { [HITACHI_USER]: seed.hitachi }, latencyMs }),
-    startFakeServer("huaweicloud-mpc", { buckets: bucketNames(seed.mpc, "media"), latencyMs }),
-    startFakeServer("huaweicloud-dbss", { buckets: bucketNames(seed.dbss, "audit"), latencyMs }),
-    startFakeServer("ncloud-archive-storage", { containers: seed.ncloud, latencyMs }),
-    startFakeServer("virtuozzo-ostor", { users: seed.ostorUsers, latencyMs }),
+    startFakeServer("hitachi-vsp-one-object", { users: { [HITACHI_USER]: seed.hitachi }, latencyMs, tls }),
+    startFakeServer("huaweicloud-mpc", { buckets: bucketNames(seed.mpc, "media"), latencyMs, tls }),
+    startFakeServer("huaweicloud-dbss", { buckets: bucketNames(seed.dbss, "audit"), latencyMs, tls }),
+    startFakeServer("ncloud-archive-storage", { containers: seed.ncloud, latencyMs, tls }),
+    startFakeServer("virtuozzo-ostor", { users: seed.ostorUsers, latencyMs, tls }),
   ]);
   const env = {
     BUCKETRY_HITACHI_ENDPOINT: hitachi.cluster.mapiUrl,

@@ -1,3 +1,5 @@
+export { createApiClient } from "./api-client.js";
+export { CallRequest } from "./call-request.js";
 export {
   type CallOptions,
   CLIENT_OPTION_KEYS,
@@ -52,6 +54,7 @@ export {
   createPipeline,
   type FetchLike,
   type OperationInfo,
+  type Pipeline,
   type PipelineEvent,
   type PipelineSetup,
   requireJson,

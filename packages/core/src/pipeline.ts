@@ -12,6 +12,7 @@
  */
 
 import { BufferedResponse } from "./buffered-response.js";
+import { CallRequest } from "./call-request.js";
 import { type ClientOptions, checkHeaders, type RequestLimiter } from "./client.js";
 import {
   AbortedError,
@@ -32,6 +33,9 @@ import { redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
 /** A fetch the clients can send with (the global one, or a test's or a proxy's). */
 export type FetchLike = (request: Request) => Promise<Response>;
+
+/** The pipeline: a fetch that also takes the lighter requests of {@link createApiClient}. */
+export type Pipeline = (request: Request | CallRequest) => Promise<Response>;
 
 /** One attempt's request as the steps see it: plain parts, stamped in place. */
 export interface AttemptRequest {
@@ -166,6 +170,9 @@ type Outcome =
   | { error: unknown; sent: boolean; response?: undefined; renewed?: undefined }
   | { renewed: AttemptStep; response?: undefined; error?: undefined };
 
+/** The signal steps see when an attempt has none: no limits and no caller's signal. */
+const NEVER = new AbortController().signal;
+
 /** Markers our own timers abort with, told apart from a caller's reason. */
 const ATTEMPT_TIMER = Symbol("attempt timer");
 const CALL_TIMER = Symbol("call timer");
@@ -174,7 +181,7 @@ const CALL_TIMER = Symbol("call timer");
  * Builds a client's `fetch`: every call sent through it is signed, timed, retried and classified
  * as the file comment says. Options are checked here; a bad one throws `InvalidInputError`.
  */
-export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}): FetchLike {
+export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}): Pipeline {
   const { provider, secrets } = setup;
   const { onEvent } = options;
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
@@ -204,8 +211,10 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       }
     : undefined;
 
-  return async function pipeline(input: Request): Promise<Response> {
-    const { method, signal: caller } = input;
+  return async function pipeline(input: Request | CallRequest): Promise<Response> {
+    const { method } = input;
+    // A request from the clients' own `Request` class has no signal unless the caller gave one.
+    const caller: AbortSignal | undefined = input.signal ?? undefined;
     const path = pathOf(input.url);
     const info = setup.describe?.(method, path);
     // What errors and events name, worked out only when one needs it.
@@ -217,7 +226,12 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       named = { operation, url, init: { provider, operation, request: { method, url } } };
       return named;
     };
-    const body = input.body === null ? null : new Uint8Array(await input.arrayBuffer());
+    const body =
+      input instanceof CallRequest
+        ? input.bodyBytes()
+        : input.body === null
+          ? null
+          : new Uint8Array(await input.arrayBuffer());
     // Only a request never sent (its token could not be fetched) is tried again whatever its method.
     const repeatable = retry !== undefined && (IDEMPOTENT.has(method) || info?.safe === true);
     const budget = retry?.maxAttempts ?? 1;
@@ -232,10 +246,10 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     let attempt = 0;
 
     /** A typed error for what made an attempt fail without an answer. */
-    const failure = (error: unknown, signal: AbortSignal): unknown => {
+    const failure = (error: unknown, signal: AbortSignal | undefined): unknown => {
       if (error instanceof BucketryError) return error;
       const { operation, url, init } = call();
-      const reason = signal.aborted ? signal.reason : undefined;
+      const reason = signal?.aborted ? signal.reason : undefined;
       if (reason === ATTEMPT_TIMER) {
         return new TimeoutError(
           `${provider} ${operation}: no answer from ${url} within ${limits!.attemptMs} ms (per-attempt timeout)`,
@@ -248,7 +262,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
           { ...init, scope: "total" },
         );
       }
-      if (signal.aborted) {
+      if (signal?.aborted) {
         if (reason instanceof DOMException && reason.name === "TimeoutError") {
           return new TimeoutError(`${provider} ${operation}: the caller's signal timed out (${url})`, {
             ...init,
@@ -275,7 +289,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       if (limiter) {
         const queued = Date.now();
         try {
-          await limiter.take(caller);
+          await limiter.take(caller ?? NEVER);
         } catch (error) {
           return { error: failure(error, caller), sent: false };
         }
@@ -293,9 +307,11 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       if (Number.isFinite(ms)) {
         const controller = new AbortController();
         signal = controller.signal;
-        onAbort = () => controller.abort(caller.reason);
-        if (caller.aborted) controller.abort(caller.reason);
-        else caller.addEventListener("abort", onAbort, { once: true });
+        if (caller?.aborted) controller.abort(caller.reason);
+        else if (caller) {
+          onAbort = () => controller.abort(caller.reason);
+          caller.addEventListener("abort", onAbort, { once: true });
+        }
         timer = arm(controller, Math.max(0, ms), ms === left ? CALL_TIMER : ATTEMPT_TIMER);
       }
       const request: AttemptRequest = { method, url: input.url, headers: new Headers(input.headers), body };
@@ -303,7 +319,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       let outgoing: Request | undefined;
       const context: Attempt = {
         number: attempt,
-        signal,
+        signal: signal ?? NEVER,
         emit: (event) => emit?.({ ...event, provider, operation: call().operation, attempt }),
       };
       try {
@@ -368,7 +384,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         try {
           bytes = new Uint8Array(await response.arrayBuffer());
         } catch (error) {
-          if (signal.aborted) return { error: failure(error, signal), sent: true };
+          if (signal?.aborted) return { error: failure(error, signal), sent: true };
           // An error status is the answer; its body was only detail.
           if (!response.ok) return { response: new BufferedResponse(response, null) };
           const { operation, url, init } = call();
@@ -397,14 +413,14 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         // Held to here, through the body's read, so its abort link cannot be collected.
         outgoing = undefined;
         if (timer !== undefined) clearTimeout(timer);
-        if (onAbort) caller.removeEventListener("abort", onAbort);
+        if (onAbort) caller?.removeEventListener("abort", onAbort);
       }
     };
 
     /** The wait before the next attempt, or undefined when `outcome` is final. */
     const nextWait = (outcome: Outcome): number | undefined => {
       const renewals = renewed?.size ?? 0;
-      if (!retry || caller.aborted || attempt >= allowed(outcome.response?.status)) return undefined;
+      if (!retry || caller?.aborted || attempt >= allowed(outcome.response?.status)) return undefined;
       let asked = 0;
       if (outcome.response) {
         const { status, headers } = outcome.response;
@@ -546,8 +562,9 @@ function arm(controller: AbortController, ms: number, reason: unknown): ReturnTy
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (!signal) return void setTimeout(resolve, ms);
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(handle);

@@ -12,6 +12,7 @@ import { bearerAuth, xsrfSession } from "@bucketry/auth";
 import {
   answerMeta,
   checkCallOptions,
+  createApiClient,
   createPipeline,
   expectOk,
   malformedResponse,
@@ -22,7 +23,7 @@ import {
   requireJson,
   SecretRegistry,
 } from "@bucketry/core";
-import createClient, { type Client } from "openapi-fetch";
+import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/vsp-one-object.js";
 import { USER_AGENT } from "./version.js";
 import {
@@ -103,7 +104,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
     },
     options,
   );
-  const client = createClient<paths>({ baseUrl, fetch, headers: { Accept: "application/json" } });
+  const client = createApiClient<paths>(fetch, { baseUrl, headers: { Accept: "application/json" } });
   const request = { method: "POST", url: redactUrl(`${baseUrl}${LIST_PATH}`) };
   const context = { provider: PROVIDER, operation: LIST_OPERATION, request, secrets };
 

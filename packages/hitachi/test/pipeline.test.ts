@@ -50,22 +50,24 @@ describe("renewals inside the retry loop", () => {
 
   it("a 401 on a late attempt renews the token with that attempt's signal, not the first's", async () => {
     const fake = await startFake({ users: { [ALICE]: 5 } });
-    // Retry-After (1 s) outlasts the per-attempt limit (300 ms): the first attempt's signal is long gone.
+    // Retry-After (1 s) outlasts the per-attempt limit (900 ms): the first attempt's signal is long
+    // gone. On a loaded machine an attempt may itself time out; it is retried, the order stands.
     const client = clientFor(fake, {
-      timeout: { attemptMs: 300 },
-      retry: { baseDelayMs: 1, maxElapsedMs: 60_000 },
+      timeout: { attemptMs: 900 },
+      retry: { maxAttempts: 10, baseDelayMs: 1, maxElapsedMs: 120_000 },
     });
     await client.listBucketsPage({ userId: ALICE });
+    const before = conversation(fake).length;
     fake.inject({ kind: "status", status: 503, retryAfter: 1 }, { match: isList });
     fake.inject({ kind: "expire-tokens" }, { match: isList });
     const page = await client.listBucketsPage({ userId: ALICE });
     expect(page.buckets).toHaveLength(5);
-    expect(conversation(fake).slice(3)).toEqual([
-      `${LIST} 503`,
-      `${LIST} 401`,
-      "POST …/token refresh_token 200",
-      `${LIST} 200`,
-    ]);
+    const after = conversation(fake).slice(before);
+    const expected = [`${LIST} 503`, `${LIST} 401`, "POST …/token refresh_token 200", `${LIST} 200`];
+    // In this order, whatever timed-out attempts a loaded machine adds between them.
+    let next = 0;
+    for (const line of after) if (line === expected[next]) next += 1;
+    expect({ after, matched: next }).toEqual({ after, matched: expected.length });
   });
 });
 

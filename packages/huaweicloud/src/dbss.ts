@@ -4,8 +4,8 @@
  * openapi-fetch client, authenticated (AK/SK or IAM token), with retries and time limits, plus
  * `listObsBuckets()`. The API does not page: every bucket comes in one answer.
  */
-import { checkCallOptions, expectOk } from "@bucketry/core";
-import createClient, { type Client } from "openapi-fetch";
+import { checkCallOptions, createApiClient, expectOk } from "@bucketry/core";
+import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/dbss.js";
 import {
   type CallOptions,
@@ -106,7 +106,7 @@ const DBSS: HuaweiService = {
  */
 export function createDbssClient(options: DbssClientOptions): DbssClient {
   const setup = prepareHuaweiClient(options, DBSS);
-  const client = createClient<paths>({ baseUrl: setup.baseUrl, fetch: setup.fetch });
+  const client = createApiClient<paths>(setup.fetch, { baseUrl: setup.baseUrl });
   const { projectId } = setup;
   const context = helperContext(setup, `/v2/${projectId}/audit/backup/obs-buckets`);
 

@@ -22,6 +22,7 @@ import {
   type FetchLike,
   InvalidInputError,
   malformedResponse,
+  type Pipeline,
   parseEndpoint,
   redactUrl,
   SecretRegistry,
@@ -110,7 +111,7 @@ export interface HuaweiSetup {
   /** Registered with every credential and token the client handles. */
   secrets: SecretRegistry;
   /** The pipeline to give `createClient` as its `fetch`. */
-  fetch: FetchLike;
+  fetch: Pipeline;
   service: HuaweiService;
 }
 

@@ -4,8 +4,8 @@
  * token), with retries and time limits, plus `listBuckets()`, which normalises the vendor's
  * `creation_date` quirk. The API does not page: every bucket of the region comes in one answer.
  */
-import { checkCallOptions, expectOk } from "@bucketry/core";
-import createClient, { type Client } from "openapi-fetch";
+import { checkCallOptions, createApiClient, expectOk } from "@bucketry/core";
+import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/mpc.js";
 import {
   type CallOptions,
@@ -81,7 +81,7 @@ const MPC: HuaweiService = {
  */
 export function createMpcClient(options: MpcClientOptions): MpcClient {
   const setup = prepareHuaweiClient(options, MPC);
-  const client = createClient<paths>({ baseUrl: setup.baseUrl, fetch: setup.fetch });
+  const client = createApiClient<paths>(setup.fetch, { baseUrl: setup.baseUrl });
   const { projectId } = setup;
   const context = helperContext(setup, `/v1/${projectId}/buckets`);
 

@@ -11,6 +11,7 @@ import {
   BucketryError,
   type BufferedBody,
   checkCallOptions,
+  createApiClient,
   createPipeline,
   expectOk,
   InvalidInputError,
@@ -23,7 +24,7 @@ import {
   redact,
   SecretRegistry,
 } from "@bucketry/core";
-import createClient, { type Client } from "openapi-fetch";
+import type { Client } from "openapi-fetch";
 import {
   type AccountInfo,
   type EntryFor,
@@ -158,7 +159,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     },
     options,
   );
-  const client = createClient<paths>({ baseUrl, fetch });
+  const client = createApiClient<paths>(fetch, { baseUrl });
 
   /** Makes an error for a response whose body or headers are not Swift's, with its request id. */
   const malformed = (error: Error, response: Response): MalformedResponseError => {

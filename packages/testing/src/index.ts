@@ -4,7 +4,9 @@
  * Node-only (a test tool). Start one with `startFakeServer(api, options)`.
  */
 
+export { testCertificates } from "./certificates.js";
 export { collectGarbage } from "./gc.js";
+export { type ProxiedConnect, type ProxyServer, type ProxyServerOptions, startProxyServer } from "./proxy.js";
 
 import { type HitachiFake, type HitachiFakeOptions, startHitachiFake } from "./fakes/hitachi.js";
 import { type DbssFake, type DbssFakeOptions, startDbssFake } from "./fakes/huaweicloud-dbss.js";
@@ -66,6 +68,7 @@ export type {
   FakeHttpServer,
   FakeResponse,
   FakeServerOptions,
+  FakeTlsOptions,
   Fault,
   FaultOptions,
   RecordedRequest,

@@ -4,6 +4,7 @@
  * handler runs. Each fake supplies only a `handle(request)` that answers like the vendor does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -69,7 +70,7 @@ interface FaultRule extends Required<FaultOptions> {
 
 /** A running fake. */
 export interface FakeHttpServer {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, or `https://` with the `tls` option. */
   readonly url: string;
   /** Every request received, oldest first. */
   readonly log: RecordedRequest[];
@@ -94,6 +95,18 @@ export interface FakeServerOptions {
   latencyMs?: number;
   /** Throttles like a vendor's gateway: requests above the rate are answered 429 (see {@link Throttle}). */
   throttle?: Throttle;
+  /**
+   * Answer like an API behind a CORS-enabled gateway (default false), so a web page on another
+   * origin can call the fake: a preflight (`OPTIONS` with `Access-Control-Request-Method`) gets 204
+   * allowing the method and headers asked for, and every answer to a request with an `Origin`
+   * allows that origin and exposes all its headers. Preflights are logged, answered before faults.
+   */
+  cors?: boolean;
+  /**
+   * Serve HTTPS with this certificate (PEM), e.g. `testCertificates`: its private CA lets a test
+   * show what a client behind a private CA needs. Default: plain HTTP.
+   */
+  tls?: FakeTlsOptions;
 }
 
 /** A token bucket of `burst` refilled at `rate` per second; a request finding it empty is throttled. */
@@ -107,6 +120,12 @@ export interface Throttle {
   answer?: (request: RecordedRequest) => FakeResponse;
 }
 
+/** The server certificate chain and its private key, PEM. */
+export interface FakeTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
 /** Starts the shared HTTP shell around a fake's handler. */
 export async function startHttpFake(
   handle: (request: RecordedRequest) => FakeResponse | Promise<FakeResponse>,
@@ -118,10 +137,18 @@ export async function startHttpFake(
   const sockets = new Set<Socket>();
   const throttled = options.throttle ? throttler(options.throttle) : undefined;
 
-  const server = createServer(async (req, res) => {
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const request = await record(req);
     log.push(request);
     for (const check of waiters) check();
+    if (options.cors && isPreflight(request)) {
+      send(res, request, preflightAnswer(request));
+      return;
+    }
+    if (options.cors && request.headers.origin) {
+      // Set before the answer's own: writeHead merges them, so faults' answers carry them too.
+      for (const [name, value] of Object.entries(corsHeaders(request))) res.setHeader(name, value);
+    }
     try {
       const refused = throttled?.(request);
       if (refused) return send(res, request, refused);
@@ -138,7 +165,10 @@ export async function startHttpFake(
     } catch (error) {
       send(res, request, { status: 500, body: `fake server error: ${(error as Error).message}` });
     }
-  });
+  };
+  const tls = options.tls;
+  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
+  // Raw TCP sockets, TLS or not, so close() drops handshakes in flight too.
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -147,7 +177,7 @@ export async function startHttpFake(
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     log,
     inject(fault, faultOptions = {}) {
       rules.push({ fault, times: faultOptions.times ?? 1, match: faultOptions.match ?? (() => true) });
@@ -248,11 +278,37 @@ async function applyFault(
   }
 }
 
+function isPreflight(request: RecordedRequest): boolean {
+  return request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined;
+}
+
+/** A gateway's answer to a preflight: whatever the page asks for is allowed. */
+function preflightAnswer(request: RecordedRequest): FakeResponse {
+  const headers: Record<string, string> = {
+    "access-control-allow-origin": request.headers.origin ?? "*",
+    "access-control-allow-methods": request.headers["access-control-request-method"] ?? "GET",
+    "access-control-max-age": "600",
+    vary: "Origin",
+  };
+  const asked = request.headers["access-control-request-headers"];
+  if (asked) headers["access-control-allow-headers"] = asked;
+  return { status: 204, headers };
+}
+
+/** Headers for an actual cross-origin answer; exposed headers are listed by name in send(). */
+function corsHeaders(request: RecordedRequest): Record<string, string> {
+  return { "access-control-allow-origin": request.headers.origin ?? "*", vary: "Origin" };
+}
+
 function send(res: ServerResponse, request: RecordedRequest, answer: FakeResponse): void {
   request.status = answer.status;
   const body = answer.body === undefined ? undefined : Buffer.from(answer.body);
   const headers: Record<string, string | string[]> = { ...answer.headers };
   if (body !== undefined && answer.status !== 204) headers["content-length"] = String(body.length);
+  if (res.hasHeader("access-control-allow-origin")) {
+    // By name, not `*`: a page reads only the headers listed here (X-Subject-Token, X-Trans-Id, ...).
+    res.setHeader("access-control-expose-headers", Object.keys(headers).join(", "));
+  }
   res.writeHead(answer.status, headers);
   res.end(answer.status === 204 ? undefined : body);
 }

@@ -20,6 +20,7 @@ import {
   type ClientOptions,
   CredentialsError,
   checkCallOptions,
+  createApiClient,
   createPipeline,
   expectOk,
   InvalidInputError,
@@ -30,7 +31,7 @@ import {
   requireJson,
   SecretRegistry,
 } from "@bucketry/core";
-import createClient, { type Client, type FetchOptions, type FetchResponse } from "openapi-fetch";
+import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
 import type { components, paths } from "./generated/ostor.js";
 import {
   MalformedBody,
@@ -76,8 +77,8 @@ export interface OstorClientOptions extends ClientOptions {
   /** SigV4 credential-scope region; ostor ignores it, its docs use `ostor` (the default). V4 only. */
   region?: string;
   /**
-   * SigV2 only: send the time as `x-amz-date` instead of `Date`. Browsers forbid setting `Date`
-   * (fetch drops it silently, so every V2 request would be refused): set this in a browser, or use V4.
+   * SigV2 only: send the time as `x-amz-date` instead of `Date`. Not needed in a browser: fetch
+   * drops `Date` there, so the signer always uses `x-amz-date` in one (README, Platforms).
    */
   useAmzDate?: boolean;
 }
@@ -211,7 +212,7 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     },
     options,
   );
-  const client = createClient<paths>({ baseUrl, fetch, querySerializer: serializeOstorQuery });
+  const client = createApiClient<paths>(fetch, { baseUrl, querySerializer: serializeOstorQuery });
 
   /**
    * GET /?ostor-users with `query`, its body parsed, sealed and normalised by `make`. The pipeline

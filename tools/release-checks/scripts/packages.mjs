@@ -1,10 +1,12 @@
-// The workspace's publishable packages (packages/* that are not private) and their entry points:
-// used by the release checks (test/*.test.ts, test/global-setup.ts) and scripts/size.mjs.
+// The workspace's publishable packages (packages/* that are not private), their entry points, and
+// packing them as a publish would: used by the release checks (test/*.test.ts, test/global-setup.ts),
+// scripts/size.mjs and the runtime matrix (scripts/test-runtimes.mjs).
 // @ts-check
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 
 /** The monorepo's root directory. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -79,4 +81,28 @@ export function facadeStatus() {
     };
   }
   return { ready: true };
+}
+
+/**
+ * Packs every publishable package with `pnpm pack` (which replaces `workspace:` and `catalog:`
+ * ranges as a publish does) into `dir`; their dist/ must be built.
+ * @param {string} dir
+ * @returns {Promise<Record<string, string>>} each tarball's path by npm name
+ */
+export async function packTarballs(dir) {
+  const run = promisify(execFile);
+  /** @type {Record<string, string>} */
+  const tarballs = {};
+  // Two at a time: pnpm pack is mostly process start-up, and the machine has two cores.
+  const queue = publishablePackages();
+  const worker = async () => {
+    for (let pkg = queue.shift(); pkg; pkg = queue.shift()) {
+      const { stdout } = await run("pnpm", ["pack", "--pack-destination", dir], { cwd: pkg.path });
+      // pnpm prints the contents, then the tarball's path on the last line.
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      tarballs[pkg.name] = join(dir, basename(last.trim()));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return tarballs;
 }

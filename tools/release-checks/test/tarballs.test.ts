@@ -17,7 +17,15 @@ const packages = publishablePackages();
 const ENGINES = "^20.19.0 || >=22.12.0";
 const REPOSITORY_URL = "git+https://github.com/bucketry/bucketry.git";
 /** The sections every provider README has (the house template, style.md rule 21). */
-const PROVIDER_SECTIONS = ["Install", "Quick start", "Auth", "Errors", "Pagination", "Generated code"];
+const PROVIDER_SECTIONS = [
+  "Install",
+  "Platforms",
+  "Quick start",
+  "Auth",
+  "Errors",
+  "Pagination",
+  "Generated code",
+];
 
 /** `{ status, output }` of a command that may fail. */
 async function attempt(command: string, args: string[]): Promise<{ status: number; output: string }> {

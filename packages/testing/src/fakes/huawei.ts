@@ -544,6 +544,8 @@ export class HuaweiGateway {
     const server = await startHttpFake(handle, {
       port: options.port,
       latencyMs: options.latencyMs,
+      tls: options.tls,
+      cors: options.cors,
       // The gateway's throttling: 429 APIG.0308, no Retry-After (Huawei advises 2 to 5 s).
       throttle: options.throttle && {
         answer: () =>

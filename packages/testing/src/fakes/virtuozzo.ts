@@ -862,6 +862,8 @@ export async function startOstorFake(options: OstorFakeOptions = {}): Promise<Os
   const server = await startHttpFake(handle, {
     port: options.port,
     latencyMs: options.latencyMs,
+    tls: options.tls,
+    cors: options.cors,
     throttle: options.throttle,
   });
 
