@@ -293,6 +293,21 @@ describe("200 sources over the five fakes", () => {
     // One failure line per failed source on stderr, naming it.
     for (const name of failed) expect(result.stderr).toMatch(new RegExp(`^bucketry: ${name} failed: `, "m"));
     expect(result.stderr).not.toContain("not-the-secret");
+
+    // Without --stats, a sources list gets the summary as a table on stderr: a row per source.
+    const table = await cli(
+      ["buckets", "--config", config, "--format", "ndjson", "--concurrency", "16"],
+      env2,
+    );
+    expect(table.code).toBe(1);
+    expect(table.stderr).toMatch(
+      /^SOURCE\s+PROVIDER\s+STATUS\s+BUCKETS\s+PAGES\s+ATTEMPTS\s+RETRIES\s+429S\s+TIME\s+ERROR$/m,
+    );
+    for (const name of failed)
+      expect(table.stderr).toMatch(new RegExp(`^${name}\\s+\\S+\\s+failed\\s+0\\s`, "m"));
+    expect(table.stderr).toMatch(
+      new RegExp(`^190 sources, ${failed.length} failed: ${expected} buckets, `, "m"),
+    );
   });
 });
 
