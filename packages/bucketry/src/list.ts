@@ -3,12 +3,18 @@
  * each provider paging lazily inside, and partial failure (a failing source is reported, the others
  * carry on). Breaking out of the loop aborts what is in flight and starts nothing new.
  */
-import { type Bucket, type Source, SourceError, type User } from "./model.js";
+import { type Bucket, type ProviderName, type Source, SourceError, type User } from "./model.js";
 
 /** How a listing across sources runs. */
 export interface ListOptions {
   /** How many sources are listed at once (default 4). */
   concurrency?: number;
+  /**
+   * How many sources of one provider are listed at once, by provider (e.g. `{ "huaweicloud-mpc": 2 }`);
+   * within `concurrency`, unbounded for a provider not named. A source waiting for its provider
+   * lets the sources of other providers behind it start first.
+   */
+  perProvider?: Partial<Record<ProviderName, number>>;
   /**
    * Called with each failed source as it fails, and on an early `break` with the failures that had
    * arrived by then; without it, failures are thrown together at the end.
@@ -106,14 +112,22 @@ async function* merge<T>(
     if (options.onError) options.onError(failure);
     else failures.push(failure);
   };
+  const perProvider = options.perProvider ?? {};
+  const active = new Map<string, number>();
+  const hasRoom = (source: Source) =>
+    (active.get(source.provider) ?? 0) < Math.max(1, Math.floor(perProvider[source.provider] ?? Infinity));
   const startMore = () => {
     while (running.size < concurrency && waiting.length > 0 && !signal.aborted) {
-      const source = waiting.shift()!;
+      const at = waiting.findIndex(hasRoom);
+      if (at < 0) return;
+      const source = waiting.splice(at, 1)[0]!;
+      active.set(source.provider, (active.get(source.provider) ?? 0) + 1);
       try {
         const run = { source, iterator: open(source, signal)[Symbol.asyncIterator]() } as Running<T>;
         pull(run);
         running.add(run);
       } catch (error) {
+        active.set(source.provider, (active.get(source.provider) ?? 1) - 1);
         fail(source, error);
       }
     }
@@ -129,6 +143,7 @@ async function* merge<T>(
       const { running: run, result, error } = next!;
       if (error !== undefined || result?.done) {
         running.delete(run);
+        active.set(run.source.provider, (active.get(run.source.provider) ?? 1) - 1);
         if (error !== undefined) fail(run.source, error);
         startMore();
         continue;

@@ -357,6 +357,8 @@ describe.concurrent("bucketry buckets", () => {
     await writeFile(
       config,
       JSON.stringify({
+        // The shorthand's secrets inline: only with the explicit opt-in.
+        allowInlineSecrets: true,
         providers: {
           hitachi: {
             endpoint: hitachi.cluster.mapiUrl,

@@ -184,3 +184,36 @@ describe("memory", () => {
     }
   });
 });
+
+describe("perProvider", () => {
+  it("lists at most n sources of a provider at once, letting other providers' sources start meanwhile", async () => {
+    let active = 0;
+    let most = 0;
+    const order: string[] = [];
+    const source = (provider: ProviderName, name: string): Source => ({
+      provider,
+      name,
+      async *buckets() {
+        order.push(name);
+        if (provider === "ncloud") {
+          active += 1;
+          most = Math.max(most, active);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (provider === "ncloud") active -= 1;
+        yield { provider, source: name, name: `${name}-1`, raw: {} } satisfies Bucket;
+      },
+    });
+    const sources = [
+      ...Array.from({ length: 6 }, (_, i) => source("ncloud", `n${i}`)),
+      source("hitachi", "h0"),
+      source("hitachi", "h1"),
+    ];
+    const { buckets, errors } = await collectBuckets(sources, { concurrency: 4, perProvider: { ncloud: 2 } });
+    expect(errors).toEqual([]);
+    expect(buckets).toHaveLength(8);
+    expect(most).toBe(2);
+    // The Hitachi sources did not wait behind the six NAVER ones.
+    expect(order.indexOf("h0")).toBeLessThan(order.indexOf("n2"));
+  });
+});

@@ -18,10 +18,23 @@ export interface ClientOptions {
   headers?: Record<string, string> | undefined;
   /** Called with every request, response, retry and token or CSRF refresh, secrets redacted. */
   onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** Asked before every attempt (e.g. a `createRateLimiter()` shared by many clients); none by default. */
+  limiter?: RequestLimiter | undefined;
 }
 
 /** The keys of {@link ClientOptions}, for factories that refuse unknown options. */
-export const CLIENT_OPTION_KEYS = ["fetch", "retry", "timeout", "headers", "onEvent"] as const;
+export const CLIENT_OPTION_KEYS = ["fetch", "retry", "timeout", "headers", "onEvent", "limiter"] as const;
+
+/**
+ * Asked before every attempt, before it is signed (e.g. a token bucket that many clients share);
+ * `bucketry` has one, `createRateLimiter()`. Time spent waiting in it does not count against `timeout`.
+ */
+export interface RequestLimiter {
+  /** Resolves when one more request may be sent; rejects with the signal's reason if it aborts first. */
+  take(signal: AbortSignal): Promise<void> | void;
+  /** A request was throttled (429) and will be retried after `waitMs`: hold every request back as long. */
+  throttled?(waitMs: number): void;
+}
 
 /** Per-call options every helper takes. */
 export interface CallOptions {

@@ -9,6 +9,7 @@ export {
   checkHeaders,
   checkPathParameter,
   parseEndpoint,
+  type RequestLimiter,
 } from "./client.js";
 export { type ParsedErrorBody, parseErrorBody } from "./error-bodies.js";
 export {

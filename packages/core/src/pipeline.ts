@@ -13,7 +13,7 @@
 
 import { BufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
-import { type ClientOptions, checkHeaders } from "./client.js";
+import { type ClientOptions, checkHeaders, type RequestLimiter } from "./client.js";
 import {
   AbortedError,
   ApiError,
@@ -143,6 +143,8 @@ export interface PipelineSetup {
   describe?: (method: string, path: string) => OperationInfo | undefined;
   /** The default `User-Agent`, e.g. `bucketry-ncloud/1.2.0` (browsers do not let it be set). */
   userAgent?: string | undefined;
+  /** The vendor's advice, in ms, for a throttled answer (429) that carries no `Retry-After`. */
+  throttleDelay?: ((response: Response) => number | undefined) | undefined;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -191,6 +193,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     throw new InvalidInputError("onEvent", "must be a function (event) => void");
   }
   const custom = options.fetch;
+  const limiter = checkLimiter(options.limiter);
   const steps = setup.steps ?? [];
   // Sent unless the call sets its own (openapi-fetch's per-call headers win).
   const defaults = Object.entries({
@@ -234,8 +237,13 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     // Only a request never sent (its token could not be fetched) is tried again whatever its method.
     const repeatable = retry !== undefined && (IDEMPOTENT.has(method) || info?.safe === true);
     const budget = retry?.maxAttempts ?? 1;
-    const started = Date.now();
-    const deadline = limits && Number.isFinite(limits.totalMs) ? started + limits.totalMs : undefined;
+    // Attempts a throttled (429) answer may reach: a throttled call slows down rather than fails.
+    const throttleBudget = Math.max(budget, retry?.maxThrottledAttempts ?? budget);
+    const allowed = (status: number | undefined) =>
+      (status === 429 ? throttleBudget : budget) + (renewed?.size ?? 0);
+    // Time queued in the limiter moves both: the limits are on the server, not on our own queue.
+    let started = Date.now();
+    let deadline = limits && Number.isFinite(limits.totalMs) ? started + limits.totalMs : undefined;
     let renewed: Set<AttemptStep> | undefined;
     let attempt = 0;
 
@@ -280,6 +288,17 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     /** One attempt, from stamping to a classified outcome. */
     const once = async (): Promise<Outcome> => {
       attempt += 1;
+      if (limiter) {
+        const queued = Date.now();
+        try {
+          await limiter.take(caller ?? NEVER);
+        } catch (error) {
+          return { error: failure(error, caller), sent: false };
+        }
+        const waited = Date.now() - queued;
+        started += waited;
+        if (deadline !== undefined) deadline += waited;
+      }
       // One controller and one timer per attempt: the sooner of its own limit and the call's
       // deadline, and the caller's signal. Without limits the caller's signal is the attempt's.
       let signal = caller;
@@ -361,8 +380,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
           }
         }
         // An answer that will be retried is not read: its connection is freed for the next attempt.
-        if (repeatable && isRetryableStatus(status) && attempt < budget + (renewed?.size ?? 0))
-          return { response };
+        if (repeatable && isRetryableStatus(status) && attempt < allowed(status)) return { response };
         if (response.body === null || NULL_BODY.has(status)) return { response };
         let bytes: Uint8Array<ArrayBuffer>;
         try {
@@ -404,11 +422,13 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
     /** The wait before the next attempt, or undefined when `outcome` is final. */
     const nextWait = (outcome: Outcome): number | undefined => {
       const renewals = renewed?.size ?? 0;
-      if (!retry || caller?.aborted || attempt >= budget + renewals) return undefined;
+      if (!retry || caller?.aborted || attempt >= allowed(outcome.response?.status)) return undefined;
       let asked = 0;
       if (outcome.response) {
-        if (!repeatable || !isRetryableStatus(outcome.response.status)) return undefined;
-        asked = parseRetryAfter(outcome.response.headers.get("retry-after")) ?? 0;
+        const { status, headers } = outcome.response;
+        if (!repeatable || !isRetryableStatus(status)) return undefined;
+        const after = parseRetryAfter(headers.get("retry-after"));
+        asked = after ?? (status === 429 ? setup.throttleDelay?.(outcome.response) : undefined) ?? 0;
       } else {
         const { error, sent } = outcome as { error: unknown; sent: boolean };
         if (!(error instanceof ApiError) || !error.retryable || (sent && !repeatable)) return undefined;
@@ -435,6 +455,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         if (error instanceof ApiError) error.attempts = attempt;
         throw error;
       }
+      if (outcome.response?.status === 429) limiter?.throttled?.(wait);
       emit?.({
         type: "retry",
         provider,
@@ -453,6 +474,18 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       }
     }
   };
+}
+
+function checkLimiter(value: unknown): RequestLimiter | undefined {
+  if (value === undefined) return undefined;
+  const { take, throttled } = (value ?? {}) as Partial<RequestLimiter>;
+  if (typeof take !== "function" || (throttled !== undefined && typeof throttled !== "function")) {
+    throw new InvalidInputError(
+      "limiter",
+      "must be an object with take(signal), like bucketry's createRateLimiter() makes",
+    );
+  }
+  return value as RequestLimiter;
 }
 
 /** The path of an absolute URL, without parsing it whole (this runs once per call). */

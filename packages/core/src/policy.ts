@@ -9,6 +9,8 @@ import { InvalidInputError } from "./errors.js";
 export interface RetryPolicy {
   /** Attempts in all, the first included; 3 by default. */
   maxAttempts?: number | undefined;
+  /** Attempts in all when the answers are throttled (429), if more than `maxAttempts`; `maxAttempts` by default. */
+  maxThrottledAttempts?: number | undefined;
   /** No wait starts that would end later than this after the first attempt began; 60 s by default. */
   maxElapsedMs?: number | undefined;
   /** The backoff ceiling before the first retry, doubled for each later one; 250 ms by default. */
@@ -30,6 +32,7 @@ export interface TimeLimits {
 /** A checked {@link RetryPolicy}. */
 export interface ResolvedRetry {
   maxAttempts: number;
+  maxThrottledAttempts: number;
   maxElapsedMs: number;
   /** The wait after `failures` failed attempts, at least `askedMs`. */
   delay(failures: number, askedMs: number): number;
@@ -46,6 +49,14 @@ export function resolveRetry(options: RetryPolicy = {}): ResolvedRetry {
   const maxAttempts = count("retry.maxAttempts", options.maxAttempts, 3, 1);
   if (!Number.isInteger(maxAttempts))
     throw new InvalidInputError("retry.maxAttempts", "must be a whole number");
+  const maxThrottledAttempts = count(
+    "retry.maxThrottledAttempts",
+    options.maxThrottledAttempts,
+    maxAttempts,
+    1,
+  );
+  if (!Number.isInteger(maxThrottledAttempts))
+    throw new InvalidInputError("retry.maxThrottledAttempts", "must be a whole number");
   const maxElapsedMs = count("retry.maxElapsedMs", options.maxElapsedMs, 60_000, 0);
   const baseDelayMs = count("retry.baseDelayMs", options.baseDelayMs, 250, 0);
   const maxDelayMs = count("retry.maxDelayMs", options.maxDelayMs, 20_000, 0);
@@ -53,6 +64,7 @@ export function resolveRetry(options: RetryPolicy = {}): ResolvedRetry {
   if (typeof random !== "function") throw new InvalidInputError("retry.random", "must be a function");
   return {
     maxAttempts,
+    maxThrottledAttempts,
     maxElapsedMs,
     delay: (failures, askedMs) =>
       Math.max(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)), askedMs),

@@ -165,10 +165,19 @@ export function prepareHuaweiClient(options: HuaweiClientOptions, service: Huawe
       secrets,
       describe: () => ({ operation: service.operation }),
       userAgent: USER_AGENT,
+      throttleDelay: huaweiThrottleDelay,
     },
     options,
   );
   return { baseUrl, projectId, secrets, fetch: pipeline, service };
+}
+
+/**
+ * The API Gateway throttles with 429 `APIG.0308` ("policy user over ratelimit") and sends no
+ * `Retry-After`; Huawei's advice is to try again after 2 to 5 seconds: a point in that range, at random.
+ */
+function huaweiThrottleDelay(): number {
+  return 2000 + Math.random() * 3000;
 }
 
 function checkRegion(region: unknown, baseUrl: unknown, service: HuaweiService): string | undefined {

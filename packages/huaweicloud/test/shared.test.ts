@@ -11,6 +11,7 @@ import {
   ConnectionError,
   MalformedResponseError,
   PermissionError,
+  type PipelineEvent,
   RateLimitError,
   ServerError,
   TimeoutError,
@@ -336,6 +337,24 @@ describe.each(SERVICES)("$name: faults", (service) => {
     const buckets = await service.create(fake).list();
     expect(buckets.map((b) => b.name)).toEqual(service.names(fake));
     expect(fake.log.map((r) => r.status)).toEqual([429, 429, 200]);
+  });
+
+  it("waits Huawei's advised 2 to 5 s on APIG.0308 (a 429 without Retry-After) before the retry", async () => {
+    const fake = await service.start();
+    const body = JSON.stringify({
+      error_code: "APIG.0308",
+      error_msg: "The throttling threshold has been reached",
+    });
+    fake.inject({ kind: "status", status: 429, body }, { times: 1 });
+    const delays: number[] = [];
+    const onEvent = (event: PipelineEvent) => {
+      if (event.type === "retry") delays.push(event.delayMs);
+    };
+    const buckets = await service.create(fake, { onEvent }).list();
+    expect(buckets.map((b) => b.name)).toEqual(service.names(fake));
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(2000);
+    expect(delays[0]).toBeLessThanOrEqual(5000);
   });
 
   it("gives RateLimitError (with retryAfterMs) when the burst outlasts the attempts", async () => {

@@ -72,5 +72,6 @@ export type {
   Fault,
   FaultOptions,
   RecordedRequest,
+  Throttle,
 } from "./server.js";
 export { startArchiveStorageFake, startDbssFake, startHitachiFake, startMpcFake, startOstorFake };

@@ -93,6 +93,8 @@ export interface FakeServerOptions {
   port?: number;
   /** Latency added to every answer, in ms (default 0). */
   latencyMs?: number;
+  /** Throttles like a vendor's gateway: requests above the rate are answered 429 (see {@link Throttle}). */
+  throttle?: Throttle;
   /**
    * Answer like an API behind a CORS-enabled gateway (default false), so a web page on another
    * origin can call the fake: a preflight (`OPTIONS` with `Access-Control-Request-Method`) gets 204
@@ -105,6 +107,17 @@ export interface FakeServerOptions {
    * show what a client behind a private CA needs. Default: plain HTTP.
    */
   tls?: FakeTlsOptions;
+}
+
+/** A token bucket of `burst` refilled at `rate` per second; a request finding it empty is throttled. */
+export interface Throttle {
+  rate: number;
+  /** Default: one second's worth, at least 1. */
+  burst?: number;
+  /** Only these requests count and are throttled (default: every request). */
+  match?: (request: RecordedRequest) => boolean;
+  /** The throttled answer (default: 429 with `Retry-After: 1`; the Huawei fakes answer APIG.0308). */
+  answer?: (request: RecordedRequest) => FakeResponse;
 }
 
 /** The server certificate chain and its private key, PEM. */
@@ -122,6 +135,7 @@ export async function startHttpFake(
   let rules: FaultRule[] = [];
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
+  const throttled = options.throttle ? throttler(options.throttle) : undefined;
 
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const request = await record(req);
@@ -136,6 +150,8 @@ export async function startHttpFake(
       for (const [name, value] of Object.entries(corsHeaders(request))) res.setHeader(name, value);
     }
     try {
+      const refused = throttled?.(request);
+      if (refused) return send(res, request, refused);
       if (options.latencyMs) await sleep(options.latencyMs);
       const rule = rules.find((r) => r.times > 0 && r.match(request));
       if (rule) {
@@ -184,6 +200,29 @@ export async function startHttpFake(
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+function throttler(throttle: Throttle): (request: RecordedRequest) => FakeResponse | undefined {
+  const burst = throttle.burst ?? Math.max(1, throttle.rate);
+  let tokens = burst;
+  let last = Date.now();
+  return (request) => {
+    if (throttle.match && !throttle.match(request)) return undefined;
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * throttle.rate);
+    last = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    return (
+      throttle.answer?.(request) ?? {
+        status: 429,
+        headers: { "retry-after": "1", "content-type": "text/plain; charset=utf-8" },
+        body: "throttled",
+      }
+    );
   };
 }
 

@@ -2,10 +2,10 @@
 // packing them as a publish would: used by the release checks (test/*.test.ts, test/global-setup.ts),
 // scripts/size.mjs and the runtime matrix (scripts/test-runtimes.mjs).
 // @ts-check
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 /** The monorepo's root directory. */
@@ -34,26 +34,51 @@ export function publishablePackages() {
     .filter((pkg) => pkg.manifest.private !== true);
 }
 
-/** The adapters the facade (`bucketry`) is expected to export once it is finished. */
-export const FACADE_ADAPTERS = ["./hitachi", "./huaweicloud", "./ncloud", "./virtuozzo"];
+/**
+ * What the facade's adapters say about themselves (`ADAPTERS` of packages/bucketry's built
+ * dist/adapters/registry.js): each adapter's subpath export and provider package. Read in a child
+ * process, so this stays synchronous; undefined when the facade is not built.
+ * @returns {{ adapter: string, packageName: string, provider: string }[] | undefined}
+ */
+export function facadeAdapters() {
+  const registry = join(root, "packages", "bucketry", "dist", "adapters", "registry.js");
+  if (!existsSync(registry)) return undefined;
+  const script = `const { ADAPTERS } = await import(${JSON.stringify(pathToFileURL(registry).href)});
+console.log(JSON.stringify(ADAPTERS.map(({ adapter, packageName, provider }) => ({ adapter, packageName, provider }))));`;
+  return JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
+  );
+}
 
 /**
- * Whether the facade is far enough along for the checks that use its adapters: it is built with
- * `dist/adapters` and its package.json exports every adapter. `reason` says what is missing.
+ * Whether the facade is far enough along for the checks that use its adapters: it is built, its
+ * package.json exports every adapter its descriptors name and has each one's provider package as a
+ * peer dependency. `reason` says what is missing.
  * @returns {{ ready: true } | { ready: false, reason: string }}
  */
 export function facadeStatus() {
   const path = join(root, "packages", "bucketry");
-  if (!existsSync(join(path, "dist", "adapters"))) {
+  const adapters = facadeAdapters();
+  if (!adapters) {
     return {
       ready: false,
-      reason: "packages/bucketry/dist/adapters does not exist (facade not built or not finished)",
+      reason: "packages/bucketry/dist/adapters/registry.js does not exist (facade not built or not finished)",
     };
   }
   const manifest = JSON.parse(readFileSync(join(path, "package.json"), "utf8"));
-  const missing = FACADE_ADAPTERS.filter((entry) => !manifest.exports?.[entry]);
+  const entries = [...new Set(adapters.map((a) => `./${a.adapter.replace(/^bucketry\//, "")}`))];
+  const missing = entries.filter((entry) => !manifest.exports?.[entry]);
   if (missing.length > 0) {
     return { ready: false, reason: `packages/bucketry/package.json does not export ${missing.join(", ")}` };
+  }
+  const peers = [...new Set(adapters.map((a) => a.packageName))].filter(
+    (name) => !manifest.peerDependencies?.[name],
+  );
+  if (peers.length > 0) {
+    return {
+      ready: false,
+      reason: `packages/bucketry/package.json has no peer dependency on ${peers.join(", ")}`,
+    };
   }
   return { ready: true };
 }

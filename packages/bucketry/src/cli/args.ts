@@ -26,6 +26,9 @@ export const COMMAND_OPTIONS = {
   buckets: {
     ...CONFIG,
     provider: { type: "string", short: "p", multiple: true },
+    source: { type: "string", short: "s", multiple: true },
+    shard: { type: "string" },
+    stats: { type: "string" },
     format: { type: "string", short: "f" },
     limit: { type: "string", short: "n" },
     concurrency: { type: "string" },
@@ -34,12 +37,16 @@ export const COMMAND_OPTIONS = {
   users: {
     ...CONFIG,
     provider: { type: "string", short: "p", multiple: true },
+    source: { type: "string", short: "s", multiple: true },
+    shard: { type: "string" },
+    stats: { type: "string" },
     id: { type: "string" },
     email: { type: "string" },
     space: { type: "boolean" },
     "show-secrets": { type: "boolean" },
     format: { type: "string", short: "f" },
     limit: { type: "string", short: "n" },
+    concurrency: { type: "string" },
     verbose: { type: "boolean", short: "v" },
   },
   providers: { ...CONFIG, format: { type: "string", short: "f" } },
@@ -147,25 +154,33 @@ export function parseChoice<T extends string>(
 }
 
 const BUCKET_PROVIDERS = PROVIDERS.filter((p) => p.lists === "buckets")
-  .map((p) => p.name)
+  .map((p) => p.provider)
   .join(", ");
 
 /** The help of `command`, or the overview. */
 export function helpText(command?: Command): string {
   switch (command) {
     case "buckets":
-      return `Usage: bucketry buckets [--provider <p> …] [--format table|json|ndjson] [--limit <n>]
+      return `Usage: bucketry buckets [--source <name|glob> …] [--shard K/N] [--provider <p> …]
+                       [--format table|json|ndjson] [--limit <n>] [--stats table|json|none]
 
-Lists the buckets of every configured provider (or of those named), as one listing.
+Lists the buckets of every configured source (or of those named), as one listing.
 
 Options:
+  -s, --source <name>    only this source; repeat or comma-separate for several; globs
+                         (*, ?, [abc]) match names, e.g. 'mpc-*'
+      --shard K/N        only the K-th of N shards (1 ≤ K ≤ N): a source's shard is a hash of its
+                         name, so N machines running K = 1..N list every source exactly once
   -p, --provider <p>     only this provider; repeat or comma-separate for several:
                          ${BUCKET_PROVIDERS},
                          or huaweicloud for both Huawei services
+      --stats <s>        the per-source summary on stderr at the end: table, json (one line) or
+                         none; table by default with a sources list, --source or --shard
   -f, --format <f>       table (default), json (one array) or ndjson (one bucket per line)
   -n, --limit <n>        stop after n buckets (no further requests are sent; the count line
                          marks the providers it stopped as unfinished)
-      --concurrency <n>  how many providers are listed at once (default 4)
+      --concurrency <n>  how many sources are listed at once (default 4; each provider's own
+                         limit, "limits" in the config file, applies within it)
   -v, --verbose          every request, answer, retry and token or CSRF refresh on stderr (redacted)
       --config <path>    the config file (default: $BUCKETRY_CONFIG, ./bucketry.config.json,
                          then $XDG_CONFIG_HOME/bucketry/config.json)
@@ -181,6 +196,9 @@ Lists the S3 users of Virtuozzo / Acronis ostor, or shows one user and its acces
 
 Options:
   -p, --provider <p>     the provider (virtuozzo, the only one with users)
+  -s, --source <name>    only these sources (names or globs; see 'bucketry buckets --help')
+      --shard K/N        only the K-th of N shards of the sources
+      --stats <s>        the per-source summary on stderr: table, json or none
       --id <id>          one user, by id (16 hex characters)
       --email <email>    one user, by email address
       --space            add each user's space usage
@@ -188,6 +206,7 @@ Options:
                          (without it they are shown as [REDACTED])
   -f, --format <f>       table (default), json or ndjson
   -n, --limit <n>        stop after n users
+      --concurrency <n>  how many sources are listed at once (default 4)
   -v, --verbose          every request, answer, retry and token or CSRF refresh on stderr (redacted)
       --config <path>    the config file (see 'bucketry buckets --help')
   -h, --help             this help
@@ -197,14 +216,16 @@ Exit codes: 0 success, 1 the provider failed, 2 usage error, 130 interrupted.
     case "providers":
       return `Usage: bucketry providers [--format table|json]
 
-Shows each provider: whether its package is installed, whether it is configured, and where its
-configuration is read from. Settings come from environment variables or the config file
-({ "providers": { "<provider>": { "<field>": "…" } } }); a variable overrides the file's field.
+Shows each provider and configured source: whether its package is installed, whether it is
+configured, and where its configuration is read from. Settings come from the config file's list of
+sources ({ "sources": [{ "name": "…", "provider": "<provider>", "<field>": "…" }] }, secrets as
+{ "env": "NAME" }), or per provider from environment variables or its "providers" entry
+({ "providers": { "<provider>": { "<field>": "…" } } }; a variable overrides the file's field).
 Secrets are never accepted as flags.
 
 ${PROVIDERS.map(
   (p) =>
-    `${p.name} (${p.title}; ${p.adapter} needs ${p.packageName}):\n${p.fields
+    `${p.provider} (${p.title}; ${p.adapter} needs ${p.packageName}):\n${p.fields
       .map((f) => `  ${f.env.padEnd(31)} ${f.key.padEnd(16)} ${f.help}`)
       .join("\n")}`,
 ).join("\n\n")}

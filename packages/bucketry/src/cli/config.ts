@@ -8,201 +8,32 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ClientOptions } from "@bucketry/core";
-import { hitachiSource } from "../adapters/hitachi.js";
-import { dbssSource, mpcSource } from "../adapters/huaweicloud.js";
-import { ncloudSource } from "../adapters/ncloud.js";
-import { type OstorSource, ostorSource } from "../adapters/virtuozzo.js";
-import type { ProviderName, Source } from "../model.js";
+import type {
+  AdapterDescriptor,
+  ProviderLimits,
+  SettingField,
+  SettingsReader,
+  SourceScope,
+} from "../adapters/descriptor.js";
+import { ADAPTERS } from "../adapters/registry.js";
+import type { Source } from "../model.js";
 
 /** A configuration problem the user must fix before anything is listed (exit code 2). */
 export class ConfigError extends Error {
   override name = "ConfigError" as const;
 }
 
-/** One configurable field: its key in the config file and its environment variable. */
-export interface Field {
-  key: string;
-  env: string;
-  /** Never printed; `bucketry providers` shows only whether it is set. */
-  secret?: boolean;
-  /** Shown in `--help` and the README. */
-  help: string;
-}
+/** One configurable field (an adapter's {@link SettingField}). */
+export type Field = SettingField;
+/** What the CLI knows about each provider: its adapter's descriptor. */
+export type ProviderSpec = AdapterDescriptor;
 
-/** What the CLI knows about each provider. */
-export interface ProviderSpec {
-  name: ProviderName;
-  title: string;
-  /** The subpath export that adapts it, e.g. `bucketry/hitachi`. */
-  adapter: string;
-  /** The provider package the adapter loads. */
-  packageName: string;
-  /** What it lists. */
-  lists: "buckets" | "users";
-  fields: Field[];
-  /** Keys whose presence in the environment means "this provider is configured" (a file entry always does). */
-  selectors: string[];
-}
-
-const HUAWEI_CREDENTIALS: Field[] = [
-  { key: "projectId", env: "HUAWEICLOUD_SDK_PROJECT_ID", help: "the project id (32 hex digits)" },
-  { key: "accessKey", env: "HUAWEICLOUD_SDK_AK", help: "the access key id (AK)" },
-  { key: "secretKey", env: "HUAWEICLOUD_SDK_SK", secret: true, help: "the secret access key (SK)" },
-  {
-    key: "securityToken",
-    env: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    secret: true,
-    help: "the security token of temporary AK/SK (optional)",
-  },
-];
-
-/** Every provider, in the order the CLI lists them. */
-export const PROVIDERS: readonly ProviderSpec[] = [
-  {
-    name: "hitachi",
-    title: "Hitachi VSP One Object",
-    adapter: "bucketry/hitachi",
-    packageName: "@bucketry/hitachi",
-    lists: "buckets",
-    fields: [
-      {
-        key: "userIds",
-        env: "BUCKETRY_HITACHI_USER_IDS",
-        help: "the MAPI user ids to list, comma-separated",
-      },
-      { key: "cluster", env: "VSP_OBJECT_CLUSTER", help: "the cluster's DNS name, e.g. cluster.example.com" },
-      { key: "region", env: "VSP_OBJECT_REGION", help: "the region, e.g. us-west-2" },
-      {
-        key: "endpoint",
-        env: "BUCKETRY_HITACHI_ENDPOINT",
-        help: "the Management API base instead of cluster and region, e.g. https://admin.us-west-2.cluster.example.com/mapi",
-      },
-      {
-        key: "tokenUrl",
-        env: "BUCKETRY_HITACHI_TOKEN_URL",
-        help: "Keycloak's token endpoint (required with BUCKETRY_HITACHI_ENDPOINT)",
-      },
-      { key: "username", env: "VSP_OBJECT_USERNAME", help: "the Keycloak user" },
-      { key: "password", env: "VSP_OBJECT_PASSWORD", secret: true, help: "its password" },
-      {
-        key: "clientId",
-        env: "VSP_OBJECT_CLIENT_ID",
-        help: "the OAuth client (default vsp-object-external-client)",
-      },
-      {
-        key: "clientSecret",
-        env: "VSP_OBJECT_CLIENT_SECRET",
-        secret: true,
-        help: "the client secret, for a confidential client (optional)",
-      },
-    ],
-    selectors: [
-      "userIds",
-      "cluster",
-      "region",
-      "endpoint",
-      "tokenUrl",
-      "username",
-      "password",
-      "clientId",
-      "clientSecret",
-    ],
-  },
-  {
-    name: "huaweicloud-mpc",
-    title: "Huawei Cloud MPC",
-    adapter: "bucketry/huaweicloud",
-    packageName: "@bucketry/huaweicloud",
-    lists: "buckets",
-    fields: [
-      { key: "region", env: "BUCKETRY_MPC_REGION", help: "the MPC region, e.g. cn-north-4" },
-      { key: "endpoint", env: "BUCKETRY_MPC_ENDPOINT", help: "the endpoint instead of the region's" },
-      ...HUAWEI_CREDENTIALS,
-    ],
-    selectors: ["region", "endpoint"],
-  },
-  {
-    name: "huaweicloud-dbss",
-    title: "Huawei Cloud DBSS",
-    adapter: "bucketry/huaweicloud",
-    packageName: "@bucketry/huaweicloud",
-    lists: "buckets",
-    fields: [
-      { key: "region", env: "BUCKETRY_DBSS_REGION", help: "the DBSS region, e.g. cn-north-4" },
-      { key: "endpoint", env: "BUCKETRY_DBSS_ENDPOINT", help: "the endpoint instead of the region's" },
-      ...HUAWEI_CREDENTIALS,
-    ],
-    selectors: ["region", "endpoint"],
-  },
-  {
-    name: "ncloud",
-    title: "NAVER Cloud Archive Storage",
-    adapter: "bucketry/ncloud",
-    packageName: "@bucketry/ncloud",
-    lists: "buckets",
-    fields: [
-      { key: "zone", env: "BUCKETRY_NCLOUD_ZONE", help: "public (default) or gov" },
-      {
-        key: "endpoint",
-        env: "BUCKETRY_NCLOUD_ENDPOINT",
-        help: "the storage endpoint instead of the zone's",
-      },
-      {
-        key: "authUrl",
-        env: "OS_AUTH_URL",
-        help: "Keystone (…/v3); the zone's by default, required with an endpoint",
-      },
-      { key: "accessKeyId", env: "OS_USERNAME", help: "the API key's access key id" },
-      { key: "secretKey", env: "OS_PASSWORD", secret: true, help: "the API key's secret key" },
-      { key: "domainId", env: "OS_USER_DOMAIN_ID", help: "the domain id from the Archive Storage console" },
-      { key: "projectId", env: "OS_PROJECT_ID", help: "the project id from the Archive Storage console" },
-      {
-        key: "authToken",
-        env: "OS_AUTH_TOKEN",
-        secret: true,
-        help: "a pre-issued token, used instead of the API key (needs OS_STORAGE_URL)",
-      },
-      {
-        key: "storageUrl",
-        env: "OS_STORAGE_URL",
-        help: "the account URL the token is for (…/v1/AUTH_<project>)",
-      },
-    ],
-    selectors: [
-      "zone",
-      "endpoint",
-      "authUrl",
-      "accessKeyId",
-      "secretKey",
-      "domainId",
-      "projectId",
-      "authToken",
-      "storageUrl",
-    ],
-  },
-  {
-    name: "virtuozzo",
-    title: "Virtuozzo / Acronis ostor",
-    adapter: "bucketry/virtuozzo",
-    packageName: "@bucketry/virtuozzo",
-    lists: "users",
-    fields: [
-      {
-        key: "endpoint",
-        env: "OSTOR_ENDPOINT",
-        help: "the cluster's S3 endpoint, e.g. https://s3.example.com",
-      },
-      { key: "accessKeyId", env: "OSTOR_ACCESS_KEY_ID", help: "a system user's access key id" },
-      { key: "secretAccessKey", env: "OSTOR_SECRET_ACCESS_KEY", secret: true, help: "its secret access key" },
-      { key: "signature", env: "BUCKETRY_OSTOR_SIGNATURE", help: "v2 (default) or v4" },
-    ],
-    selectors: ["endpoint", "accessKeyId", "secretAccessKey", "signature"],
-  },
-];
+/** Every provider, in the order the CLI lists them (from the adapters' descriptors). */
+export const PROVIDERS: readonly ProviderSpec[] = ADAPTERS;
 
 /** The spec of `name`, or undefined. */
 export function providerSpec(name: string): ProviderSpec | undefined {
-  return PROVIDERS.find((p) => p.name === name);
+  return PROVIDERS.find((p) => p.provider === name);
 }
 
 /** Where the config file was looked for and found. */
@@ -215,49 +46,118 @@ export interface ConfigLocation {
   searched: string[];
 }
 
-/** A provider's settings, merged from the file and the environment. */
-export interface ProviderConfig {
+/** One source's settings: a `sources` entry, or a provider's shorthand (the `providers` block and its variables). */
+export interface SourceConfig {
+  /** The source's name (the provider's, for the shorthand). */
+  name: string;
   spec: ProviderSpec;
-  /** Field values (strings from the environment, JSON values from the file). */
+  /** Field values (strings from the environment, JSON values from the file, references resolved). */
   values: Record<string, unknown>;
-  /** Where each value came from: an environment variable or `file`. */
+  /** Where each value came from: an environment variable, `file`, or `file → $VAR` for a reference. */
   origins: Record<string, string>;
+  /** Fields given by an environment reference whose variable is not set, and the variable. */
+  unset: Record<string, string>;
   /** Whether anything configures it (a file entry, or a selector variable). */
   configured: boolean;
+  /** `shorthand` (one per provider) or `list` (the `sources` array). */
+  form: "shorthand" | "list";
 }
+
+/** A provider's shorthand settings (kept under this name for the `providers` command). */
+export type ProviderConfig = SourceConfig;
 
 /** The whole configuration the CLI runs with. */
 export interface Config {
   location: ConfigLocation;
-  providers: ProviderConfig[];
+  /** Every provider's shorthand entry, configured or not, in the documented order. */
+  providers: SourceConfig[];
+  /** The configured sources: the shorthand ones, then the `sources` list in its order. */
+  sources: SourceConfig[];
+  /** Each provider's limits: the file's `limits` over the descriptor's defaults. */
+  limits: Record<string, ProviderLimits>;
 }
 
 type Env = Record<string, string | undefined>;
+type FileSource = { name?: unknown; provider?: unknown } & Record<string, unknown>;
+interface ConfigFile {
+  providers: Record<string, Record<string, unknown>>;
+  sources: FileSource[];
+  limits: Record<string, Partial<ProviderLimits>>;
+}
+
+/** A source name: no spaces, commas or glob characters (`--source` splits on commas and matches globs). */
+const SOURCE_NAME = /^[^\s,*?[\]{}]{1,128}$/;
 
 /** Finds and reads the config file, then lays the environment over it. Throws {@link ConfigError}. */
 export function loadConfig(options: { configPath?: string; env: Env; cwd: string }): Config {
   const location = locate(options);
-  const file = location.path ? readConfigFile(location.path) : {};
-  const providers = PROVIDERS.map((spec): ProviderConfig => {
-    const fromFile = file[spec.name];
-    const values: Record<string, unknown> = {};
-    const origins: Record<string, string> = {};
-    for (const [key, value] of Object.entries(fromFile ?? {})) {
-      values[key] = value;
-      origins[key] = "file";
-    }
+  const file: ConfigFile = location.path
+    ? readConfigFile(location.path)
+    : { providers: {}, sources: [], limits: {} };
+  const providers = PROVIDERS.map((spec): SourceConfig => {
+    const fromFile = file.providers[spec.provider];
+    const entry = fileValues(fromFile ?? {}, options.env, "file");
     let selected = false;
     for (const field of spec.fields) {
       const value = options.env[field.env];
       // `export VAR=` leaves an empty string: that means "not set".
       if (value === undefined || value === "") continue;
-      values[field.key] = value;
-      origins[field.key] = field.env;
-      if (spec.selectors.includes(field.key)) selected = true;
+      entry.values[field.key] = value;
+      entry.origins[field.key] = field.env;
+      delete entry.unset[field.key];
+      if (field.selects !== false) selected = true;
     }
-    return { spec, values, origins, configured: fromFile !== undefined || selected };
+    // With a sources list the file is the inventory: the environment alone adds no source.
+    const configured = fromFile !== undefined || (selected && file.sources.length === 0);
+    return { name: spec.provider, spec, ...entry, configured, form: "shorthand" };
   });
-  return { location, providers };
+  const listed = file.sources.map((source): SourceConfig => {
+    const { name, provider, ...fields } = source;
+    const spec = providerSpec(provider as string) as ProviderSpec;
+    const entry = fileValues(fields, options.env, "file");
+    return { name: name as string, spec, ...entry, configured: true, form: "list" };
+  });
+  const sources = [...providers.filter((p) => p.configured), ...listed];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    if (seen.has(source.name)) {
+      throw new ConfigError(
+        `two sources are named "${source.name}"${source.name === source.spec.provider ? " (a provider's shorthand entry or variables count as a source of that name)" : ""}; names must be unique`,
+      );
+    }
+    seen.add(source.name);
+  }
+  const limits: Record<string, ProviderLimits> = {};
+  for (const spec of PROVIDERS) {
+    const { basis: _, ...defaults } = spec.limits;
+    limits[spec.provider] = { ...defaults, ...file.limits[spec.provider] };
+  }
+  return { location, providers, sources, limits };
+}
+
+/** A file entry's values, with `{ "env": "NAME" }` references read from the environment. */
+function fileValues(entry: Record<string, unknown>, env: Env, origin: string) {
+  const values: Record<string, unknown> = {};
+  const origins: Record<string, string> = {};
+  const unset: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    const ref = envReference(value);
+    if (ref === undefined) {
+      values[key] = value;
+      origins[key] = origin;
+    } else if (env[ref] === undefined || env[ref] === "") {
+      unset[key] = ref;
+    } else {
+      values[key] = env[ref];
+      origins[key] = `${origin} → $${ref}`;
+    }
+  }
+  return { values, origins, unset };
+}
+
+function envReference(value: unknown): string | undefined {
+  if (!isRecord(value) || Object.keys(value).length !== 1 || typeof value.env !== "string") return undefined;
+  return value.env;
 }
 
 function locate(options: { configPath?: string; env: Env; cwd: string }): ConfigLocation {
@@ -274,8 +174,13 @@ function locate(options: { configPath?: string; env: Env; cwd: string }): Config
   return { path: found, via: found ? "default location" : undefined, searched };
 }
 
-/** The providers of a config file, checked: known providers and fields only, values of the right type. */
-function readConfigFile(path: string): Record<string, Record<string, unknown>> {
+const FILE_KEYS = ["$schema", "providers", "sources", "limits", "allowInlineSecrets"];
+
+/**
+ * A config file, checked: known providers and fields only, values of the right type, unique source
+ * names, secrets only by environment reference unless `allowInlineSecrets` is true.
+ */
+function readConfigFile(path: string): ConfigFile {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
@@ -284,157 +189,158 @@ function readConfigFile(path: string): Record<string, Record<string, unknown>> {
   }
   const where = (key: string) => `${key} in ${path}`;
   if (!isRecord(parsed))
-    throw new ConfigError(`the config file ${path} must hold a JSON object { "providers": … }`);
+    throw new ConfigError(`the config file ${path} must hold a JSON object { "sources": […] }`);
   for (const key of Object.keys(parsed)) {
-    if (key !== "providers" && key !== "$schema")
-      throw new ConfigError(`unknown key ${where(key)}; expected "providers"`);
+    if (!FILE_KEYS.includes(key)) {
+      throw new ConfigError(`unknown key ${where(key)}; expected one of ${FILE_KEYS.slice(1).join(", ")}`);
+    }
   }
+  const inline = parsed.allowInlineSecrets ?? false;
+  if (typeof inline !== "boolean")
+    throw new ConfigError(`${where("allowInlineSecrets")} must be true or false`);
+  const known = PROVIDERS.map((p) => p.provider).join(", ");
+  const checkFields = (spec: ProviderSpec, entry: Record<string, unknown>, at: string) => {
+    for (const [key, value] of Object.entries(entry)) {
+      const field = spec.fields.find((f) => f.key === key);
+      if (!field) {
+        throw new ConfigError(
+          `unknown field ${where(`${at}.${key}`)}; known: ${spec.fields.map((f) => f.key).join(", ")}`,
+        );
+      }
+      if (envReference(value) !== undefined) continue;
+      const ok = field.list ? typeof value === "string" || Array.isArray(value) : typeof value === "string";
+      if (!ok) {
+        throw new ConfigError(
+          `${where(`${at}.${key}`)} must be a string${field.list ? " or an array" : ""}, or { "env": "NAME" }`,
+        );
+      }
+      if (field.secret && !inline) {
+        throw new ConfigError(
+          `${where(`${at}.${key}`)} is a secret: give it as { "env": "NAME" } (read from the environment), or set "allowInlineSecrets": true to keep secrets in this file`,
+        );
+      }
+    }
+  };
+
   const providers = parsed.providers ?? {};
   if (!isRecord(providers))
     throw new ConfigError(`${where("providers")} must be an object keyed by provider`);
   for (const [name, entry] of Object.entries(providers)) {
     const spec = providerSpec(name);
-    if (!spec) {
+    if (!spec) throw new ConfigError(`unknown provider ${where(`providers.${name}`)}; known: ${known}`);
+    if (!isRecord(entry)) throw new ConfigError(`${where(`providers.${name}`)} must be an object`);
+    checkFields(spec, entry, `providers.${name}`);
+  }
+
+  const sources = parsed.sources ?? [];
+  if (!Array.isArray(sources)) {
+    throw new ConfigError(`${where("sources")} must be an array of { "name", "provider", … }`);
+  }
+  sources.forEach((entry: unknown, i) => {
+    const at = `sources[${i}]`;
+    if (!isRecord(entry)) throw new ConfigError(`${where(at)} must be an object`);
+    const { name, provider, ...fields } = entry;
+    if (typeof name !== "string" || !SOURCE_NAME.test(name)) {
       throw new ConfigError(
-        `unknown provider ${where(`providers.${name}`)}; known: ${PROVIDERS.map((p) => p.name).join(", ")}`,
+        `${where(`${at}.name`)} must be a name of 1 to 128 characters without spaces, commas or glob characters`,
       );
     }
-    if (!isRecord(entry)) throw new ConfigError(`${where(`providers.${name}`)} must be an object`);
+    const spec = typeof provider === "string" ? providerSpec(provider) : undefined;
+    if (!spec) throw new ConfigError(`${where(`${at}.provider`)} must be one of ${known}`);
+    checkFields(spec, fields, at);
+  });
+
+  const limits = parsed.limits ?? {};
+  if (!isRecord(limits)) throw new ConfigError(`${where("limits")} must be an object keyed by provider`);
+  for (const [name, entry] of Object.entries(limits)) {
+    if (!providerSpec(name))
+      throw new ConfigError(`unknown provider ${where(`limits.${name}`)}; known: ${known}`);
+    if (!isRecord(entry)) throw new ConfigError(`${where(`limits.${name}`)} must be an object`);
     for (const [key, value] of Object.entries(entry)) {
-      if (!spec.fields.some((f) => f.key === key)) {
+      if (!["concurrency", "rate", "burst"].includes(key)) {
         throw new ConfigError(
-          `unknown field ${where(`providers.${name}.${key}`)}; known: ${spec.fields.map((f) => f.key).join(", ")}`,
+          `unknown field ${where(`limits.${name}.${key}`)}; known: concurrency, rate, burst`,
         );
       }
       const ok =
-        key === "userIds" ? typeof value === "string" || Array.isArray(value) : typeof value === "string";
-      if (!ok) throw new ConfigError(`${where(`providers.${name}.${key}`)} must be a string`);
+        typeof value === "number" &&
+        Number.isFinite(value) &&
+        (key === "rate" ? value > 0 : value >= 1 && (key !== "concurrency" || Number.isInteger(value)));
+      if (!ok) {
+        const rule =
+          key === "rate"
+            ? "a number above 0"
+            : key === "burst"
+              ? "a number of at least 1"
+              : "a whole number of at least 1";
+        throw new ConfigError(`${where(`limits.${name}.${key}`)} must be ${rule}`);
+      }
     }
   }
-  return providers as Record<string, Record<string, unknown>>;
+  return {
+    providers: providers as ConfigFile["providers"],
+    sources: sources as FileSource[],
+    limits: limits as ConfigFile["limits"],
+  };
 }
 
 /**
- * Makes the provider's source from its settings (and the client options every source shares, e.g.
- * `onEvent`); throws {@link ConfigError} naming what is missing.
+ * Makes a source from its settings (and the client options every source shares, e.g. `onEvent`);
+ * throws {@link ConfigError} naming what is missing.
  */
-export function buildSource(config: ProviderConfig, client: Pick<ClientOptions, "onEvent"> = {}): Source {
-  const { spec, values } = config;
+export function buildSource(config: SourceConfig, client: ClientOptions = {}): Source {
+  return config.spec.build(settingsReader(config), {
+    ...client,
+    ...(config.form === "list" ? { name: config.name } : {}),
+  });
+}
+
+/** The account, project and region a source's settings name. */
+export function sourceScope(config: SourceConfig): SourceScope {
+  try {
+    return config.spec.scope(settingsReader(config));
+  } catch {
+    return {};
+  }
+}
+
+/** Reads a source's settings, its errors {@link ConfigError}s that name the setting as the user wrote it. */
+function settingsReader(config: SourceConfig): SettingsReader {
+  const { spec, values, unset } = config;
   const field = (key: string) => spec.fields.find((f) => f.key === key) as Field;
-  const describe = (key: string) => `${field(key).env} (or "${key}" in the config file)`;
+  const describe = (key: string) => {
+    if (config.form === "shorthand") {
+      const ref = unset[key];
+      return ref
+        ? `${ref} (the "${key}" of the ${spec.provider} entry)`
+        : `${field(key).env} (or "${key}" in the config file)`;
+    }
+    const ref = unset[key];
+    return ref ? `${ref} (the "${key}" of source ${config.name})` : `"${key}" of source ${config.name}`;
+  };
   const optional = (key: string): string | undefined => {
     const value = values[key];
     if (value === undefined) return undefined;
     if (typeof value !== "string") throw new ConfigError(`${describe(key)} must be a string`);
     return value.trim() === "" ? undefined : value;
   };
-  const need = (key: string, why = ""): string => {
-    const value = optional(key);
-    if (value === undefined) throw new ConfigError(`${describe(key)} is not set${why}`);
-    return value;
+  return {
+    optional,
+    need(key, why = "") {
+      const value = optional(key);
+      if (value === undefined) throw new ConfigError(`${describe(key)} is not set${why}`);
+      return value;
+    },
+    list(key) {
+      const value = values[key];
+      if (value === undefined || value === "") return undefined;
+      return Array.isArray(value) ? value : String(value).split(",");
+    },
+    describe,
+    fail(message) {
+      throw new ConfigError(message);
+    },
   };
-
-  switch (spec.name) {
-    case "hitachi": {
-      const userIds = parseUserIds(values.userIds, describe("userIds"));
-      const credentials = {
-        username: need("username"),
-        password: need("password"),
-        ...definedOnly({ clientId: optional("clientId"), clientSecret: optional("clientSecret") }),
-      };
-      const endpoint = optional("endpoint");
-      if (endpoint !== undefined) {
-        const tokenUrl = need("tokenUrl", ` (required with ${field("endpoint").env})`);
-        return hitachiSource({ baseUrl: endpoint, tokenUrl, credentials, userIds, ...client });
-      }
-      const cluster = need("cluster", ` (or set ${field("endpoint").env})`);
-      const region = need("region");
-      return hitachiSource({ credentials: { cluster, region, ...credentials }, userIds, ...client });
-    }
-    case "huaweicloud-mpc":
-    case "huaweicloud-dbss": {
-      const region = optional("region");
-      const endpoint = optional("endpoint");
-      if (region === undefined && endpoint === undefined) {
-        throw new ConfigError(`set ${describe("region")} or ${describe("endpoint")}`);
-      }
-      const options = {
-        ...client,
-        ...definedOnly({ region, baseUrl: endpoint }),
-        projectId: need("projectId"),
-        credentials: {
-          type: "aksk" as const,
-          accessKey: need("accessKey"),
-          secretKey: need("secretKey"),
-          ...definedOnly({ securityToken: optional("securityToken") }),
-        },
-      };
-      // The region is checked against the provider's region table when the client is made.
-      return spec.name === "huaweicloud-mpc"
-        ? mpcSource(options as Parameters<typeof mpcSource>[0])
-        : dbssSource(options as Parameters<typeof dbssSource>[0]);
-    }
-    case "ncloud": {
-      const authToken = optional("authToken");
-      if (authToken !== undefined) {
-        return ncloudSource({
-          ...client,
-          authToken,
-          storageUrl: need("storageUrl", ` (required with ${field("authToken").env})`),
-        });
-      }
-      const endpoint = optional("endpoint");
-      const zone = optional("zone");
-      if (zone !== undefined && zone !== "public" && zone !== "gov") {
-        throw new ConfigError(`${describe("zone")} must be "public" or "gov"`);
-      }
-      return ncloudSource({
-        ...client,
-        ...(endpoint !== undefined
-          ? { baseUrl: endpoint, authUrl: need("authUrl", ` (required with ${field("endpoint").env})`) }
-          : {
-              zone: (zone ?? "public") as "public" | "gov",
-              ...definedOnly({ authUrl: optional("authUrl") }),
-            }),
-        projectId: need("projectId"),
-        credentials: {
-          accessKeyId: need("accessKeyId"),
-          secretKey: need("secretKey"),
-          domainId: need("domainId"),
-        },
-      });
-    }
-    case "virtuozzo": {
-      const signature = optional("signature");
-      if (signature !== undefined && signature !== "v2" && signature !== "v4") {
-        throw new ConfigError(`${describe("signature")} must be "v2" or "v4"`);
-      }
-      return ostorSource({
-        ...client,
-        baseUrl: need("endpoint"),
-        credentials: { accessKeyId: need("accessKeyId"), secretAccessKey: need("secretAccessKey") },
-        ...definedOnly({ signature: signature as "v2" | "v4" | undefined }),
-      }) satisfies OstorSource;
-    }
-  }
-}
-
-/** `-1,2, 3` or `[-1, 2, 3]` → integers; a ConfigError naming the setting otherwise. */
-function parseUserIds(value: unknown, describe: string): number[] {
-  if (value === undefined || value === "") throw new ConfigError(`${describe} is not set`);
-  const items = Array.isArray(value) ? value : String(value).split(",");
-  const ids = items.map((item) => (typeof item === "string" ? item.trim() : item));
-  const bad = ids.find((id) =>
-    typeof id === "number" ? !Number.isSafeInteger(id) : typeof id !== "string" || !/^-?\d{1,16}$/.test(id),
-  );
-  if (bad !== undefined || ids.length === 0) {
-    throw new ConfigError(`${describe} must be integer user ids, comma-separated (e.g. -468170324,42)`);
-  }
-  return ids.map(Number);
-}
-
-function definedOnly<T extends Record<string, unknown>>(record: T): Partial<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,20 @@
 /** What every listing command shares: choosing providers, making their sources, and reporting failures. */
 import { ApiError, type PipelineEvent } from "@bucketry/core";
+import { createRateLimiter, type RateLimiter } from "../limiter.js";
 import { type ProviderName, type Source, SourceError } from "../model.js";
 import { type Command, UsageError } from "./args.js";
-import { buildSource, type Config, ConfigError, PROVIDERS, providerSpec } from "./config.js";
+import {
+  buildSource,
+  type Config,
+  ConfigError,
+  PROVIDERS,
+  providerSpec,
+  type SourceConfig,
+  sourceScope,
+} from "./config.js";
 import { type CliIo, styles, useColor, write } from "./output.js";
+import { globToRegExp, type Shard, shardOf, sourcePatterns } from "./select.js";
+import { count, newStats, type SourceStats } from "./stats.js";
 
 /** A provider that could not be listed, and why. */
 export interface Failure {
@@ -11,72 +22,154 @@ export interface Failure {
   error: unknown;
 }
 
+/** How the sources of a listing were chosen. */
+export interface Selection {
+  /** The flags, as parsed. */
+  provider?: string[] | undefined;
+  source?: string[] | undefined;
+  shard?: Shard | undefined;
+}
+
 /**
- * The providers named by `--provider` (repeatable, comma-separated; `huaweicloud` is both Huawei
- * services), or every configured one that lists `kind`. Unknown names are usage errors.
+ * The sources a command lists: every configured one that lists `kind`, or those `--provider`
+ * (`huaweicloud` is both Huawei services) and `--source` (names or globs) name, then the `--shard`.
+ * A name or pattern that matches nothing is a usage error, so a typo never lists nothing quietly.
  */
-export function chooseProviders(
-  flags: string[] | undefined,
+export function chooseSources(
+  selection: Selection,
   kind: "buckets" | "users",
   config: Config,
   command: Command,
-): ProviderName[] {
-  if (!flags || flags.length === 0) {
-    return config.providers.filter((p) => p.configured && p.spec.lists === kind).map((p) => p.spec.name);
-  }
-  const names = new Set<ProviderName>();
-  for (const name of flags.flatMap((flag) => flag.split(",")).map((n) => n.trim())) {
-    if (name === "huaweicloud") {
-      names.add("huaweicloud-mpc");
-      names.add("huaweicloud-dbss");
-      continue;
+): SourceConfig[] {
+  let chosen = config.sources.filter((s) => s.spec.lists === kind);
+  if (selection.provider && selection.provider.length > 0) {
+    const names = new Set<ProviderName>();
+    for (const name of selection.provider.flatMap((flag) => flag.split(",")).map((n) => n.trim())) {
+      if (name === "huaweicloud") {
+        names.add("huaweicloud-mpc");
+        names.add("huaweicloud-dbss");
+        continue;
+      }
+      const spec = providerSpec(name);
+      if (!spec) {
+        throw new UsageError(
+          `unknown provider "${name}"; one of ${PROVIDERS.map((p) => p.provider).join(", ")}, huaweicloud`,
+          command,
+        );
+      }
+      if (spec.lists !== kind) throw new UsageError(`${name} ${otherKind(spec.lists)}`, command);
+      names.add(spec.provider);
     }
-    const spec = providerSpec(name);
-    if (!spec) {
+    chosen = chosen.filter((s) => names.has(s.spec.provider));
+    // A provider named but not configured: its shorthand entry, so the failure says what is missing.
+    for (const shorthand of config.providers) {
+      if (
+        names.has(shorthand.spec.provider) &&
+        !chosen.some((s) => s.spec.provider === shorthand.spec.provider)
+      )
+        chosen.push(shorthand);
+    }
+    const order = PROVIDERS.map((p) => p.provider);
+    chosen.sort((a, b) => order.indexOf(a.spec.provider) - order.indexOf(b.spec.provider));
+  }
+  const patterns = sourcePatterns(selection.source);
+  if (patterns.length > 0) {
+    const matchers = patterns.map((pattern) => ({ pattern, re: globToRegExp(pattern) }));
+    for (const { pattern, re } of matchers) {
+      if (chosen.some((s) => re.test(s.name))) continue;
+      const other = config.sources.find((s) => re.test(s.name));
+      if (other)
+        throw new UsageError(
+          `source ${other.name} (${other.spec.provider}) ${otherKind(other.spec.lists)}`,
+          command,
+        );
+      const names = config.sources.filter((s) => s.spec.lists === kind).map((s) => s.name);
+      const shown = names.length > 12 ? `${names.slice(0, 12).join(", ")}, …` : names.join(", ");
       throw new UsageError(
-        `unknown provider "${name}"; one of ${PROVIDERS.map((p) => p.name).join(", ")}, huaweicloud`,
+        `no configured source matches "${pattern}"${names.length > 0 ? `; configured: ${shown}` : ""}`,
         command,
       );
     }
-    if (spec.lists !== kind) {
-      const other = spec.lists === "users" ? "has users, not buckets: use 'bucketry users'" : "has no users";
-      throw new UsageError(`${name} ${other}`, command);
-    }
-    names.add(spec.name);
+    chosen = chosen.filter((s) => matchers.some(({ re }) => re.test(s.name)));
   }
-  // The documented order, whatever the order of the flags.
-  return PROVIDERS.map((p) => p.name).filter((name) => names.has(name));
+  const { shard } = selection;
+  if (shard) chosen = chosen.filter((s) => shardOf(s.name, shard.count) === shard.index);
+  return chosen;
+}
+
+/** Whether a listing is an inventory (a `sources` list, `--source` or `--shard`): its summary is on by default. */
+export function inventory(config: Config, selection: Selection): boolean {
+  return (
+    config.sources.some((s) => s.form === "list") ||
+    sourcePatterns(selection.source).length > 0 ||
+    selection.shard !== undefined
+  );
+}
+
+function otherKind(lists: "buckets" | "users"): string {
+  return lists === "users" ? "has users, not buckets: use 'bucketry users'" : "has no users";
+}
+
+/** Shared by every source of one provider: its limiter, and how many of its sources run at once. */
+export interface ProviderPool {
+  limiter: RateLimiter;
+  concurrency: number;
+}
+
+/** What the sources of one listing share, and what each has done. */
+export interface SourceSet {
+  sources: Source[];
+  failures: Failure[];
+  /** Each source's counters, by name (sources that could not be made included). */
+  stats: Map<string, SourceStats>;
+  /** Per provider: the limiter and concurrency its sources share. */
+  pools: Map<string, ProviderPool>;
 }
 
 /**
- * The sources of `names`; a provider whose settings are incomplete becomes a failure instead. With
- * `verbose`, every pipeline event of every source is written to stderr (already redacted).
+ * The sources of `chosen`; one that cannot be made (settings incomplete) becomes a failure instead.
+ * Every source of a provider shares one rate limiter (the provider's `limits`), throttled answers
+ * are retried up to 10 times (slowing the provider down instead of failing), and every request is
+ * counted for the summary. With `verbose`, every pipeline event is written to stderr (redacted).
  */
 export function makeSources(
-  names: ProviderName[],
+  chosen: SourceConfig[],
   config: Config,
   io?: CliIo & { verbose?: boolean },
-): { sources: Source[]; failures: Failure[] } {
-  const client = io?.verbose
-    ? { onEvent: (event: PipelineEvent) => write(io.stderr, eventLine(event)).catch(() => {}) }
-    : {};
+): SourceSet {
   const sources: Source[] = [];
   const failures: Failure[] = [];
-  for (const name of names) {
-    const settings = config.providers.find((p) => p.spec.name === name);
-    if (!settings) continue;
+  const stats = new Map<string, SourceStats>();
+  const pools = new Map<string, ProviderPool>();
+  for (const settings of chosen) {
+    const provider = settings.spec.provider;
+    let pool = pools.get(provider);
+    if (!pool) {
+      const limits = config.limits[provider] ?? settings.spec.limits;
+      pool = { limiter: createRateLimiter(limits), concurrency: limits.concurrency };
+      pools.set(provider, pool);
+    }
+    const counters = newStats(settings.name, provider, sourceScope(settings));
+    stats.set(settings.name, counters);
+    const named = settings.form === "list" ? settings.name : undefined;
+    const onEvent = (event: PipelineEvent) => {
+      count(counters, event);
+      if (io?.verbose) write(io.stderr, eventLine(event, named)).catch(() => {});
+    };
     try {
-      sources.push(buildSource(settings, client));
+      sources.push(
+        buildSource(settings, { onEvent, limiter: pool.limiter, retry: { maxThrottledAttempts: 10 } }),
+      );
     } catch (error) {
-      failures.push({ provider: name, error });
+      failures.push({ provider: settings.name, error });
     }
   }
-  return { sources, failures };
+  return { sources, failures, stats, pools };
 }
 
 /** One `--verbose` line: `bucketry: <provider> <operation> #<attempt> …`, from a redacted event. */
-export function eventLine(event: PipelineEvent): string {
-  const head = `bucketry: ${event.provider} ${event.operation} #${event.attempt}`;
+export function eventLine(event: PipelineEvent, source?: string): string {
+  const head = `bucketry: ${source === undefined ? "" : `${source}: `}${event.provider} ${event.operation} #${event.attempt}`;
   switch (event.type) {
     case "request":
       return `${head} → ${event.method} ${event.url}\n`;

@@ -4,9 +4,19 @@
  * where each source had got to when the listing ended.
  */
 import type { Source, SourceError } from "../model.js";
-import { type CliIo, ClosedOutputError, counted, styles, toJson, useColor, write } from "./output.js";
+import {
+  type CliIo,
+  ClosedOutputError,
+  counted,
+  outputWidth,
+  styles,
+  toJson,
+  useColor,
+  write,
+} from "./output.js";
 import { progress } from "./progress.js";
-import { type Failure, reportFailures } from "./report.js";
+import { describeError, type Failure, reportFailures } from "./report.js";
+import { type SourceStats, statsJson, statsTable } from "./stats.js";
 
 /** Where a source had got to when the listing ended. */
 export type Reached = "waiting" | "running" | "done" | "failed";
@@ -27,6 +37,12 @@ export interface Listing<T> {
   noun: string;
   /** The items as a table (the `table` format). */
   table(rows: T[]): string;
+  /** Each source's counters (from {@link makeSources}); items, status and time are added here. */
+  stats?: Map<string, SourceStats>;
+  /** The per-source summary at the end: a table or one JSON line on stderr, or none. */
+  summary?: "table" | "json" | "none";
+  /** What a `json`/`ndjson` record adds to an item: its source's scope, when it was fetched. */
+  record?: (item: T, fetchedAt: string) => unknown;
 }
 
 /** Runs a listing to its end and reports it; resolves to the exit code (0, 1 a source failed, 130 Ctrl-C). */
@@ -43,9 +59,18 @@ export async function runListing<T extends { source: string }>(
   let stopped = false;
   let closed = false;
   let interrupted = false;
+  const stats = listing.stats ?? new Map<string, SourceStats>();
+  const record = listing.record ?? ((item: T) => item);
   const items = listing.list(
-    listing.sources.map((source) => followed(source, reached)),
-    { signal: io.signal, onError: (error) => failures.push({ provider: error.source, error: error.cause }) },
+    listing.sources.map((source) => followed(source, reached, stats.get(source.name))),
+    {
+      signal: io.signal,
+      onError: (error) => {
+        const counters = stats.get(error.source);
+        if (counters) counters.endedAt = performance.now();
+        failures.push({ provider: error.source, error: error.cause });
+      },
+    },
   );
   try {
     if (format === "json") await write(io.stdout, "[");
@@ -54,8 +79,13 @@ export async function runListing<T extends { source: string }>(
         counts.set(item.source, (counts.get(item.source) ?? 0) + 1);
         counter.tick(item.source);
         if (format === "table") rows.push(item);
-        else if (format === "ndjson") await write(io.stdout, `${toJson(item)}\n`);
-        else await write(io.stdout, `${seen === 0 ? "\n" : ",\n"}${toJson(item)}`);
+        else if (format === "ndjson")
+          await write(io.stdout, `${toJson(record(item, new Date().toISOString()))}\n`);
+        else
+          await write(
+            io.stdout,
+            `${seen === 0 ? "\n" : ",\n"}${toJson(record(item, new Date().toISOString()))}`,
+          );
         seen += 1;
         if (limit !== undefined && seen >= limit) {
           stopped = true;
@@ -74,9 +104,31 @@ export async function runListing<T extends { source: string }>(
     closed = true;
   }
   for (const { provider } of failures) if (reached.has(provider)) reached.set(provider, "failed");
+  const summarise = async () => {
+    if (!listing.stats || (listing.summary ?? "none") === "none") return;
+    for (const [name, counters] of stats) {
+      counters.items = counts.get(name) ?? 0;
+      const state = reached.get(name);
+      const failure = failures.find((f) => f.provider === name);
+      counters.status = failure
+        ? "failed"
+        : state === "done"
+          ? "done"
+          : state === "running"
+            ? "unfinished"
+            : "waiting";
+      if (failure) counters.error = describeError(failure.error);
+    }
+    if (listing.summary === "json") {
+      await write(io.stderr, `${toJson(statsJson(stats.values(), listing.noun))}\n`);
+    } else {
+      await write(io.stderr, statsTable(stats.values(), listing.noun, outputWidth(io.stderr, io.env)));
+    }
+  };
 
   if (interrupted) {
     await write(io.stderr, `bucketry: ${interruptedLine(listing.noun, counts, reached)}\n`);
+    await summarise();
     await reportFailures(failures, io);
     return 130;
   }
@@ -90,16 +142,19 @@ export async function runListing<T extends { source: string }>(
       if (!(error instanceof ClosedOutputError)) throw error;
     }
   }
+  await summarise();
   await reportFailures(failures, io);
   return failures.length > 0 ? 1 : 0;
 }
 
 /** `source` with its progress recorded in `reached`: running from its first request, done once it has listed all. */
-function followed(source: Source, reached: Map<string, Reached>): Source {
+function followed(source: Source, reached: Map<string, Reached>, stats: SourceStats | undefined): Source {
   async function* follow<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
     reached.set(source.name, "running");
+    if (stats) stats.startedAt = performance.now();
     yield* items;
     reached.set(source.name, "done");
+    if (stats) stats.endedAt = performance.now();
   }
   const { buckets, users } = source;
   return {

@@ -546,6 +546,17 @@ export class HuaweiGateway {
       latencyMs: options.latencyMs,
       tls: options.tls,
       cors: options.cors,
+      // The gateway's throttling: 429 APIG.0308, no Retry-After (Huawei advises 2 to 5 s).
+      throttle: options.throttle && {
+        answer: () =>
+          gatewayError(
+            429,
+            "APIG.0308",
+            "The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 second",
+            newRequestId(),
+          ),
+        ...options.throttle,
+      },
       onFault: (fault) => this.onFault(fault),
     });
     this.url = server.url;

@@ -864,6 +864,7 @@ export async function startOstorFake(options: OstorFakeOptions = {}): Promise<Os
     latencyMs: options.latencyMs,
     tls: options.tls,
     cors: options.cors,
+    throttle: options.throttle,
   });
 
   return Object.assign(server, {

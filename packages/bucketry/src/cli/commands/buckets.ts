@@ -1,4 +1,6 @@
 /** `bucketry buckets`: every configured provider's buckets as one table, JSON array or NDJSON stream. */
+
+import { definedOnly } from "../../adapters/descriptor.js";
 import { listBuckets } from "../../list.js";
 import type { Bucket } from "../../model.js";
 import { parseChoice, parseCount } from "../args.js";
@@ -14,7 +16,8 @@ import {
   useColor,
   write,
 } from "../output.js";
-import { chooseProviders, makeSources } from "../report.js";
+import { chooseSources, inventory, makeSources } from "../report.js";
+import { parseShard } from "../select.js";
 import { runListing } from "../stream.js";
 
 /** Runs `bucketry buckets` with parsed flags; resolves to the exit code. */
@@ -28,23 +31,52 @@ export async function bucketsCommand(values: Record<string, unknown>, io: CliIo)
   );
   const limit = parseCount(values.limit as string | undefined, "limit", "buckets");
   const concurrency = parseCount(values.concurrency as string | undefined, "concurrency", "buckets") ?? 4;
+  const selection = {
+    provider: values.provider as string[] | undefined,
+    source: values.source as string[] | undefined,
+    shard: parseShard(values.shard as string | undefined, "buckets"),
+  };
+  const summary = parseChoice(
+    values.stats as string | undefined,
+    "stats",
+    ["table", "json", "none"],
+    "none",
+    "buckets",
+  );
   const config = loadConfig({ configPath: values.config as string | undefined, env: io.env, cwd: io.cwd });
-  const names = chooseProviders(values.provider as string[] | undefined, "buckets", config, "buckets");
-  if (names.length === 0) {
+  const chosen = chooseSources(selection, "buckets", config, "buckets");
+  if (chosen.length === 0 && !selection.shard) {
     await write(
       io.stderr,
       "bucketry: no provider is configured; set the environment variables of one (see 'bucketry providers --help'),\nor try 'bucketry demo' (it needs @bucketry/testing installed next to bucketry: npm install @bucketry/testing)\n",
     );
     return 1;
   }
-  const { sources, failures } = makeSources(names, config, { ...io, verbose: values.verbose === true });
+  const set = makeSources(chosen, config, { ...io, verbose: values.verbose === true });
+  const perProvider = Object.fromEntries(
+    [...set.pools].map(([provider, pool]) => [provider, pool.concurrency]),
+  );
   const width = outputWidth(io.stdout, io.env);
   const color = useColor(io.stdout, io.env);
   return runListing(
     {
-      list: (tracked, options) => listBuckets(tracked, { ...options, concurrency }),
-      sources,
-      failures,
+      list: (tracked, options) => listBuckets(tracked, { ...options, concurrency, perProvider }),
+      sources: set.sources,
+      failures: set.failures,
+      stats: set.stats,
+      summary: values.stats === undefined && inventory(config, selection) ? "table" : summary,
+      record: (bucket, fetchedAt) => {
+        const scope = set.stats.get(bucket.source);
+        return {
+          ...bucket,
+          ...definedOnly({
+            account: scope?.account,
+            project: scope?.project,
+            region: bucket.region ?? scope?.region,
+          }),
+          fetchedAt,
+        };
+      },
       format,
       limit,
       noun: "bucket",

@@ -13,7 +13,9 @@ import { describeError } from "../report.js";
 
 /** What `bucketry providers` reports about one provider. */
 export interface ProviderStatus {
+  /** The provider, or a listed source's name. */
   name: string;
+  provider: string;
   title: string;
   adapter: string;
   package: string;
@@ -39,7 +41,8 @@ export async function providersCommand(values: Record<string, unknown>, io: CliI
     "providers",
   );
   const config = loadConfig({ configPath: values.config as string | undefined, env: io.env, cwd: io.cwd });
-  const statuses = await Promise.all(config.providers.map(providerStatus));
+  const listed = config.sources.filter((s) => s.form === "list");
+  const statuses = await Promise.all([...config.providers, ...listed].map(providerStatus));
   if (format === "json") {
     await write(io.stdout, `${toJson({ configFile: config.location, providers: statuses }, 2)}\n`);
     return 0;
@@ -56,7 +59,7 @@ export async function providersCommand(values: Record<string, unknown>, io: CliI
       { title: "NOTE" },
     ],
     statuses.map((s) => [
-      s.name,
+      s.name === s.provider ? s.name : `${s.name} (source of ${s.provider})`,
       s.package,
       s.installed ?? "no",
       s.status === "ok" ? "yes" : s.status === "incomplete" ? "incomplete" : "no",
@@ -92,7 +95,8 @@ async function providerStatus(settings: ProviderConfig): Promise<ProviderStatus>
     shown[key] = { value: secret ? "[REDACTED]" : value, from: settings.origins[key] as string };
   }
   const status: ProviderStatus = {
-    name: spec.name,
+    name: settings.name,
+    provider: spec.provider,
     title: spec.title,
     adapter: spec.adapter,
     package: spec.packageName,

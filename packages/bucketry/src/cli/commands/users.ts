@@ -3,6 +3,7 @@
  * [REDACTED] unless `--show-secrets` is given, and that works only for one user (the list has none).
  */
 import type { OstorUserDetail } from "@bucketry/virtuozzo";
+import { definedOnly } from "../../adapters/descriptor.js";
 import type { OstorSource } from "../../adapters/virtuozzo.js";
 import { listUsers } from "../../list.js";
 import type { User } from "../../model.js";
@@ -19,7 +20,8 @@ import {
   useColor,
   write,
 } from "../output.js";
-import { chooseProviders, makeSources, reportFailures } from "../report.js";
+import { chooseSources, inventory, makeSources, reportFailures } from "../report.js";
+import { parseShard } from "../select.js";
 import { runListing } from "../stream.js";
 
 const REDACTED = "[REDACTED]";
@@ -53,13 +55,21 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
   }
   const config = loadConfig({ configPath: values.config as string | undefined, env: io.env, cwd: io.cwd });
   // Only ostor has users: it is the default, and naming another provider is a usage error.
-  const names = chooseProviders(
-    (values.provider as string[] | undefined) ?? ["virtuozzo"],
-    "users",
-    config,
+  const selection = {
+    provider: (values.provider as string[] | undefined) ?? (values.source ? undefined : ["virtuozzo"]),
+    source: values.source as string[] | undefined,
+    shard: parseShard(values.shard as string | undefined, "users"),
+  };
+  const summary = parseChoice(
+    values.stats as string | undefined,
+    "stats",
+    ["table", "json", "none"],
+    "none",
     "users",
   );
-  const { sources, failures } = makeSources(names, config, { ...io, verbose: values.verbose === true });
+  const chosen = chooseSources(selection, "users", config, "users");
+  const set = makeSources(chosen, config, { ...io, verbose: values.verbose === true });
+  const { sources, failures } = set;
   const source = sources[0] as OstorSource | undefined;
   const color = useColor(io.stdout, io.env);
   const width = outputWidth(io.stdout, io.env);
@@ -100,13 +110,27 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
 
   return runListing(
     {
-      list: (tracked, options) => listUsers(tracked, { ...options, space }),
+      list: (tracked, options) =>
+        listUsers(tracked, {
+          ...options,
+          space,
+          concurrency: parseCount(values.concurrency as string | undefined, "concurrency", "users") ?? 4,
+          perProvider: Object.fromEntries(
+            [...set.pools].map(([provider, pool]) => [provider, pool.concurrency]),
+          ),
+        }),
       sources,
       failures,
       format,
       limit,
       noun: "user",
       table: (rows) => userTable(rows, space, { width, color }),
+      stats: set.stats,
+      summary: values.stats === undefined && inventory(config, selection) ? "table" : summary,
+      record: (user, fetchedAt) => {
+        const scope = set.stats.get(user.source);
+        return { ...user, ...definedOnly({ account: scope?.account }), fetchedAt };
+      },
     },
     io,
   );
