@@ -4,6 +4,7 @@
  * under a storm of random faults, token expiry included, loses and repeats nothing.
  */
 import { inspect } from "node:util";
+import type { PipelineEvent } from "@bucketry/core";
 import { AuthenticationError, MalformedResponseError, RateLimitError, ServerError } from "@bucketry/core";
 import type { Fault } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
@@ -23,6 +24,33 @@ describe("a token renewal inside the retry loop", () => {
     expect(names).toEqual(fake.containers.map((c) => c.name));
     expect(listingRequests(fake).map((r) => r.status)).toEqual([200, 401, 503, 200, 200, 200, 200]);
     expect(tokenRequests(fake)).toHaveLength(2);
+  });
+});
+
+describe("what a listing records of its pages", () => {
+  it("each page's request id and attempts, as the server and the pipeline saw them", async () => {
+    const fake = await startFake({ containers: 25 });
+    const events: PipelineEvent[] = [];
+    const client = clientFor(fake, { onEvent: (event) => events.push(event) });
+    let listings = 0; // the second page's first attempt gets a 503
+    fake.inject({ kind: "status", status: 503 }, { match: (r) => isListing(r) && listings++ === 1 });
+    const paginator = client.listContainers({ pageSize: 10 });
+    const pages: { requestId: string | undefined; attempts: number | undefined }[] = [];
+    for await (const _ of paginator) pages.push(...paginator.fetched.slice(pages.length));
+    // The ids the server sent with each 200, in order.
+    const answered = events.flatMap((e) =>
+      e.type === "response" && e.operation !== "keystone" && e.status === 200 ? [e.requestId] : [],
+    );
+    expect(answered).toHaveLength(3);
+    expect(answered.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
+    expect(
+      paginator.fetched.map(({ page, items, requestId, attempts }) => ({ page, items, requestId, attempts })),
+    ).toEqual([
+      { page: undefined, items: 10, requestId: answered[0], attempts: 1 },
+      { page: fake.containers[9]!.name, items: 10, requestId: answered[1], attempts: 2 },
+      { page: fake.containers[19]!.name, items: 5, requestId: answered[2], attempts: 1 },
+    ]);
+    expect(pages).toEqual(paginator.fetched);
   });
 });
 
