@@ -39,8 +39,8 @@ function input(data: BytesLike): string | Uint8Array {
   return typeof data === "string" || ArrayBuffer.isView(data) ? (data as string | Uint8Array) : toBytes(data);
 }
 
-/** Lower-case hex SHA-256. */
-export async function sha256Hex(data: BytesLike): Promise<string> {
+/** Lower-case hex SHA-256 (here at once; a promise in the Web Crypto build). */
+export function sha256Hex(data: BytesLike): string | Promise<string> {
   return sha256HexSync(data);
 }
 
@@ -68,18 +68,28 @@ function digest(
   return createHmac(ALGORITHMS[hash], secret).update(input(data));
 }
 
+// The HMACs return at once here, so a signature on Node costs no async hop.
+
 /** Raw HMAC of `data` under `key` (bytes, or a prepared {@link HmacKey}). */
-export async function hmac(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<Uint8Array> {
+export function hmac(
+  hash: HashName,
+  key: BytesLike | HmacKey,
+  data: BytesLike,
+): Uint8Array | Promise<Uint8Array> {
   return digest(hash, key, data).digest();
 }
 
 /** Lower-case hex HMAC. */
-export async function hmacHex(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<string> {
+export function hmacHex(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): string | Promise<string> {
   return digest(hash, key, data).digest("hex");
 }
 
 /** Base64 HMAC. */
-export async function hmacBase64(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<string> {
+export function hmacBase64(
+  hash: HashName,
+  key: BytesLike | HmacKey,
+  data: BytesLike,
+): string | Promise<string> {
   return digest(hash, key, data).digest("base64");
 }
 

@@ -35,12 +35,11 @@ export function toBytes(data: BytesLike): Uint8Array<ArrayBuffer> {
 /** Inputs up to this size are hashed synchronously here; larger ones by `crypto.subtle.digest`. */
 const SYNC_DIGEST_LIMIT = 16 * 1024;
 
-/** Lower-case hex SHA-256. */
-export async function sha256Hex(data: BytesLike): Promise<string> {
+/** Lower-case hex SHA-256: at once for short inputs, a promise for long ones. */
+export function sha256Hex(data: BytesLike): string | Promise<string> {
   const bytes = toBytes(data);
-  return toHex(
-    bytes.length <= SYNC_DIGEST_LIMIT ? sha256(bytes) : await crypto.subtle.digest("SHA-256", bytes),
-  );
+  if (bytes.length <= SYNC_DIGEST_LIMIT) return toHex(sha256(bytes));
+  return crypto.subtle.digest("SHA-256", bytes).then(toHex);
 }
 
 /** Lower-case hex SHA-256, synchronously: for short public data such as a canonical request. */
@@ -112,20 +111,34 @@ export function hmacKey(hash: HashName, key: BytesLike): HmacKey {
   return { hash, key: imported };
 }
 
+// Typed as the node:crypto build's (which returns at once): here every HMAC is a promise.
+
 /** Raw HMAC of `data` under `key` (bytes, or a prepared {@link HmacKey}). */
-export async function hmac(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<Uint8Array> {
-  const prepared = isHmacKey(key) ? key : hmacKey(hash, key);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", await prepared.key, toBytes(data)));
+export function hmac(
+  hash: HashName,
+  key: BytesLike | HmacKey,
+  data: BytesLike,
+): Uint8Array | Promise<Uint8Array> {
+  return sign(hash, key, data);
 }
 
 /** Lower-case hex HMAC. */
-export async function hmacHex(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<string> {
-  return toHex(await hmac(hash, key, data));
+export function hmacHex(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): string | Promise<string> {
+  return sign(hash, key, data).then(toHex);
 }
 
 /** Base64 HMAC. */
-export async function hmacBase64(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<string> {
-  return toBase64(await hmac(hash, key, data));
+export function hmacBase64(
+  hash: HashName,
+  key: BytesLike | HmacKey,
+  data: BytesLike,
+): string | Promise<string> {
+  return sign(hash, key, data).then(toBase64);
+}
+
+async function sign(hash: HashName, key: BytesLike | HmacKey, data: BytesLike): Promise<Uint8Array> {
+  const prepared = isHmacKey(key) ? key : hmacKey(hash, key);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await prepared.key, toBytes(data)));
 }
 
 function isHmacKey(key: BytesLike | HmacKey): key is HmacKey {

@@ -185,6 +185,23 @@ describe("tokenAuth", () => {
     expect(other.seen[0]!.headers["x-api-token"]).toBe("Token abc");
   });
 
+  it("stamps a ready token synchronously, and waits for the source otherwise", async () => {
+    const attempt = { number: 1, signal: new AbortController().signal, emit() {} };
+    const request = () => ({ method: "GET", url: "http://127.0.0.1/", headers: new Headers(), body: null });
+    const ready = request();
+    // No promise: the pipeline sends at once, without an async hop.
+    expect(tokenAuth(staticToken("ready-token")).prepare?.(ready, attempt)).toBeUndefined();
+    expect(ready.headers.get("x-auth-token")).toBe("ready-token");
+
+    const waiting = request();
+    const later = tokenAuth({ token: async () => new Token("later-token"), invalidate() {} });
+    const stamped = later.prepare?.(waiting, attempt);
+    expect(stamped).toBeInstanceOf(Promise);
+    expect(waiting.headers.get("x-auth-token")).toBeNull();
+    await stamped;
+    expect(waiting.headers.get("x-auth-token")).toBe("later-token");
+  });
+
   it("passes the attempt's signal to the token source", async () => {
     const { client: make } = await service(() => true);
     const controller = new AbortController();

@@ -9,9 +9,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import * as selected from "#crypto";
 import * as web from "../src/crypto.js";
 import * as node from "../src/crypto-node.js";
-import { signAwsV4Request } from "../src/signers/aws-v4.js";
-import { signHuaweiRequest } from "../src/signers/huawei.js";
-import { signOstorV2Request } from "../src/signers/ostor-v2.js";
+import { awsV4, awsV4SignatureHeaders, signAwsV4Request } from "../src/signers/aws-v4.js";
+import { huaweiAkSk, huaweiSignatureHeaders, signHuaweiRequest } from "../src/signers/huawei.js";
+import { ostorV2, ostorV2SignatureHeaders, signOstorV2Request } from "../src/signers/ostor-v2.js";
+import type { RequestParts } from "../src/signers/signing-step.js";
 
 /** mulberry32: small, seeded, good enough to spread cases. */
 function prng(seed: number): () => number {
@@ -64,13 +65,13 @@ describe("#crypto implementations", () => {
 /** What both modules provide, the prepared key opaque (a CryptoKey promise on the web, bytes on Node). */
 interface CryptoModule<Key> {
   toBytes(data: web.BytesLike): Uint8Array;
-  sha256Hex(data: web.BytesLike): Promise<string>;
+  sha256Hex(data: web.BytesLike): string | Promise<string>;
   sha256HexSync(data: web.BytesLike): string;
   sha256(bytes: Uint8Array): Uint8Array;
   hmacKey(hash: web.HashName, key: web.BytesLike): Key;
-  hmac(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): Promise<Uint8Array>;
-  hmacHex(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): Promise<string>;
-  hmacBase64(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): Promise<string>;
+  hmac(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): Uint8Array | Promise<Uint8Array>;
+  hmacHex(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): string | Promise<string>;
+  hmacBase64(hash: web.HashName, key: web.BytesLike | Key, data: web.BytesLike): string | Promise<string>;
   toHex(buffer: ArrayBuffer | Uint8Array): string;
   toBase64(buffer: ArrayBuffer | Uint8Array): string;
 }
@@ -146,4 +147,56 @@ describe("the signers run on the selected implementation", () => {
     expect(sign.mock.calls.length > 0).toBe(web);
     expect(digest.mock.calls.length > 0).toBe(web);
   });
+});
+
+describe("signing steps on the selected implementation", () => {
+  const attempt = { number: 1, signal: new AbortController().signal, emit() {} };
+  const date = new Date("2024-05-01T12:00:00Z");
+  const parts = () => ({
+    method: "GET",
+    url: "http://127.0.0.1:8080/v1/0123456789abcdef0123456789abcdef/buckets?limit=2",
+    headers: new Headers({ "content-type": "application/json" }),
+    body: null,
+  });
+  const huawei = { accessKey: "HPUAEXAMPLEACCESSKEY", secretKey: "huaweiExampleSecretKey0123456789abcdefgh" };
+  const s3 = {
+    accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  };
+  const steps = [
+    {
+      name: "huaweiAkSk",
+      step: huaweiAkSk(huawei),
+      sign: (p: RequestParts) => huaweiSignatureHeaders(p, huawei, { date }),
+    },
+    {
+      name: "awsV4",
+      step: awsV4(s3, { region: "us-east-1", service: "s3" }),
+      sign: (p: RequestParts) => awsV4SignatureHeaders(p, s3, { region: "us-east-1", service: "s3", date }),
+    },
+    {
+      name: "ostorV2",
+      step: ostorV2(s3),
+      sign: (p: RequestParts) => ostorV2SignatureHeaders(p, s3, { date }),
+    },
+  ];
+
+  for (const { name, step, sign } of steps) {
+    it(`${name} stamps at once on node:crypto (no async hop), through a promise on Web Crypto, to the documented function's headers`, async () => {
+      vi.useFakeTimers({ now: date, toFake: ["Date"] });
+      try {
+        const request = parts();
+        const stamped = step.prepare?.(request, attempt);
+        expect(stamped instanceof Promise).toBe(process.env.BUCKETRY_CRYPTO === "web-crypto");
+        await stamped;
+        const expected = await sign(parts());
+        for (const [header, value] of Object.entries(expected.headers)) {
+          expect(request.headers.get(header), header).toBe(value);
+        }
+        expect(request.headers.get("authorization")).toMatch(/\S{20,}/);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  }
 });

@@ -1,9 +1,9 @@
 // The token cache on its own: single flight, renewal margin, failures not cached, invalidation by
 // token, and aborts. The clock is injected; HTTP behaviour is covered in keystone/keycloak/bearer tests.
 import { inspect } from "node:util";
-import { CredentialsError } from "@bucketry/core";
+import { CredentialsError, SecretRegistry } from "@bucketry/core";
 import { describe, expect, it } from "vitest";
-import { cachedTokenSource, staticToken, Token } from "../src/tokens/token.js";
+import { cachedTokenSource, registeredTokens, staticToken, Token } from "../src/tokens/token.js";
 
 const MINUTE = 60_000;
 
@@ -207,6 +207,21 @@ describe("cachedTokenSource", () => {
     expect(calls).toHaveLength(0);
   });
 
+  it("current() hands out the cached token at once while it is fresh, and nothing once it is due", async () => {
+    const clock = { now: 0 };
+    const fetcher = countingFetcher(clock, 60 * MINUTE);
+    const source = cachedTokenSource(fetcher.fetchToken, { now: () => clock.now });
+    expect(source.current?.()).toBeUndefined();
+    const token = await source.token();
+    expect(source.current?.()).toBe(token);
+    clock.now += 55 * MINUTE; // inside the 5-minute margin: due for renewal
+    expect(source.current?.()).toBeUndefined();
+    expect((await source.token()).reveal()).toBe("tok-2");
+    source.invalidate();
+    expect(source.current?.()).toBeUndefined();
+    expect(fetcher.count).toBe(2);
+  });
+
   it("keeps the cached token out of inspect and JSON of the source", async () => {
     const source = cachedTokenSource(async () => new Token("cached-s3cr3t"));
     await source.token();
@@ -225,5 +240,31 @@ describe("staticToken", () => {
 
   it("refuses an empty token", () => {
     expect(() => staticToken("")).toThrow(CredentialsError);
+  });
+
+  it("hands out its token at once through current()", () => {
+    expect(staticToken("pre-issued-token").current?.()?.reveal()).toBe("pre-issued-token");
+  });
+});
+
+describe("registeredTokens", () => {
+  it("registers what current() hands out, and refuses what is not a Token", () => {
+    const secrets = new SecretRegistry();
+    const source = registeredTokens(staticToken("registered-s3cr3t"), secrets);
+    expect(source.current?.()?.reveal()).toBe("registered-s3cr3t");
+    expect(secrets.scrub("x registered-s3cr3t y")).not.toContain("registered-s3cr3t");
+    const bad = registeredTokens(
+      { token: async () => new Token("t"), current: () => "raw" as never, invalidate() {} },
+      secrets,
+    );
+    expect(() => bad.current?.()).toThrow(CredentialsError);
+  });
+
+  it("has no current() when the source it wraps has none", () => {
+    const source = registeredTokens(
+      { token: async () => new Token("t"), invalidate() {} },
+      new SecretRegistry(),
+    );
+    expect(source.current).toBeUndefined();
   });
 });

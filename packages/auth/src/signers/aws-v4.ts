@@ -13,8 +13,10 @@ import { rfc3986 } from "../encoding.js";
 import {
   basicIsoDate,
   type CredentialsSource,
+  type MaybePromise,
   type RequestParts,
   type RequestSignature,
+  settle,
   signedRequest,
   signingStep,
 } from "./signing-step.js";
@@ -93,8 +95,18 @@ export async function awsV4SignatureHeaders(
   credentials: AwsV4Credentials,
   options: AwsV4Options,
 ): Promise<RequestSignature> {
-  checkCredentials(credentials);
   checkOptions(options);
+  return signV4(parts, credentials, options, false);
+}
+
+/** {@link awsV4SignatureHeaders} with checked options, at once where the digests are; `checked` when the step checked the keys. */
+function signV4(
+  parts: RequestParts,
+  credentials: AwsV4Credentials,
+  options: AwsV4Options,
+  checked: boolean,
+): MaybePromise<RequestSignature> {
+  if (!checked) checkCredentials(credentials);
   const { region, service } = options;
   const date = options.date ?? new Date();
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
@@ -114,29 +126,38 @@ export async function awsV4SignatureHeaders(
   const { sessionToken } = credentials;
   if (sessionToken) headers["x-amz-security-token"] = sessionToken;
   // A caller-set x-amz-content-sha256 (e.g. a STREAMING-… mode) names the payload hash itself.
-  let payloadHash = parts.headers.get("x-amz-content-sha256");
+  let payloadHash: MaybePromise<string> | null = parts.headers.get("x-amz-content-sha256");
+  const sendHash = payloadHash === null && (options.contentSha256Header ?? service === "s3");
   if (payloadHash === null) {
     const { body } = parts;
     if (options.unsignedPayload) payloadHash = UNSIGNED_PAYLOAD;
     else if (body === null || body.length === 0) payloadHash = EMPTY_SHA256;
-    else payloadHash = await sha256Hex(body);
-    if (options.contentSha256Header ?? service === "s3") headers["x-amz-content-sha256"] = payloadHash;
+    else payloadHash = sha256Hex(body);
   }
+  return settle(payloadHash, (hash) => {
+    if (sendHash) headers["x-amz-content-sha256"] = hash;
+    return finish(hash);
+  });
 
-  const signable: [string, string][] = [["host", url.host]];
-  for (const [name, value] of parts.headers) {
-    if (!Object.hasOwn(headers, name) && isSignable(name)) signable.push([name, value]);
+  /** The rest, once the payload hash is known. */
+  function finish(payloadHash: string): MaybePromise<RequestSignature> {
+    const signable: [string, string][] = [["host", url.host]];
+    for (const [name, value] of parts.headers) {
+      if (!Object.hasOwn(headers, name) && isSignable(name)) signable.push([name, value]);
+    }
+    for (const name in headers) signable.push([name, headers[name]!]);
+    // What awsV4CanonicalRequest computes, from the pieces already in the canonical spelling.
+    const canonical = canonicalHeaders(signable);
+    const canonicalRequest = `${parts.method}\n${canonicalUri(path, service, options.normalizePath)}\n${canonicalQuery(pairs)}\n${canonical.lines}\n${canonical.names}\n${payloadHash}`;
+    const scope = `${day}/${region}/${service}/aws4_request`;
+    const stringToSign = stringToSignOf(canonicalRequest, amzDate, scope);
+    const key = credentialsKey(credentials, day, region, service);
+    const signed = settle(key, (ready) => hmacHex("SHA-256", ready, stringToSign));
+    return settle(signed, (signature) => {
+      headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.names}, Signature=${signature}`;
+      return { headers, url: href === parts.url ? undefined : href };
+    });
   }
-  for (const name in headers) signable.push([name, headers[name]!]);
-  // What awsV4CanonicalRequest computes, from the pieces already in the canonical spelling.
-  const canonical = canonicalHeaders(signable);
-  const canonicalRequest = `${parts.method}\n${canonicalUri(path, service, options.normalizePath)}\n${canonicalQuery(pairs)}\n${canonical.lines}\n${canonical.names}\n${payloadHash}`;
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const stringToSign = stringToSignOf(canonicalRequest, amzDate, scope);
-  const key = credentialsKey(credentials, day, region, service);
-  const signature = await hmacHex("SHA-256", key instanceof Promise ? await key : key, stringToSign);
-  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.names}, Signature=${signature}`;
-  return { headers, url: href === parts.url ? undefined : href };
 }
 
 /** Signs `request` with SigV4 headers; returns a new, canonically encoded `Request`; the input stays usable. */
@@ -223,9 +244,11 @@ export async function awsV4Signature(secretAccessKey: string, stringToSign: stri
 /** The pipeline step that signs every attempt afresh (new date, new signature) with SigV4. */
 export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Options, "date">): AttemptStep {
   checkOptions(options);
-  if (typeof credentials !== "function") checkCredentials(credentials);
+  // Static credentials are checked once, here; a function's at every signature.
+  const checked = typeof credentials !== "function";
+  if (checked) checkCredentials(credentials);
   return signingStep(credentials, (parts, current, date) =>
-    awsV4SignatureHeaders(parts, current, { ...options, date }),
+    signV4(parts, current, { ...options, date }, checked),
   );
 }
 
@@ -234,11 +257,10 @@ export function awsV4(credentials: AwsV4CredentialsSource, options: Omit<AwsV4Op
 // for bare secrets in a small map keyed by a digest, so that the cache never holds a secret itself.
 // What is kept is the prepared key (an imported CryptoKey on Web Crypto), so a signature is one HMAC.
 const KEY_CACHE_SIZE = 32;
-const keyCache = new Map<string, Promise<HmacKey>>();
-// The key itself once derived, so the common case (same credentials, same day) awaits nothing.
+const keyCache = new Map<string, MaybePromise<HmacKey>>();
 const keysByCredentials = new WeakMap<
   object,
-  { secret: string; scope: string; key: Promise<HmacKey>; derived?: HmacKey }
+  { secret: string; scope: string; key: MaybePromise<HmacKey> }
 >();
 
 function credentialsKey(
@@ -246,43 +268,48 @@ function credentialsKey(
   day: string,
   region: string,
   service: string,
-): HmacKey | Promise<HmacKey> {
+): MaybePromise<HmacKey> {
   const secret = credentials.secretAccessKey;
   const scope = `${day}/${region}/${service}`;
   const kept = keysByCredentials.get(credentials);
-  if (kept !== undefined && kept.secret === secret && kept.scope === scope) return kept.derived ?? kept.key;
-  const entry: { secret: string; scope: string; key: Promise<HmacKey>; derived?: HmacKey } = {
-    secret,
-    scope,
-    key: signingKey(secret, day, region, service),
-  };
-  entry.key.then(
-    (key) => {
-      entry.derived = key;
-    },
-    () => {},
-  );
+  if (kept !== undefined && kept.secret === secret && kept.scope === scope) return kept.key;
+  const entry = { secret, scope, key: signingKey(secret, day, region, service) };
+  if (entry.key instanceof Promise) {
+    entry.key.then(
+      (ready) => {
+        entry.key = ready;
+      },
+      () => {},
+    );
+  }
   keysByCredentials.set(credentials, entry);
   return entry.key;
 }
 
-async function signingKey(secret: string, day: string, region: string, service: string): Promise<HmacKey> {
+function signingKey(secret: string, day: string, region: string, service: string): MaybePromise<HmacKey> {
   const id = `${sha256HexSync(secret)}/${day}/${region}/${service}`;
   let key = keyCache.get(id);
   if (key === undefined) {
     key = deriveKey(secret, day, region, service);
     if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
     keyCache.set(id, key);
-    // A failed derivation is not kept.
-    key.catch(() => keyCache.get(id) === key && keyCache.delete(id));
+    if (key instanceof Promise) {
+      // Once derived, the key itself is kept, so later signatures await nothing; a failure is not kept.
+      const pending = key;
+      pending.then(
+        (ready) => keyCache.get(id) === pending && keyCache.set(id, ready),
+        () => keyCache.get(id) === pending && keyCache.delete(id),
+      );
+    }
   }
   return key;
 }
 
-async function deriveKey(secret: string, day: string, region: string, service: string): Promise<HmacKey> {
-  let key = await hmac("SHA-256", `AWS4${secret}`, day);
-  for (const part of [region, service, "aws4_request"]) key = await hmac("SHA-256", key, part);
-  return hmacKey("SHA-256", key);
+function deriveKey(secret: string, day: string, region: string, service: string): MaybePromise<HmacKey> {
+  let key = hmac("SHA-256", `AWS4${secret}`, day);
+  for (const part of [region, service, "aws4_request"])
+    key = settle(key, (bytes) => hmac("SHA-256", bytes, part));
+  return settle(key, (bytes) => hmacKey("SHA-256", bytes));
 }
 
 /** The path in the canonical spelling, segment by segment. */

@@ -8,6 +8,7 @@ import { InvalidInputError } from "@bucketry/core";
 import { rfc3986 } from "../encoding.js";
 
 const HEX_ESCAPE = /^%[0-9A-Fa-f]{2}/;
+const PLAIN_PATH = /^[A-Za-z0-9._~/-]*$/;
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -69,6 +70,8 @@ export function compareCodePoints(a: string, b: string): number {
  * `/` (for signing only; the wire path is unchanged). An empty path is `/`.
  */
 export function huaweiCanonicalUri(pathname: string): string {
+  // Nothing to decode or encode: the common case, kept off the per-segment path.
+  if (PLAIN_PATH.test(pathname)) return pathname.endsWith("/") ? pathname : `${pathname}/`;
   const path = pathname
     .split("/")
     .map((segment) => encode(percentDecode(segment, "url"), "url"))

@@ -16,8 +16,10 @@ import { canonicalRequestOf } from "./huawei-canonical.js";
 import { preparedKey } from "./keys.js";
 import {
   basicIsoDate,
+  type MaybePromise,
   type RequestParts,
   type RequestSignature,
+  settle,
   signedRequest,
   signingStep,
 } from "./signing-step.js";
@@ -113,11 +115,23 @@ export async function huaweiSignatureHeaders(
   credentials: HuaweiSigningCredentials,
   options: HuaweiSignOptions = {},
 ): Promise<RequestSignature> {
+  return huaweiSignature(parts, credentials, options, false);
+}
+
+/** {@link huaweiSignatureHeaders}, at once where the digests are; `checked` when the step checked the values. */
+function huaweiSignature(
+  parts: RequestParts,
+  credentials: HuaweiSigningCredentials,
+  options: HuaweiSignOptions,
+  checked: boolean,
+): MaybePromise<RequestSignature> {
   const { accessKey, secretKey, securityToken } = credentials;
-  checkHuaweiAccessKey(accessKey);
-  checkHuaweiSecretKey(secretKey);
-  if (securityToken !== undefined) checkHuaweiSecurityToken(securityToken);
-  if (options.projectId !== undefined) checkHuaweiProjectId(options.projectId);
+  if (!checked) {
+    checkHuaweiAccessKey(accessKey);
+    checkHuaweiSecretKey(secretKey);
+    if (securityToken !== undefined) checkHuaweiSecurityToken(securityToken);
+    if (options.projectId !== undefined) checkHuaweiProjectId(options.projectId);
+  }
   const sdkDate = huaweiSdkDate(options.date ?? new Date());
 
   const given = parts.headers.get("x-sdk-content-sha256");
@@ -142,19 +156,17 @@ export async function huaweiSignatureHeaders(
     ? UNSIGNED_PAYLOAD
     : body === null || body.length === 0
       ? EMPTY_SHA256
-      : await sha256Hex(body);
+      : sha256Hex(body);
   const signedHeaders = chooseSignedHeaders(headerValue, options.signedHeaders);
-  const canonical = canonicalRequestOf(
-    parts.method,
-    new URL(parts.url),
-    headerValue,
-    signedHeaders,
-    payloadHash,
-  );
-  const stringToSign = stringToSignOf(canonical, sdkDate);
-  const signature = await hmacHex("SHA-256", preparedKey(credentials, "SHA-256", secretKey), stringToSign);
-  headers.authorization = `${ALGORITHM} Access=${accessKey}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
-  return { headers };
+  return settle(payloadHash, (hash) => {
+    const canonical = canonicalRequestOf(parts.method, new URL(parts.url), headerValue, signedHeaders, hash);
+    const stringToSign = stringToSignOf(canonical, sdkDate);
+    const key = preparedKey(credentials, "SHA-256", secretKey);
+    return settle(hmacHex("SHA-256", key, stringToSign), (signature) => {
+      headers.authorization = `${ALGORITHM} Access=${accessKey}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
+      return { headers };
+    });
+  });
 }
 
 /**
@@ -189,14 +201,19 @@ export function huaweiAkSk(
   if (typeof credentials !== "function") {
     checkHuaweiAccessKey(credentials.accessKey);
     checkHuaweiSecretKey(credentials.secretKey);
+    if (credentials.securityToken !== undefined) checkHuaweiSecurityToken(credentials.securityToken);
     if (credentials.projectId !== undefined) checkHuaweiProjectId(credentials.projectId);
   }
   const unsignedPayload = options.unsignedPayload === true;
+  const { projectId } = options;
+  // Static credentials were checked above; a function's are checked at every signature.
+  const checked = typeof credentials !== "function";
   return signingStep(credentials, (parts, current, date) =>
-    huaweiSignatureHeaders(parts, current, {
-      date,
-      projectId: options.projectId ?? current.projectId,
-      unsignedPayload,
-    }),
+    huaweiSignature(
+      parts,
+      current,
+      { date, projectId: projectId ?? current.projectId, unsignedPayload },
+      checked,
+    ),
   );
 }

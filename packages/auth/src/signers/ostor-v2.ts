@@ -22,8 +22,10 @@ import { fetchDropsDate } from "../runtime.js";
 import { preparedKey } from "./keys.js";
 import {
   type CredentialsSource,
+  type MaybePromise,
   type RequestParts,
   type RequestSignature,
+  settle,
   signedRequest,
   signingStep,
 } from "./signing-step.js";
@@ -96,7 +98,17 @@ export async function ostorV2SignatureHeaders(
   credentials: OstorV2Credentials,
   options: OstorV2Options = {},
 ): Promise<RequestSignature> {
-  checkCredentials(credentials);
+  return ostorV2Signature(parts, credentials, options, false);
+}
+
+/** {@link ostorV2SignatureHeaders}, at once where the HMAC is; `checked` when the step checked the keys. */
+function ostorV2Signature(
+  parts: RequestParts,
+  credentials: OstorV2Credentials,
+  options: OstorV2Options,
+  checked: boolean,
+): MaybePromise<RequestSignature> {
+  if (!checked) checkCredentials(credentials);
   const read = readHeaders(parts.headers);
   const headers: Record<string, string> = {};
   if (read.amzDate === null) {
@@ -113,9 +125,10 @@ export async function ostorV2SignatureHeaders(
   }
   const stringToSign = stringToSignOf(parts.method, parts.url, read, headers);
   const key = preparedKey(credentials, "SHA-1", credentials.secretAccessKey);
-  const signature = await hmacBase64("SHA-1", key, stringToSign);
-  headers.authorization = `AWS ${credentials.accessKeyId}:${signature}`;
-  return { headers };
+  return settle(hmacBase64("SHA-1", key, stringToSign), (signature) => {
+    headers.authorization = `AWS ${credentials.accessKeyId}:${signature}`;
+    return { headers };
+  });
 }
 
 // Signatures within one second share their Date: kept, so most calls skip formatting it.
@@ -231,10 +244,12 @@ export function ostorV2(
   credentials: OstorV2CredentialsSource,
   options: Omit<OstorV2Options, "date"> = {},
 ): AttemptStep {
-  if (typeof credentials !== "function") checkCredentials(credentials);
+  // Static credentials are checked once, here; a function's at every signature.
+  const checked = typeof credentials !== "function";
+  if (checked) checkCredentials(credentials);
   const { useAmzDate } = options;
   return signingStep(credentials, (parts, current, date) =>
-    ostorV2SignatureHeaders(parts, current, { date, useAmzDate }),
+    ostorV2Signature(parts, current, { date, useAmzDate }, checked),
   );
 }
 

@@ -40,23 +40,39 @@ export function basicIsoDate(date: Date): string {
 /** Static credentials, or a function returning the current ones (called once per attempt). */
 export type CredentialsSource<C> = C | (() => C | Promise<C>);
 
+/** A value, or a promise of it where it cannot be had at once (Web Crypto, a credentials function). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** `then(value)` at once when `value` is ready: a signature on node:crypto stays synchronous. */
+export function settle<T, U>(value: MaybePromise<T>, then: (value: T) => MaybePromise<U>): MaybePromise<U> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
 /** Signs request parts with the given credentials at the given time. */
-export type PartsSigner<C> = (parts: RequestParts, credentials: C, date: Date) => Promise<RequestSignature>;
+export type PartsSigner<C> = (
+  parts: RequestParts,
+  credentials: C,
+  date: Date,
+) => MaybePromise<RequestSignature>;
 
 /**
  * The step that signs every attempt afresh: the credentials of the moment, a new date (a reused
  * one goes stale: gateways refuse a signing time minutes off), and the headers stamped in place.
+ * Synchronous when the signer is, so the pipeline need not await it.
  */
 export function signingStep<C extends object>(
   credentials: CredentialsSource<C>,
   sign: PartsSigner<C>,
 ): AttemptStep {
-  const current = typeof credentials === "function" ? (credentials as () => C | Promise<C>) : undefined;
+  const current = typeof credentials === "function" ? (credentials as () => MaybePromise<C>) : undefined;
   return {
-    async prepare(request) {
-      const signature = await sign(request, current ? await current() : (credentials as C), new Date());
-      setHeaders(request.headers, signature.headers);
-      if (signature.url !== undefined) request.url = signature.url;
+    prepare(request) {
+      const stamp = (signature: RequestSignature) => {
+        setHeaders(request.headers, signature.headers);
+        if (signature.url !== undefined) request.url = signature.url;
+      };
+      const signWith = (now: C) => settle(sign(request, now, new Date()), stamp);
+      return current ? settle(current(), signWith) : signWith(credentials as C);
     },
   };
 }

@@ -8,6 +8,8 @@
 export interface SingleFlightCache<T> {
   /** The cached value, or the result of the one load in flight (started if none is). */
   get(signal?: AbortSignal): Promise<T>;
+  /** The cached value while it is fresh, without waiting; undefined when a load is due. */
+  peek(): T | undefined;
   /** Drops the cached value; with `value`, only if the cache still holds that value. */
   invalidate(value?: T): void;
   /** Replaces the cached value (e.g. with cookies a response has rotated). */
@@ -82,6 +84,9 @@ export function singleFlightCache<T>(
       signal?.throwIfAborted();
       if (cached && now() < cached.renewAt) return cached.value;
       return wait(flight ?? start(), signal);
+    },
+    peek() {
+      return cached && now() < cached.renewAt ? cached.value : undefined;
     },
     invalidate(value) {
       if (cached && (value === undefined || same(cached.value, value))) cached = undefined;

@@ -20,9 +20,13 @@ export function tokenAuth(source: TokenSource, options: TokenAuthOptions = {}): 
   const header = options.header ?? "X-Auth-Token";
   const prefix = options.scheme ? `${options.scheme} ` : "";
   return {
-    async prepare(request, attempt) {
-      const token = await source.token(attempt.signal);
-      request.headers.set(header, prefix + token.reveal());
+    prepare(request, attempt) {
+      // A cached token is stamped at once: no async hop for the common case.
+      const ready = source.current?.();
+      if (ready !== undefined) return void request.headers.set(header, prefix + ready.reveal());
+      return source.token(attempt.signal).then((token) => {
+        request.headers.set(header, prefix + token.reveal());
+      });
     },
     answered(request, response, attempt) {
       // A source that cannot renew (a pre-issued token) would only get the same 401 again.

@@ -45,6 +45,11 @@ export class Token {
 export interface TokenSource {
   /** The current token, fetched (once, however many callers wait) when missing or due for renewal. */
   token(signal?: AbortSignal): Promise<Token>;
+  /**
+   * The current token when it is ready and fresh, without waiting (so an attempt is stamped without
+   * an async hop); undefined when `token()` must be asked. Optional: sources may leave it out.
+   */
+  current?(): Token | undefined;
   /** Forgets `token` (or whatever is cached, without an argument) so the next call fetches a new one. */
   invalidate(token?: Token): void;
   /** `false` when invalidating cannot bring a new token (a pre-issued one), so a 401 is final. */
@@ -85,6 +90,7 @@ export function cachedTokenSource(
   });
   return {
     token: (signal) => cache.get(signal),
+    current: () => cache.peek(),
     invalidate: (token) => cache.invalidate(token),
   };
 }
@@ -94,6 +100,7 @@ export function staticToken(value: string | Token): TokenSource {
   const token = value instanceof Token ? value : new Token(value);
   return {
     token: async () => token,
+    current: () => token,
     invalidate: () => {},
     renewable: false,
   };
@@ -104,15 +111,28 @@ export function staticToken(value: string | Token): TokenSource {
  * and checked to be a {@link Token}: for token sources a user passes in.
  */
 export function registeredTokens(source: TokenSource, secrets: SecretRegistry): TokenSource {
+  // The last token registered: a source hands out the same one for many calls.
+  let registered: Token | undefined;
+  const register = (token: Token): Token => {
+    if (token === registered) return token;
+    if (token === null || typeof token !== "object" || typeof token.reveal !== "function") {
+      throw new CredentialsError("credentials", "the TokenSource handed out something that is not a Token");
+    }
+    secrets.add(token.reveal());
+    registered = token;
+    return token;
+  };
+  const current = source.current?.bind(source);
   return {
-    async token(signal) {
-      const token = await source.token(signal);
-      if (token === null || typeof token !== "object" || typeof token.reveal !== "function") {
-        throw new CredentialsError("credentials", "the TokenSource handed out something that is not a Token");
-      }
-      secrets.add(token.reveal());
-      return token;
-    },
+    token: async (signal) => register(await source.token(signal)),
+    ...(current
+      ? {
+          current: () => {
+            const token = current();
+            return token === undefined ? undefined : register(token);
+          },
+        }
+      : {}),
     invalidate: (token) => source.invalidate(token),
     renewable: source.renewable,
   };
