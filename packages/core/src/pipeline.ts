@@ -11,7 +11,7 @@
  * once because a step renewed what it stamps (a token after a 401, CSRF cookies after a 403).
  */
 
-import { BufferedResponse } from "./buffered-response.js";
+import { bufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
 import { type ClientOptions, checkHeaders, type RequestLimiter } from "./client.js";
 import {
@@ -388,7 +388,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
         } catch (error) {
           if (signal?.aborted) return { error: failure(error, signal), sent: true };
           // An error status is the answer; its body was only detail.
-          if (!response.ok) return { response: new BufferedResponse(response, null) };
+          if (!response.ok) return { response: bufferedResponse(response, null) };
           const { operation, url, init } = call();
           const code = networkCode(error);
           return {
@@ -410,7 +410,7 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
             return { error: malformedResponse(response, what, { ...init, secrets }), sent: true };
           }
         }
-        return { response: new BufferedResponse(response, bytes, read) };
+        return { response: bufferedResponse(response, bytes, read) };
       } finally {
         // Held to here, through the body's read, so its abort link cannot be collected.
         outgoing = undefined;

@@ -1,6 +1,6 @@
 /** The in-memory Response the pipeline hands on: it reads like the answer it stands for, once. */
 import { describe, expect, it } from "vitest";
-import { BufferedResponse } from "../src/buffered-response.js";
+import { bufferedResponse } from "../src/buffered-response.js";
 
 const bytes = () => new TextEncoder().encode('{"ok":true}');
 const original = () =>
@@ -10,11 +10,11 @@ const original = () =>
     headers: { "content-type": "application/json" },
   });
 
-describe("BufferedResponse", () => {
+describe("bufferedResponse", () => {
   it("is a Response with the original's status, headers and URL", () => {
     const source = original();
     Object.defineProperty(source, "url", { value: "http://127.0.0.1/x" });
-    const response = new BufferedResponse(source, bytes());
+    const response = bufferedResponse(source, bytes());
     expect(response).toBeInstanceOf(Response);
     expect([response.status, response.statusText, response.ok, response.url]).toEqual([
       201,
@@ -27,7 +27,7 @@ describe("BufferedResponse", () => {
 
   it("hands out its body once, by any reader, and refuses a second read", async () => {
     for (const read of ["text", "json", "arrayBuffer", "bytes", "blob"] as const) {
-      const response = new BufferedResponse(original(), bytes());
+      const response = bufferedResponse(original(), bytes());
       expect(response.bodyUsed).toBe(false);
       const value = await response[read]();
       const text =
@@ -45,7 +45,7 @@ describe("BufferedResponse", () => {
   });
 
   it("streams its body when asked, and clones before it is read", async () => {
-    const response = new BufferedResponse(original(), bytes());
+    const response = bufferedResponse(original(), bytes());
     const copy = response.clone();
     expect(await new Response(response.body).text()).toBe('{"ok":true}');
     expect(response.bodyUsed).toBe(true);
@@ -55,9 +55,9 @@ describe("BufferedResponse", () => {
 
   it("gives what the pipeline already parsed, and a null body stays null", async () => {
     const parsed = { ok: true };
-    const response = new BufferedResponse(original(), bytes(), { json: { value: parsed } });
+    const response = bufferedResponse(original(), bytes(), { json: { value: parsed } });
     expect(await response.json()).toBe(parsed);
-    const empty = new BufferedResponse(new Response(null, { status: 503 }), null);
+    const empty = bufferedResponse(new Response(null, { status: 503 }), null);
     expect(empty.body).toBeNull();
     expect(await empty.text()).toBe("");
   });
