@@ -26,7 +26,7 @@ export interface HmacKey {
 export const implementation = "node-crypto";
 
 const ALGORITHMS = { "SHA-256": "sha256", "SHA-1": "sha1" } as const;
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 export function toBytes(data: BytesLike): Uint8Array<ArrayBuffer> {
   if (typeof data === "string") return encoder.encode(data);

@@ -9,7 +9,7 @@
  * small synchronous implementation below; larger inputs go to `crypto.subtle.digest`.
  */
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Bytes of a string (UTF-8) or of a buffer. */
 export type BytesLike = string | ArrayBuffer | ArrayBufferView;

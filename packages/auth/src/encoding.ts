@@ -15,7 +15,7 @@ export function rfc3986(value: string): string {
   );
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Decodes percent-escapes. Where the whole string does not decode (a lone `%`, a cut UTF-8

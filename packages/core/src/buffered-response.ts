@@ -123,4 +123,4 @@ function defineBufferedResponse() {
   return BufferedResponse;
 }
 
-const utf8 = new TextDecoder();
+const utf8 = /* @__PURE__ */ new TextDecoder();

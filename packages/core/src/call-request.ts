@@ -64,4 +64,4 @@ export class CallRequest {
   }
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();

@@ -151,7 +151,7 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 // Statuses that cannot carry a body (`new Response` refuses one).
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
-const utf8 = new TextDecoder();
+const utf8 = /* @__PURE__ */ new TextDecoder();
 const attemptCounts = new WeakMap<Response, number>();
 
 /** How many attempts the pipeline made for this answer. */

@@ -45,43 +45,46 @@ const OPTION_NAMES: FieldNames = {
 
 const PROJECT_ID = /^[0-9A-Za-z-]{1,64}$/;
 const WHITESPACE = /\s/;
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
 
-class SealedHuaweiCredentials implements HuaweiCredentials {
-  readonly accessKey: string;
-  readonly projectId: string | undefined;
-  readonly #secretKey: string;
-  readonly #securityToken: string | undefined;
+// In a pure wrapper, so a bundle that never makes these credentials drops the class (its computed
+// `[INSPECT]` key would otherwise keep it).
+const SealedHuaweiCredentials = /* @__PURE__ */ (() =>
+  class SealedHuaweiCredentials implements HuaweiCredentials {
+    readonly accessKey: string;
+    readonly projectId: string | undefined;
+    readonly #secretKey: string;
+    readonly #securityToken: string | undefined;
 
-  constructor(init: HuaweiCredentialsInit) {
-    this.accessKey = init.accessKey;
-    this.projectId = init.projectId;
-    this.#secretKey = init.secretKey;
-    this.#securityToken = init.securityToken;
-  }
+    constructor(init: HuaweiCredentialsInit) {
+      this.accessKey = init.accessKey;
+      this.projectId = init.projectId;
+      this.#secretKey = init.secretKey;
+      this.#securityToken = init.securityToken;
+    }
 
-  get secretKey(): string {
-    return this.#secretKey;
-  }
+    get secretKey(): string {
+      return this.#secretKey;
+    }
 
-  get securityToken(): string | undefined {
-    return this.#securityToken;
-  }
+    get securityToken(): string | undefined {
+      return this.#securityToken;
+    }
 
-  toJSON(): Record<string, string | undefined> {
-    return {
-      accessKey: this.accessKey,
-      secretKey: REDACTED,
-      securityToken: this.#securityToken === undefined ? undefined : REDACTED,
-      projectId: this.projectId,
-    };
-  }
+    toJSON(): Record<string, string | undefined> {
+      return {
+        accessKey: this.accessKey,
+        secretKey: REDACTED,
+        securityToken: this.#securityToken === undefined ? undefined : REDACTED,
+        projectId: this.projectId,
+      };
+    }
 
-  [INSPECT](): string {
-    const fields = Object.entries(this.toJSON()).filter(([, value]) => value !== undefined);
-    return `HuaweiCredentials { ${fields.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(", ")} }`;
-  }
-}
+    [INSPECT](): string {
+      const fields = Object.entries(this.toJSON()).filter(([, value]) => value !== undefined);
+      return `HuaweiCredentials { ${fields.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(", ")} }`;
+    }
+  })();
 
 /** Throws a {@link CredentialsError} unless `value` is a usable AK (non-empty, no whitespace). */
 export function checkHuaweiAccessKey(value: unknown, field = "accessKey"): asserts value is string {

@@ -63,10 +63,9 @@ export const VSP_OBJECT_ENV = {
   clientId: "VSP_OBJECT_CLIENT_ID",
   clientSecret: "VSP_OBJECT_CLIENT_SECRET",
 } as const satisfies Record<Field, string>;
-const OPTIONS = Object.fromEntries(Object.keys(VSP_OBJECT_ENV).map((field) => [field, field])) as Record<
-  Field,
-  string
->;
+const OPTIONS = /* @__PURE__ */ Object.fromEntries(
+  Object.keys(VSP_OBJECT_ENV).map((field) => [field, field]),
+) as Record<Field, string>;
 
 /** Checks VSP One Object credentials given as values; a missing or malformed one throws a `CredentialsError` naming it. */
 export function vspOneObjectCredentials(input: VspOneObjectCredentialsInit): VspOneObjectCredentials {

@@ -68,10 +68,9 @@ export const NCLOUD_ENV = {
   token: "OS_AUTH_TOKEN",
   storageUrl: "OS_STORAGE_URL",
 } as const satisfies Record<Field, string>;
-const OPTIONS = Object.fromEntries(Object.keys(NCLOUD_ENV).map((field) => [field, field])) as Record<
-  Field,
-  string
->;
+const OPTIONS = /* @__PURE__ */ Object.fromEntries(
+  Object.keys(NCLOUD_ENV).map((field) => [field, field]),
+) as Record<Field, string>;
 
 /** Checks NAVER Archive Storage credentials given as values; a missing or malformed one throws a `CredentialsError` naming it. */
 export function ncloudCredentials(input: NcloudCredentialsInit): NcloudCredentials {

@@ -40,44 +40,47 @@ export interface S3EnvNames {
   sessionToken?: string;
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
 // Key ids go into `Credential=<id>/…` (V4) and `AWS <id>:…` (V2): printable ASCII without `/` or `,`.
 // A `:` is fine (servers split V2's header at the last one): Swift's s3api names keys `account:user`.
 const ACCESS_KEY_ID = /^[\x21-\x7e]+$/;
 const SEPARATORS = /[/,]/;
 
-class SealedS3Credentials implements S3Credentials {
-  readonly accessKeyId: string;
-  readonly #secretAccessKey: string;
-  readonly #sessionToken: string | undefined;
+// In a pure wrapper, so a bundle that never makes these credentials drops the class (its computed
+// `[INSPECT]` key would otherwise keep it).
+const SealedS3Credentials = /* @__PURE__ */ (() =>
+  class SealedS3Credentials implements S3Credentials {
+    readonly accessKeyId: string;
+    readonly #secretAccessKey: string;
+    readonly #sessionToken: string | undefined;
 
-  constructor(init: S3CredentialsInit) {
-    this.accessKeyId = init.accessKeyId;
-    this.#secretAccessKey = init.secretAccessKey;
-    this.#sessionToken = init.sessionToken;
-  }
+    constructor(init: S3CredentialsInit) {
+      this.accessKeyId = init.accessKeyId;
+      this.#secretAccessKey = init.secretAccessKey;
+      this.#sessionToken = init.sessionToken;
+    }
 
-  get secretAccessKey(): string {
-    return this.#secretAccessKey;
-  }
+    get secretAccessKey(): string {
+      return this.#secretAccessKey;
+    }
 
-  get sessionToken(): string | undefined {
-    return this.#sessionToken;
-  }
+    get sessionToken(): string | undefined {
+      return this.#sessionToken;
+    }
 
-  toJSON(): Record<string, string | undefined> {
-    return {
-      accessKeyId: this.accessKeyId,
-      secretAccessKey: REDACTED,
-      sessionToken: this.#sessionToken === undefined ? undefined : REDACTED,
-    };
-  }
+    toJSON(): Record<string, string | undefined> {
+      return {
+        accessKeyId: this.accessKeyId,
+        secretAccessKey: REDACTED,
+        sessionToken: this.#sessionToken === undefined ? undefined : REDACTED,
+      };
+    }
 
-  [INSPECT](): string {
-    const fields = Object.entries(this.toJSON()).filter(([, value]) => value !== undefined);
-    return `S3Credentials { ${fields.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(", ")} }`;
-  }
-}
+    [INSPECT](): string {
+      const fields = Object.entries(this.toJSON()).filter(([, value]) => value !== undefined);
+      return `S3Credentials { ${fields.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(", ")} }`;
+    }
+  })();
 
 function seal(init: S3CredentialsInit, names: Required<S3EnvNames>): S3Credentials {
   const { accessKeyId, secretAccessKey, sessionToken } = init ?? {};

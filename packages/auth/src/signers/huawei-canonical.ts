@@ -9,8 +9,8 @@ import { rfc3986 } from "../encoding.js";
 
 const HEX_ESCAPE = /^%[0-9A-Fa-f]{2}/;
 const PLAIN_PATH = /^[A-Za-z0-9._~/-]*$/;
-const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8 = /* @__PURE__ */ new TextEncoder();
+const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes `%XY` escapes to bytes and reads them as UTF-8. A `%` not followed by two hex digits is a

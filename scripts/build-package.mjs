@@ -1,0 +1,56 @@
+// Builds the package in the current directory (each package's `build` script): declarations by tsc,
+// JavaScript by esbuild, one bundled file per entry point. A client's import then loads a handful of
+// files instead of forty: Node's ESM loader costs about a millisecond per file, which made a cold
+// import of a provider entry several times slower than the code it runs (BENCHMARKS.md, section 3).
+// Entries: every `exports` and `imports` target, and the sources given as arguments (a bin's module,
+// or a file another tool reads from dist/). Dependencies stay imports; code two entries share goes
+// to dist/chunks/, so each class is defined once however many entries a program loads.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+const manifest = JSON.parse(readFileSync("package.json", "utf8"));
+const entries = new Set(process.argv.slice(2));
+for (const target of [...targets(manifest.exports), ...targets(manifest.imports)]) {
+  const source = target.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts");
+  if (!existsSync(source)) fail(`${target} (package.json) has no source ${source}`);
+  entries.add(source);
+}
+
+rmSync("dist", { recursive: true, force: true });
+const tsc = spawnSync(
+  join(import.meta.dirname, "..", "node_modules", ".bin", "tsc"),
+  ["-p", "tsconfig.build.json", "--emitDeclarationOnly"],
+  { stdio: "inherit" },
+);
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+await build({
+  entryPoints: [...entries],
+  outdir: "dist",
+  outbase: "src",
+  bundle: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  // Other packages (and `#crypto`, chosen at run time by package.json `imports`) are not bundled.
+  packages: "external",
+  external: ["#crypto"],
+  sourcemap: true,
+  logLevel: "warning",
+});
+
+/** The `.js` targets of an `exports` or `imports` map, however deeply nested its conditions are. */
+function targets(map) {
+  if (typeof map === "string") return map.endsWith(".js") ? [map] : [];
+  if (map === null || typeof map !== "object") return [];
+  return Object.values(map).flatMap(targets);
+}
+
+function fail(message) {
+  console.error(`build-package: ${message}`);
+  process.exit(1);
+}
