@@ -51,6 +51,6 @@ function targets(map) {
 }
 
 function fail(message) {
-  console.error(`build-package: ${message}`);
+  process.stderr.write(`build-package: ${message}\n`);
   process.exit(1);
 }
