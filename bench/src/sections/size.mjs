@@ -7,19 +7,21 @@ import { build } from "esbuild";
 import { bytes, fixed, spread, summarize, table } from "../lib/stats.mjs";
 import { BENCH, OUT, packageVersion } from "../lib/workspace.mjs";
 
-const PROVIDER_BUDGET = 6 * 1024;
-const FACADE_BUDGET = 15 * 1024;
+// The targets of the lean-packages issue: a provider entry, its factory alone, the facade with five adapters.
+const PROVIDER_BUDGET = 8 * 1024;
+const FACTORY_BUDGET = 7 * 1024;
+const FACADE_BUDGET = 20 * 1024;
 const IMPORT_BUDGET_MS = 15;
 
 /** What is measured: an entry module's source, the platform it is bundled for, and which budget applies. */
 const ENTRIES = [
   { name: "@bucketry/core", code: 'export * from "@bucketry/core";' },
   { name: "@bucketry/auth", code: 'export * from "@bucketry/auth";' },
-  { name: "@bucketry/hitachi", code: 'export * from "@bucketry/hitachi";', provider: true },
-  { name: "@bucketry/huaweicloud/mpc", code: 'export * from "@bucketry/huaweicloud/mpc";', provider: true },
-  { name: "@bucketry/huaweicloud/dbss", code: 'export * from "@bucketry/huaweicloud/dbss";', provider: true },
-  { name: "@bucketry/ncloud", code: 'export * from "@bucketry/ncloud";', provider: true },
-  { name: "@bucketry/virtuozzo", code: 'export * from "@bucketry/virtuozzo";', provider: true },
+  { name: "@bucketry/hitachi", code: 'export * from "@bucketry/hitachi";', budget: PROVIDER_BUDGET },
+  { name: "@bucketry/huaweicloud/mpc", code: 'export * from "@bucketry/huaweicloud/mpc";', budget: PROVIDER_BUDGET },
+  { name: "@bucketry/huaweicloud/dbss", code: 'export * from "@bucketry/huaweicloud/dbss";', budget: PROVIDER_BUDGET },
+  { name: "@bucketry/ncloud", code: 'export * from "@bucketry/ncloud";', budget: PROVIDER_BUDGET },
+  { name: "@bucketry/virtuozzo", code: 'export * from "@bucketry/virtuozzo";', budget: PROVIDER_BUDGET },
   { name: "@bucketry/testing (Node-only)", code: 'export * from "@bucketry/testing";', platform: "node" },
   { name: "bucketry", code: 'export * from "bucketry";' },
   { name: "bucketry/hitachi", code: 'export * from "bucketry/hitachi";' },
@@ -31,7 +33,7 @@ const ENTRIES = [
     code: ["bucketry", "bucketry/hitachi", "bucketry/huaweicloud", "bucketry/ncloud", "bucketry/virtuozzo"]
       .map((e) => `export * from "${e}";`)
       .join("\n"),
-    facade: true,
+    budget: FACADE_BUDGET,
   },
 ];
 
@@ -45,7 +47,7 @@ const FACTORIES = [
 ].map(([entry, name]) => ({
   name: `{ ${name} } from ${entry}`,
   code: `import { ${name} } from "${entry}"; export default ${name};`,
-  provider: true,
+  budget: FACTORY_BUDGET,
 }));
 
 const PEERS = [
@@ -137,7 +139,7 @@ export async function run({ quick }) {
   for (const group of [ENTRIES, FACTORIES, PEERS]) {
     for (const entry of group) {
       const m = await measure(entry);
-      const budget = entry.provider ? PROVIDER_BUDGET : entry.facade ? FACADE_BUDGET : undefined;
+      const { budget } = entry;
       sizeRows.push([
         entry.name,
         bytes(m.minified),
