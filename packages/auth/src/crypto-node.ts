@@ -1,11 +1,15 @@
 /**
  * The digests the signers need, on node:crypto: what `#crypto` resolves to under the `node`
- * condition (package.json `imports`). Same exports as crypto.ts (the Web Crypto one), async in
- * signature but synchronous underneath, so a signature costs no thread-pool hop: Node's Web Crypto
- * queues every digest and HMAC on the thread pool, which made a SigV4 signature 2-3x slower.
+ * condition (package.json `imports`). Same exports as crypto.ts (the Web Crypto one), and
+ * synchronous, so a signature costs no thread-pool hop: Node's Web Crypto queues every digest and
+ * HMAC on the thread pool, which made a SigV4 signature 2-3x slower.
  */
-// `hash` is a one-shot digest without a Hash object, in every Node version this package supports.
-import { createHash, createHmac, hash as oneShotHash } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
+
+// Loaded at the first digest, not on import: node:crypto brings sixteen internal modules, which a
+// program that only imports a client (a CLI's --help) should not wait for.
+let loaded: typeof NodeCrypto | undefined;
+const nodeCrypto = () => (loaded ??= process.getBuiltinModule("node:crypto"));
 
 /** Bytes of a string (UTF-8) or of a buffer. */
 export type BytesLike = string | ArrayBuffer | ArrayBufferView;
@@ -46,12 +50,13 @@ export function sha256Hex(data: BytesLike): string | Promise<string> {
 
 /** Lower-case hex SHA-256, synchronously: for short public data such as a canonical request. */
 export function sha256HexSync(data: BytesLike): string {
-  return oneShotHash("sha256", input(data), "hex");
+  // A one-shot digest, without a Hash object.
+  return nodeCrypto().hash("sha256", input(data), "hex");
 }
 
 /** SHA-256 of `bytes`, synchronously. */
 export function sha256(bytes: Uint8Array): Uint8Array {
-  return createHash("sha256").update(bytes).digest();
+  return nodeCrypto().createHash("sha256").update(bytes).digest();
 }
 
 /** Prepares `key` for HMAC with `hash`: its bytes, encoded once. */
@@ -65,7 +70,7 @@ function digest(
   data: BytesLike,
 ): { digest(): Uint8Array; digest(encoding: "hex" | "base64"): string } {
   const secret = isHmacKey(key) ? key.key : input(key);
-  return createHmac(ALGORITHMS[hash], secret).update(input(data));
+  return nodeCrypto().createHmac(ALGORITHMS[hash], secret).update(input(data));
 }
 
 // The HMACs return at once here, so a signature on Node costs no async hop.

@@ -1,7 +1,8 @@
 /**
  * What importing an entry costs before any call: each entry point is one bundled file (plus the
- * chunks it shares with its package's other entries), and importing it must not load Node's fetch
- * implementation (undici), which takes tens of milliseconds and is wanted only at the first request.
+ * chunks it shares with its package's other entries), and importing a client must not load Node's
+ * fetch implementation (undici, tens of milliseconds) or node:crypto (sixteen internal modules),
+ * which are wanted only at the first request or signature. The fakes (@bucketry/testing) need both.
  * Each entry is imported by a fresh `node`, through the workspace links, as a user's program would.
  */
 import { execFileSync } from "node:child_process";
@@ -15,16 +16,19 @@ const entries = publishablePackages().flatMap((pkg) =>
 );
 
 describe.each(entries)("$specifier", ({ pkg, specifier }) => {
-  it("imports without loading fetch, and reads only its package's bundled files", () => {
+  it("imports without loading fetch or node:crypto, and reads only its package's bundled files", () => {
     const script = `await import(${JSON.stringify(specifier)});
 console.log(JSON.stringify({
   undici: process.moduleLoadList.filter((name) => name.includes("undici")),
+  crypto: process.moduleLoadList.includes("NativeModule crypto"),
 }));`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
       cwd: join(root, "tools", "release-checks"),
       encoding: "utf8",
     });
-    expect(JSON.parse(out).undici).toEqual([]);
+    const loaded = JSON.parse(out);
+    expect(loaded.undici).toEqual([]);
+    if (pkg.name !== "@bucketry/testing") expect(loaded.crypto).toBe(false);
     // One file per entry and the shared chunks; none of the sources' per-module files.
     const built = readdirSync(join(pkg.path, "dist"), { recursive: true, encoding: "utf8" }).filter(
       (file) => file.endsWith(".js") && !file.startsWith("chunks"),
