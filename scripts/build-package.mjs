@@ -6,8 +6,8 @@
 // or a file another tool reads from dist/). Dependencies stay imports; code two entries share goes
 // to dist/chunks/, so each class is defined once however many entries a program loads.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 const manifest = JSON.parse(readFileSync("package.json", "utf8"));
@@ -18,15 +18,25 @@ for (const target of [...targets(manifest.exports), ...targets(manifest.imports)
   entries.add(source);
 }
 
-rmSync("dist", { recursive: true, force: true });
+// dist/ is rewritten in place, not emptied first: another process (a test's setup, a packing
+// release check) may be reading it. What this build did not write is removed at the end.
 const tsc = spawnSync(
   join(import.meta.dirname, "..", "node_modules", ".bin", "tsc"),
-  ["-p", "tsconfig.build.json", "--emitDeclarationOnly"],
-  { stdio: "inherit" },
+  ["-p", "tsconfig.build.json", "--emitDeclarationOnly", "--listEmittedFiles"],
+  { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
 );
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+if (tsc.status !== 0) {
+  process.stdout.write(tsc.stdout);
+  process.exit(tsc.status ?? 1);
+}
+const written = new Set(
+  tsc.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("TSFILE: "))
+    .map((line) => resolve(line.slice(8).trim())),
+);
 
-await build({
+const { metafile } = await build({
   entryPoints: [...entries],
   outdir: "dist",
   outbase: "src",
@@ -40,8 +50,14 @@ await build({
   packages: "external",
   external: ["#crypto"],
   sourcemap: true,
+  metafile: true,
   logLevel: "warning",
 });
+for (const output of Object.keys(metafile.outputs)) written.add(resolve(output));
+for (const file of readdirSync("dist", { recursive: true, encoding: "utf8" })) {
+  const path = resolve("dist", file);
+  if (/\.(js|map|ts)$/.test(file) && !written.has(path)) rmSync(path);
+}
 
 /** The `.js` targets of an `exports` or `imports` map, however deeply nested its conditions are. */
 function targets(map) {
