@@ -1,0 +1,31 @@
+/**
+ * A listing that arrives a page at a time can hand the merge whole pages: the merge then yields a
+ * page's items in a plain loop, instead of an async step (promises, microtasks) per item in every
+ * layer between the provider's paginator and the caller's `for await`. Iterated directly, it still
+ * gives one item at a time.
+ */
+
+/** The method the merge calls, when an adapter's listing has it, to take the listing page by page. */
+export const BATCHES: unique symbol = Symbol("bucketry.batches");
+
+/** A listing of items that can also be taken page by page. */
+export interface Batched<T> extends AsyncIterable<T> {
+  [BATCHES](): AsyncIterator<readonly T[]>;
+}
+
+/** A listing over what `pages()` yields; each iteration calls `pages()` afresh. */
+export function batched<T>(pages: () => AsyncIterable<readonly T[]>): Batched<T> {
+  return {
+    [BATCHES]: () => pages()[Symbol.asyncIterator](),
+    async *[Symbol.asyncIterator]() {
+      for await (const page of pages()) {
+        for (const item of page) yield item;
+      }
+    },
+  };
+}
+
+/** The page iterator of a listing that has one. */
+export function batchesOf<T>(listing: AsyncIterable<T>): AsyncIterator<readonly T[]> | undefined {
+  return (listing as Partial<Batched<T>>)[BATCHES]?.();
+}
