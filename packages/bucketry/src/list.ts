@@ -3,6 +3,7 @@
  * each provider paging lazily inside, and partial failure (a failing source is reported, the others
  * carry on). Breaking out of the loop aborts what is in flight and starts nothing new.
  */
+import { type Batch, batchesOf } from "./batches.js";
 import { type Bucket, type ProviderName, type Source, SourceError, type User } from "./model.js";
 
 /** How a listing across sources runs. */
@@ -70,8 +71,10 @@ export async function collectBuckets(
 
 interface Running<T> {
   source: Source;
-  iterator: AsyncIterator<T>;
-  next: Promise<{ running: Running<T>; result?: IteratorResult<T>; error?: unknown }>;
+  /** Whether `iterator` yields pages of items (see batches.ts) rather than items. */
+  batched: boolean;
+  iterator: AsyncIterator<T | Batch<T>>;
+  next: Promise<{ running: Running<T>; result?: IteratorResult<T | Batch<T>>; error?: unknown }>;
   /** The error of a `next` that rejected, kept until the loop takes it (or stops without taking it). */
   failed?: { error: unknown };
 }
@@ -123,7 +126,13 @@ async function* merge<T>(
       const source = waiting.splice(at, 1)[0]!;
       active.set(source.provider, (active.get(source.provider) ?? 0) + 1);
       try {
-        const run = { source, iterator: open(source, signal)[Symbol.asyncIterator]() } as Running<T>;
+        const listing = open(source, signal);
+        const pages = batchesOf(listing);
+        const run = {
+          source,
+          batched: pages !== undefined,
+          iterator: pages ?? listing[Symbol.asyncIterator](),
+        } as Running<T>;
         pull(run);
         running.add(run);
       } catch (error) {
@@ -148,7 +157,14 @@ async function* merge<T>(
         startMore();
         continue;
       }
-      yield result!.value;
+      if (run.batched) {
+        const page = result!.value as Batch<T>;
+        for (let i = 0; i < page.length; i++) {
+          options.signal?.throwIfAborted();
+          const item = page.item(i);
+          if (item !== undefined) yield item;
+        }
+      } else yield result!.value as T;
       pull(run);
     }
     options.signal?.throwIfAborted();
