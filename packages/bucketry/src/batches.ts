@@ -37,3 +37,83 @@ export function batched<T>(pages: () => AsyncIterable<Batch<T>>): Batched<T> {
 export function batchesOf<T>(listing: AsyncIterable<T>): AsyncIterator<Batch<T>> | undefined {
   return (listing as Partial<Batched<T>>)[BATCHES]?.();
 }
+
+/** A one-item page, for a listing that has no pages of its own. */
+export function single<T>(item: T): Batch<T> {
+  return { length: 1, item: () => item };
+}
+
+/**
+ * The items of a generator of pages, as an async generator. `next()` answers from the current page
+ * without stepping the generator: a generator step per item allocated ~0.5 KB and cost more than
+ * the rest of a bucket's handling. Everything else (the next page, `return`, `throw`) goes to the
+ * generator, one call after another as a generator would take them. When `signal` has aborted,
+ * the next item is not handed out: its reason is thrown into the generator, which cleans up.
+ */
+export function flatten<T>(pages: AsyncGenerator<Batch<T>>, signal?: AbortSignal): AsyncGenerator<T> {
+  let page: Batch<T> | undefined;
+  let at = 0;
+  /** The last call that went to the generator, while it runs. */
+  let tail: Promise<unknown> | undefined;
+
+  /** The next item of the current page, or undefined when it has no more. */
+  const take = (): T | undefined => {
+    while (page !== undefined && at < page.length) {
+      const item = page.item(at++);
+      if (item !== undefined) return item;
+    }
+    page = undefined;
+    return undefined;
+  };
+  const aborted = () => {
+    page = undefined;
+    return pages.throw(signal!.reason) as Promise<IteratorResult<T, void>>;
+  };
+  const advance = async (): Promise<IteratorResult<T, void>> => {
+    for (;;) {
+      if (signal?.aborted && page !== undefined) return aborted();
+      const item = take();
+      if (item !== undefined) return { value: item, done: false };
+      const result = await pages.next();
+      if (result.done) return result;
+      page = result.value;
+      at = 0;
+    }
+  };
+  /** Runs `step` after the calls before it, as a generator queues its calls. */
+  const queue = <R>(step: () => Promise<R>): Promise<R> => {
+    const call = tail ? tail.then(step, step) : step();
+    tail = call;
+    const settle = () => {
+      if (tail === call) tail = undefined;
+    };
+    call.then(settle, settle);
+    return call;
+  };
+
+  const flat: AsyncGenerator<T> = {
+    next() {
+      if (tail === undefined && !signal?.aborted) {
+        const item = take();
+        if (item !== undefined) return Promise.resolve({ value: item, done: false });
+      }
+      return queue(advance);
+    },
+    return(value) {
+      return queue(() => {
+        page = undefined;
+        return pages.return(value) as Promise<IteratorResult<T, void>>;
+      });
+    },
+    throw(error) {
+      return queue(() => {
+        page = undefined;
+        return pages.throw(error) as Promise<IteratorResult<T, void>>;
+      });
+    },
+    [Symbol.asyncIterator]() {
+      return flat;
+    },
+  };
+  return flat;
+}

@@ -3,7 +3,7 @@
  * each provider paging lazily inside, and partial failure (a failing source is reported, the others
  * carry on). Breaking out of the loop aborts what is in flight and starts nothing new.
  */
-import { type Batch, batchesOf } from "./batches.js";
+import { type Batch, batchesOf, flatten, single } from "./batches.js";
 import { type Bucket, type ProviderName, type Source, SourceError, type User } from "./model.js";
 
 /** How a listing across sources runs. */
@@ -35,10 +35,11 @@ export class ListingError extends AggregateError {
 
 /** Every bucket of every source, as one async iterator. */
 export function listBuckets(sources: readonly Source[], options: ListOptions = {}): AsyncGenerator<Bucket> {
-  return merge(sources, options, (source, signal) => {
+  const pages = merge(sources, options, (source, signal) => {
     if (!source.buckets) throw new TypeError(`${source.provider} has no bucket listing`);
     return source.buckets(signal);
   });
+  return flatten(pages, options.signal);
 }
 
 /** Every user of every source that has users. */
@@ -46,10 +47,11 @@ export function listUsers(
   sources: readonly Source[],
   options: ListOptions & { space?: boolean } = {},
 ): AsyncGenerator<User> {
-  return merge(sources, options, (source, signal) => {
+  const pages = merge(sources, options, (source, signal) => {
     if (!source.users) throw new TypeError(`${source.provider} has no users`);
     return source.users({ signal, space: options.space });
   });
+  return flatten(pages, options.signal);
 }
 
 /** Collects a whole listing into an array (for small cases); failures throw as the listing does. */
@@ -79,11 +81,12 @@ interface Running<T> {
   failed?: { error: unknown };
 }
 
+/** The items of every source, a page (or one item) at a time; `flatten` hands them out one by one. */
 async function* merge<T>(
   sources: readonly Source[],
   options: ListOptions,
   open: (source: Source, signal: AbortSignal) => AsyncIterable<T>,
-): AsyncGenerator<T> {
+): AsyncGenerator<Batch<T>> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
@@ -157,14 +160,7 @@ async function* merge<T>(
         startMore();
         continue;
       }
-      if (run.batched) {
-        const page = result!.value as Batch<T>;
-        for (let i = 0; i < page.length; i++) {
-          options.signal?.throwIfAborted();
-          const item = page.item(i);
-          if (item !== undefined) yield item;
-        }
-      } else yield result!.value as T;
+      yield run.batched ? (result!.value as Batch<T>) : single(result!.value as T);
       pull(run);
     }
     options.signal?.throwIfAborted();
