@@ -400,46 +400,32 @@ function checkedSwiftTime(text: string, index: number): number {
   return time;
 }
 
+const SWIFT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?$/;
+
 /**
- * `YYYY-MM-DDTHH:MM:SS` with an optional fraction of 1 to 9 digits, in UTC milliseconds (NaN when
- * the text is not that). Read by character codes: it runs once per container, and a regex match
- * with its captures costs several times more.
+ * A Swift time in UTC milliseconds, NaN when the text is not one. A test without captures, then
+ * the digits read in place: this runs once per container, and the seven captures cost twice that.
  */
 function swiftTime(text: string): number {
-  const length = text.length;
-  if (length !== 19 && (length < 21 || length > 29)) return Number.NaN;
-  if (
-    text.charCodeAt(4) !== 0x2d ||
-    text.charCodeAt(7) !== 0x2d ||
-    text.charCodeAt(10) !== 0x54 ||
-    text.charCodeAt(13) !== 0x3a ||
-    text.charCodeAt(16) !== 0x3a ||
-    (length > 19 && text.charCodeAt(19) !== 0x2e)
-  ) {
-    return Number.NaN;
-  }
-  // The first three fraction digits are milliseconds; the rest need only be digits.
-  const msEnd = Math.min(length, 23);
-  const ms = length > 19 ? digits(text, 20, msEnd) * 10 ** (23 - msEnd) : 0;
-  if (digits(text, msEnd, length) < 0) return Number.NaN;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
-  const hours = digits(text, 11, 13);
-  const minutes = digits(text, 14, 16);
-  const seconds = digits(text, 17, 19);
-  if ((year | month | day | hours | minutes | seconds | ms) < 0) return Number.NaN;
-  return Date.UTC(year, month - 1, day, hours, minutes, seconds, ms);
+  if (!SWIFT_TIME.test(text)) return Number.NaN;
+  // The first three fraction digits are milliseconds; the rest are dropped.
+  const msEnd = Math.min(text.length, 23);
+  const ms = text.length > 19 ? digits(text, 20, msEnd) * 10 ** (23 - msEnd) : 0;
+  return Date.UTC(
+    digits(text, 0, 4),
+    digits(text, 5, 7) - 1,
+    digits(text, 8, 10),
+    digits(text, 11, 13),
+    digits(text, 14, 16),
+    digits(text, 17, 19),
+    ms,
+  );
 }
 
-/** The decimal number in `text` from `start` to `end`, or -1 when a character there is not a digit. */
+/** The decimal number `text` holds from `start` to `end` (digits only, checked before). */
 function digits(text: string, start: number, end: number): number {
   let value = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
+  for (let i = start; i < end; i++) value = value * 10 + text.charCodeAt(i) - 0x30;
   return value;
 }
 
