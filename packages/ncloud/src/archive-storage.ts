@@ -289,8 +289,8 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         context: describeCall(""),
         fetchPage: async (cursor, pageSignal) => {
           // The next marker is the last name or subdir string of the page; with `reverse` Swift
-          // swaps the bounds, so the same rule walks downwards.
-          // Entries of a JSON page are made as they are handed out (see lazyJsonListing).
+          // swaps the bounds, so the same rule walks downwards. A JSON page's entries are made as
+          // they are handed out (see lazyJsonListing).
           const { entries, response } = await fetchListing(
             listing.query(cursor ?? listing.marker, pageSize),
             listing.shape,
@@ -298,7 +298,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
             pageSignal,
             listingItems,
           );
-          const last = entries.length > 0 ? lastOf(entries) : undefined;
+          const last = lastOf(entries);
           return {
             items: entries as EntryFor<F>[] | LazyItems<EntryFor<F>>,
             next: entries.length < pageSize || !last ? undefined : last.name,
@@ -313,7 +313,8 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
 }
 
 function lastOf<T>(items: T[] | LazyItems<T>): T | undefined {
-  return Array.isArray(items) ? items.at(-1) : items.item(items.length - 1);
+  if (Array.isArray(items)) return items.at(-1);
+  return items.length > 0 ? items.item(items.length - 1) : undefined;
 }
 
 /** The body check of the account listing: one cut short (see {@link listingCutShort}) is retried. */
