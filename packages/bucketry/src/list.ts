@@ -3,6 +3,7 @@
  * each provider paging lazily inside, and partial failure (a failing source is reported, the others
  * carry on). Breaking out of the loop aborts what is in flight and starts nothing new.
  */
+import { type Batch, batchesOf, flatten, single } from "./batches.js";
 import { type Bucket, type ProviderName, type Source, SourceError, type User } from "./model.js";
 
 /** How a listing across sources runs. */
@@ -34,10 +35,11 @@ export class ListingError extends AggregateError {
 
 /** Every bucket of every source, as one async iterator. */
 export function listBuckets(sources: readonly Source[], options: ListOptions = {}): AsyncGenerator<Bucket> {
-  return merge(sources, options, (source, signal) => {
+  const pages = merge(sources, options, (source, signal) => {
     if (!source.buckets) throw new TypeError(`${source.provider} has no bucket listing`);
     return source.buckets(signal);
   });
+  return flatten(pages, options.signal);
 }
 
 /** Every user of every source that has users. */
@@ -45,10 +47,11 @@ export function listUsers(
   sources: readonly Source[],
   options: ListOptions & { space?: boolean } = {},
 ): AsyncGenerator<User> {
-  return merge(sources, options, (source, signal) => {
+  const pages = merge(sources, options, (source, signal) => {
     if (!source.users) throw new TypeError(`${source.provider} has no users`);
     return source.users({ signal, space: options.space });
   });
+  return flatten(pages, options.signal);
 }
 
 /** Collects a whole listing into an array (for small cases); failures throw as the listing does. */
@@ -70,17 +73,20 @@ export async function collectBuckets(
 
 interface Running<T> {
   source: Source;
-  iterator: AsyncIterator<T>;
-  next: Promise<{ running: Running<T>; result?: IteratorResult<T>; error?: unknown }>;
+  /** Whether `iterator` yields pages of items (see batches.ts) rather than items. */
+  batched: boolean;
+  iterator: AsyncIterator<T | Batch<T>>;
+  next: Promise<{ running: Running<T>; result?: IteratorResult<T | Batch<T>>; error?: unknown }>;
   /** The error of a `next` that rejected, kept until the loop takes it (or stops without taking it). */
   failed?: { error: unknown };
 }
 
+/** The items of every source, a page (or one item) at a time; `flatten` hands them out one by one. */
 async function* merge<T>(
   sources: readonly Source[],
   options: ListOptions,
   open: (source: Source, signal: AbortSignal) => AsyncIterable<T>,
-): AsyncGenerator<T> {
+): AsyncGenerator<Batch<T>> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
@@ -123,7 +129,13 @@ async function* merge<T>(
       const source = waiting.splice(at, 1)[0]!;
       active.set(source.provider, (active.get(source.provider) ?? 0) + 1);
       try {
-        const run = { source, iterator: open(source, signal)[Symbol.asyncIterator]() } as Running<T>;
+        const listing = open(source, signal);
+        const pages = batchesOf(listing);
+        const run = {
+          source,
+          batched: pages !== undefined,
+          iterator: pages ?? listing[Symbol.asyncIterator](),
+        } as Running<T>;
         pull(run);
         running.add(run);
       } catch (error) {
@@ -148,7 +160,7 @@ async function* merge<T>(
         startMore();
         continue;
       }
-      yield result!.value;
+      yield run.batched ? (result!.value as Batch<T>) : single(result!.value as T);
       pull(run);
     }
     options.signal?.throwIfAborted();

@@ -1,7 +1,8 @@
 /** The one shape every provider's buckets and users are turned into. */
 
-/** The providers the facade knows. */
-export type ProviderName = "hitachi" | "huaweicloud-mpc" | "huaweicloud-dbss" | "ncloud" | "virtuozzo";
+import type { ProviderName } from "./adapters/registry.js";
+
+export type { ProviderName };
 
 /**
  * A bucket (a Swift container, an OBS bucket seen by MPC or DBSS, a VSP One Object bucket).

@@ -1,4 +1,5 @@
 import { InvalidInputError, NotFoundError, PermissionError } from "@bucketry/core";
+import { startFakeServer } from "@bucketry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hitachiSource } from "../src/adapters/hitachi.js";
 import { dbssSource, mpcSource } from "../src/adapters/huaweicloud.js";
@@ -108,6 +109,56 @@ describe("each provider's fields are normalised", () => {
     expect((bucket.raw as { lastModified: Date }).lastModified).toBeInstanceOf(Date);
     // Non-ASCII names arrive intact.
     expect(buckets.some((b) => /[^\x20-\x7e]/.test(b.name))).toBe(true);
+  });
+
+  it("ncloud: a large account in full pages, every container once and in order, each with its own record", async () => {
+    const fake = await startFakeServer("ncloud-archive-storage", { containers: 25_000 });
+    try {
+      const source = ncloudSource({
+        baseUrl: fake.url,
+        authUrl: `${fake.keystoneUrl}/v3`,
+        projectId: fake.credentials.projectId,
+        credentials: fake.credentials,
+      });
+      const expected = fake.containers;
+      // Through the merge, which takes the source page by page, and through the source itself.
+      const merged = await collect(listBuckets([source]));
+      const direct = await collect(source.buckets!(new AbortController().signal));
+      for (const buckets of [merged, direct]) {
+        expect(buckets.map((b) => b.name)).toEqual(expected.map((c) => c.name));
+        const i = 12_345;
+        expect(buckets[i]).toMatchObject({
+          provider: "ncloud",
+          bytes: Number(expected[i]!.bytes),
+          objectCount: Number(expected[i]!.count),
+          raw: { kind: "container", name: expected[i]!.name, raw: expected[i] },
+        });
+        expect((buckets[i]!.raw as { lastModified: Date }).lastModified.getTime()).toBe(
+          Date.parse(`${expected[i]!.last_modified}Z`),
+        );
+      }
+      expect(new Set(merged.map((b) => b.raw)).size).toBe(merged.length);
+      expect(merged[0]!.raw).not.toBe(direct[0]!.raw);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("ncloud: the caller's signal stops the listing within a page", async () => {
+    const controller = new AbortController();
+    const reason = new Error("enough");
+    const names: string[] = [];
+    const listing = listBuckets([sources().ncloud], { signal: controller.signal });
+    await expect(
+      (async () => {
+        for await (const bucket of listing) {
+          names.push(bucket.name);
+          if (names.length === 5) controller.abort(reason);
+        }
+      })(),
+    ).rejects.toBe(reason);
+    // Pages of 25: the abort came mid-page, and no bucket followed it.
+    expect(names).toEqual(fakes.ncloud.containers.slice(0, 5).map((c) => c.name));
   });
 
   it("virtuozzo users: id, email, state, flags, ownerId (absent for none) and bytes with space", async () => {

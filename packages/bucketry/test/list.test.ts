@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { batched } from "../src/batches.js";
 import {
   type Bucket,
+  collect,
   collectBuckets,
   ListingError,
   listBuckets,
@@ -38,6 +40,41 @@ function pagedSource(name: string, count: number, options: { pageSize?: number; 
   };
   return source;
 }
+
+/** A source that hands the merge pages of `pageSize` (every third item not a bucket), recording what it made. */
+function batchedSource(name: string, count: number, pageSize: number) {
+  const stats = { pages: 0, made: 0, closed: false };
+  const source: Source & { stats: typeof stats } = {
+    provider: "ncloud",
+    name,
+    stats,
+    buckets: () =>
+      batched(async function* () {
+        try {
+          for (let start = 0; start < count; start += pageSize) {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            stats.pages += 1;
+            const item = (i: number) => {
+              stats.made += 1;
+              const n = start + i;
+              return n % 3 === 2
+                ? undefined
+                : ({ provider: "ncloud", source: name, name: `${name}-${n}`, raw: {} } satisfies Bucket);
+            };
+            yield { length: Math.min(pageSize, count - start), item };
+          }
+        } finally {
+          stats.closed = true;
+        }
+      }),
+  };
+  return source;
+}
+
+const bucketsOf = (name: string, count: number) =>
+  Array.from({ length: count }, (_, n) => n)
+    .filter((n) => n % 3 !== 2)
+    .map((n) => `${name}-${n}`);
 
 /** A source whose iterator answers every `next()` with `next` (no async generator in between). */
 function iterated(name: string, next: () => Promise<IteratorResult<Bucket>>): Source {
@@ -161,6 +198,37 @@ describe("listBuckets", () => {
     ]);
     expect(buckets.map((b) => b.name)).toEqual(["ok-0", "ok-1", "ok-2", "ok-3"]);
     expect(errors.map((e) => e.source)).toEqual(["bad"]);
+  });
+});
+
+describe("sources that list page by page", () => {
+  it("hand out every bucket once and in order, skipping what is not a bucket, made only when taken", async () => {
+    const source = batchedSource("p", 100, 30);
+    const names: string[] = [];
+    for await (const bucket of listBuckets([source])) {
+      names.push(bucket.name);
+      if (names.length === 3) expect(source.stats.made).toBe(4);
+    }
+    expect(names).toEqual(bucketsOf("p", 100));
+    // Iterated directly, the source gives the same buckets one by one.
+    expect((await collect(source.buckets!(new AbortController().signal))).map((b) => b.name)).toEqual(names);
+  });
+
+  it("answer next() calls made without waiting, each with the next bucket, as a generator would", async () => {
+    const listing = listBuckets([batchedSource("p", 20, 7)]);
+    const results = await Promise.all(Array.from({ length: 16 }, () => listing.next()));
+    expect(results.filter((r) => !r.done).map((r) => r.value!.name)).toEqual(bucketsOf("p", 20));
+    expect(results.slice(14).every((r) => r.done)).toBe(true);
+  });
+
+  it("close the source on a break in the middle of a page, fetching nothing more", async () => {
+    const source = batchedSource("p", 1000, 50);
+    let seen = 0;
+    for await (const _ of listBuckets([source, pagedSource("q", 5)])) if (++seen === 60) break;
+    const pages = source.stats.pages;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(source.stats.pages).toBe(pages);
+    expect(source.stats.closed).toBe(true);
   });
 });
 

@@ -37,6 +37,7 @@ export {
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {
   type FetchedPage,
+  type LazyItems,
   type Page,
   type PaginateOptions,
   PaginationError,

@@ -15,12 +15,23 @@ export interface ResumePoint<Cursor> {
 
 /** One page: its items, and the cursor of the next page (undefined on the last page). */
 export interface Page<Item, Cursor> {
-  items: Item[];
+  /** The items, or how to make each one when it is handed out (see {@link LazyItems}). */
+  items: Item[] | LazyItems<Item>;
   next: Cursor | undefined;
   /** The request id the server gave the page's answer, for audit trails. */
   requestId?: string | undefined;
   /** Attempts it took to fetch the page (retries and renewals included). */
   attempts?: number | undefined;
+}
+
+/**
+ * A page's items made one at a time, when read: a walk that hands items on and keeps none then holds
+ * only the page's raw form (the parsed JSON), not every item of the page at once, which the garbage
+ * collector would otherwise copy while the page is walked. `item(i)` makes a new item each call.
+ */
+export interface LazyItems<Item> {
+  readonly length: number;
+  item(index: number): Item;
 }
 
 /** What a {@link Paginator} recorded of a page it fetched. */
@@ -104,11 +115,12 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
       while (!this.#done) {
         const { page: cursor, offset } = this.#point;
         const { items, next } = await this.#fetch(cursor);
-        for (let i = offset; i < items.length; i++) {
+        const view = viewOf(items);
+        for (let i = offset; i < view.length; i++) {
           // Moved before the item is handed out: a consumer that stops after it must not see it again.
           this.#throwIfAborted();
-          this.#settle(cursor, i + 1, items.length, next);
-          yield items[i] as Item;
+          this.#settle(cursor, i + 1, view.length, next);
+          yield view.item(i);
         }
         this.#settle(cursor, items.length, items.length, next);
       }
@@ -122,16 +134,41 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
     this.#claim();
     try {
       while (!this.#done) {
-        const { page: cursor, offset } = this.#point;
-        const { items, next } = await this.#fetch(cursor);
-        this.#throwIfAborted();
-        this.#settle(cursor, items.length, items.length, next);
-        const rest = items.slice(offset);
+        const page = await this.#page(this.#point.page);
+        const rest: Item[] = [];
+        for (let i = 0; i < page.length; i++) rest.push(page.item(i));
         if (rest.length > 0) yield rest;
       }
     } finally {
       this.#busy = false;
     }
+  }
+
+  /**
+   * The items page by page, each made only when read (see {@link LazyItems}); as with `pages()`, a
+   * page counts as handed out once it is yielded. For walks that pass items on and keep none.
+   */
+  async *views(): AsyncGenerator<LazyItems<Item>, void, undefined> {
+    this.#claim();
+    try {
+      while (!this.#done) {
+        const page = await this.#page(this.#point.page);
+        if (page.length > 0) yield page;
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Fetches the page at `cursor` and settles it as handed out; its items from the resume offset on. */
+  async #page(cursor: Cursor | undefined): Promise<LazyItems<Item>> {
+    const { offset } = this.#point;
+    const { items, next } = await this.#fetch(cursor);
+    this.#throwIfAborted();
+    const view = viewOf(items);
+    this.#settle(cursor, view.length, view.length, next);
+    if (offset === 0) return view;
+    return { length: Math.max(0, view.length - offset), item: (i) => view.item(i + offset) };
   }
 
   /** Every remaining item, collected. */
@@ -182,7 +219,7 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
       // A fetchPage that let the signal's own reason through (e.g. from a wait of its own).
       throw this.#signal?.aborted && error === this.#signal.reason ? this.#aborted() : error;
     }
-    if (!page || !Array.isArray(page.items)) {
+    if (!page || !(Array.isArray(page.items) || isLazy(page.items))) {
       throw new PaginationError("fetchPage must resolve to { items: Item[], next: Cursor | undefined }");
     }
     this.#fetched.add(keyOf(cursor));
@@ -205,6 +242,20 @@ export class Paginator<Item, Cursor> implements AsyncIterable<Item> {
     if (this.#busy) throw new PaginationError("this paginator is already being iterated");
     this.#busy = true;
   }
+}
+
+function isLazy(items: unknown): items is LazyItems<unknown> {
+  const lazy = items as Partial<LazyItems<unknown>> | null;
+  return (
+    typeof lazy === "object" &&
+    lazy !== null &&
+    Number.isInteger(lazy.length) &&
+    typeof lazy.item === "function"
+  );
+}
+
+function viewOf<Item>(items: Item[] | LazyItems<Item>): LazyItems<Item> {
+  return Array.isArray(items) ? { length: items.length, item: (i) => items[i] as Item } : items;
 }
 
 function keyOf(cursor: unknown): string {

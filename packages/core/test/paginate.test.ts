@@ -105,6 +105,49 @@ describe("paginate()", () => {
     expect(pages.flat()).toEqual(ITEMS.slice(17));
   });
 
+  it("makes lazy items only as they are handed out, in items, pages() and views()", async () => {
+    const made: string[] = [];
+    /** ITEMS in pages of 7 whose items are made on reading, each read recorded. */
+    const fetchPage = async (token: string | undefined): Promise<Page<string, string>> => {
+      const start = token === undefined ? 0 : Number(token.slice("tok-".length));
+      const end = Math.min(start + PAGE, ITEMS.length);
+      const item = (i: number) => {
+        made.push(ITEMS[start + i]!);
+        return ITEMS[start + i]!;
+      };
+      return { items: { length: end - start, item }, next: end < ITEMS.length ? `tok-${end}` : undefined };
+    };
+    const paginator = paginate({ fetchPage });
+    for await (const item of paginator) {
+      // The items after this one on its page are not made yet.
+      expect(made.at(-1)).toBe(item);
+      if (item === ITEMS[9]) break;
+    }
+    expect(made).toEqual(ITEMS.slice(0, 10));
+    expect((await paginator.pages().next()).value).toEqual(ITEMS.slice(10, 14));
+
+    made.length = 0;
+    const views = paginate({ fetchPage, from: { page: "tok-14", offset: 3 } }).views();
+    const first = (await views.next()).value!;
+    expect(made).toEqual([]);
+    expect(first.length).toBe(4);
+    expect([first.item(0), first.item(3)]).toEqual([ITEMS[17], ITEMS[20]]);
+    const rest: string[] = [];
+    for await (const view of views) for (let i = 0; i < view.length; i++) rest.push(view.item(i));
+    expect(rest).toEqual(ITEMS.slice(21));
+  });
+
+  it("views() counts a page as handed out once it is yielded, as pages() does", async () => {
+    const { fetchPage, calls } = tokenListing();
+    const paginator = paginate({ fetchPage });
+    for await (const view of paginator.views()) {
+      expect(view.item(0)).toBe(ITEMS[0]);
+      break;
+    }
+    expect(paginator.resumePoint).toEqual({ page: "tok-7", offset: 0 });
+    expect(calls).toEqual([undefined]);
+  });
+
   it("keeps the resume point when a fetch fails, so the walk can go on", async () => {
     const { fetchPage: real } = tokenListing();
     let fail = true;

@@ -16,6 +16,7 @@ import {
   expectOk,
   InvalidInputError,
   isSecretHeader,
+  type LazyItems,
   MalformedResponseError,
   malformedResponse,
   type Paginator,
@@ -35,6 +36,7 @@ import {
   ListingShapeError,
   ListingSyntaxError,
   listingCutShort,
+  listingItems,
   parseAccountHeaders,
   parseListing,
   rawHeaders,
@@ -190,11 +192,17 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
    * One GET of the listing, parsed. The pipeline retries and types every failure up to a body that
    * arrived whole; what is left is a body or a header that is not Swift's (not retried).
    */
-  const fetchListing = async (
+  const fetchListing = async <Items>(
     query: NonNullable<paths[typeof ACCOUNT_PATH]["get"]["parameters"]["query"]>,
     shape: ListingShape,
     newest: boolean,
     signal: AbortSignal | undefined,
+    parse: (
+      text: string | undefined,
+      type: string | null,
+      shape: ListingShape,
+      json?: { value: unknown },
+    ) => Items,
   ) => {
     let response: Response | undefined;
     try {
@@ -214,7 +222,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         request: { method: "GET", url: response.url },
         secrets,
       });
-      const entries = parseListing(text, response.headers.get("content-type"), shape, parsedJson(response));
+      const entries = parse(text, response.headers.get("content-type"), shape, parsedJson(response));
       return { entries, response, text: text ?? "" };
     } catch (error) {
       if (error instanceof BucketryError) throw error;
@@ -242,6 +250,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         listing.shape,
         listing.newest,
         signal,
+        parseListing,
       );
       let account: AccountInfo;
       try {
@@ -280,16 +289,18 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         context: describeCall(""),
         fetchPage: async (cursor, pageSignal) => {
           // The next marker is the last name or subdir string of the page; with `reverse` Swift
-          // swaps the bounds, so the same rule walks downwards.
+          // swaps the bounds, so the same rule walks downwards. A JSON page's entries are made as
+          // they are handed out (see lazyJsonListing).
           const { entries, response } = await fetchListing(
             listing.query(cursor ?? listing.marker, pageSize),
             listing.shape,
             listing.newest,
             pageSignal,
+            listingItems,
           );
-          const last = entries.at(-1);
+          const last = lastOf(entries);
           return {
-            items: entries as EntryFor<F>[],
+            items: entries as EntryFor<F>[] | LazyItems<EntryFor<F>>,
             next: entries.length < pageSize || !last ? undefined : last.name,
             ...answerMeta(response),
           };
@@ -299,6 +310,11 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
   };
 
   return { ...client, ...helpers };
+}
+
+function lastOf<T>(items: T[] | LazyItems<T>): T | undefined {
+  if (Array.isArray(items)) return items.at(-1);
+  return items.length > 0 ? items.item(items.length - 1) : undefined;
 }
 
 /** The body check of the account listing: one cut short (see {@link listingCutShort}) is retried. */

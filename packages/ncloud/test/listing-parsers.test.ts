@@ -4,6 +4,7 @@ import {
   decodeXml,
   ListingShapeError,
   ListingSyntaxError,
+  lazyJsonListing,
   parseJsonListing,
   parsePlainListing,
   parseXmlListing,
@@ -62,6 +63,26 @@ describe("JSON", () => {
     expect(() => parseJsonListing('[{"name": "a"}]')).toThrow(/neither a container nor a subdir/);
     expect(() => parseJsonListing('[{"name": "a", "co')).toThrow(ListingSyntaxError);
   });
+
+  it("checks the whole page first, then makes each entry only when read, afresh on each read", () => {
+    const good = '{"name": "a", "count": 1, "bytes": 2, "last_modified": "2018-09-11T02:11:35.010250"}';
+    const bad = '{"name": "b", "count": 1, "bytes": 2, "last_modified": "yesterday"}';
+    // The bad entry is the last one: the page fails before the first is handed out.
+    expect(() => lazyJsonListing(`[${good}, ${bad}]`)).toThrow(/entry 1: last_modified "yesterday"/);
+    const page = lazyJsonListing(`[${good}, {"subdir": "x-"}]`);
+    expect(page.length).toBe(2);
+    expect(page.item(0)).toEqual({
+      kind: "container",
+      name: "a",
+      count: 1,
+      bytes: 2,
+      lastModified: new Date("2018-09-11T02:11:35.010Z"),
+      raw: JSON.parse(good),
+    });
+    expect(page.item(1)).toEqual({ kind: "subdir", name: "x-", raw: { subdir: "x-" } });
+    expect(page.item(0)).not.toBe(page.item(0));
+    expect(parseJsonListing(`[${good}, {"subdir": "x-"}]`)).toEqual([page.item(0), page.item(1)]);
+  });
 });
 
 describe("plain text", () => {
@@ -109,6 +130,31 @@ describe("last_modified", () => {
     expect(swiftDate("2018-09-11T02:11:35.010250").toISOString()).toBe("2018-09-11T02:11:35.010Z");
     expect(swiftDate("2018-09-11T02:11:35").toISOString()).toBe("2018-09-11T02:11:35.000Z");
     expect(swiftDate("2018-09-11T02:11:35.5").toISOString()).toBe("2018-09-11T02:11:35.500Z");
+    expect(swiftDate("2018-09-11T02:11:35.01").toISOString()).toBe("2018-09-11T02:11:35.010Z");
+    // Beyond milliseconds the digits are checked, then dropped (not rounded).
+    expect(swiftDate("2024-05-01T12:00:00.000000").toISOString()).toBe("2024-05-01T12:00:00.000Z");
+    expect(swiftDate("1999-12-31T23:59:59.999999999").toISOString()).toBe("1999-12-31T23:59:59.999Z");
     expect(() => swiftDate("2018-09-11 02:11:35Z")).toThrow(ListingShapeError);
+  });
+
+  it("refuses anything else, naming the entry", () => {
+    for (const text of [
+      "",
+      "2018-09-11",
+      "2018-09-11T02:11:35Z",
+      "2018-09-11T02:11:35.",
+      "2018-09-11T02:11:35.0102501234",
+      "2018-09-11T02:11:35.01x",
+      "2018-09-11T02:11:3x",
+      "2018-09-11t02:11:35",
+      "2018/09/11T02:11:35",
+      "2018-09-11T02-11-35",
+      "2018-09-11T02:11:35,5",
+      "+18-09-11T02:11:35",
+      " 2018-09-11T02:11:35",
+      "２０18-09-11T02:11:35",
+    ]) {
+      expect(() => swiftDate(text, 7), text).toThrow(`entry 7: last_modified ${JSON.stringify(text)}`);
+    }
   });
 });

@@ -46,9 +46,9 @@ export interface SettingsReader {
   fail(message: string): never;
 }
 
-/** What a provider's adapter says about itself. */
-export interface AdapterDescriptor {
-  provider: ProviderName;
+/** What a provider's adapter says about itself; `P` is its provider's name. */
+export interface AdapterDescriptor<P extends string = ProviderName> {
+  provider: P;
   title: string;
   /** The subpath export that adapts it, e.g. `bucketry/hitachi`. */
   adapter: string;

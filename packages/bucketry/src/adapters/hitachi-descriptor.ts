@@ -7,7 +7,7 @@ import { type AdapterDescriptor, definedOnly, hostOf } from "./descriptor.js";
 import { hitachiSource } from "./hitachi.js";
 
 /** What `bucketry/hitachi` says about itself: its settings and how a source is made from them. */
-export const hitachiDescriptor: AdapterDescriptor = {
+export const hitachiDescriptor: AdapterDescriptor<"hitachi"> = {
   provider: "hitachi",
   title: "Hitachi VSP One Object",
   adapter: "bucketry/hitachi",

@@ -65,7 +65,7 @@ function huaweiScope(settings: SettingsReader) {
 }
 
 /** What `bucketry/huaweicloud` says about its MPC source. */
-export const mpcDescriptor: AdapterDescriptor = {
+export const mpcDescriptor: AdapterDescriptor<"huaweicloud-mpc"> = {
   provider: "huaweicloud-mpc",
   title: "Huawei Cloud MPC",
   adapter: ADAPTER,
@@ -83,7 +83,7 @@ export const mpcDescriptor: AdapterDescriptor = {
 };
 
 /** What `bucketry/huaweicloud` says about its DBSS source. */
-export const dbssDescriptor: AdapterDescriptor = {
+export const dbssDescriptor: AdapterDescriptor<"huaweicloud-dbss"> = {
   provider: "huaweicloud-dbss",
   title: "Huawei Cloud DBSS",
   adapter: ADAPTER,

@@ -7,7 +7,7 @@ import { type AdapterDescriptor, definedOnly } from "./descriptor.js";
 import { ncloudSource } from "./ncloud.js";
 
 /** What `bucketry/ncloud` says about itself: its settings and how a source is made from them. */
-export const ncloudDescriptor: AdapterDescriptor = {
+export const ncloudDescriptor: AdapterDescriptor<"ncloud"> = {
   provider: "ncloud",
   title: "NAVER Cloud Archive Storage",
   adapter: "bucketry/ncloud",

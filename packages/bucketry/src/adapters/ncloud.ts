@@ -6,7 +6,8 @@
  * re-PUT moves, not when it was created. It stays in `raw.lastModified` (a `Date`).
  */
 import { CredentialsError } from "@bucketry/core";
-import type { ArchiveStorageClient, ArchiveStorageClientOptions } from "@bucketry/ncloud";
+import type { ArchiveStorageClient, ArchiveStorageClientOptions, ContainerEntry } from "@bucketry/ncloud";
+import { type Batch, batched } from "../batches.js";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
 
@@ -61,26 +62,33 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
     provider: "ncloud",
     name,
     client,
-    async *buckets(signal) {
-      const swift = await client();
-      const params = {
-        ...(pageSize === undefined ? {} : { pageSize }),
-        ...(prefix === undefined ? {} : { prefix }),
-      };
-      for await (const entry of swift.listContainers(params, { signal })) {
-        // Without a delimiter Swift rolls nothing up; a subdir here would not be a bucket.
-        if (entry.kind !== "container") continue;
-        yield {
-          provider: "ncloud",
-          source: name,
-          name: entry.name,
-          bytes: entry.bytes,
-          objectCount: entry.count,
-          raw: entry,
-        } satisfies Bucket;
-      }
-    },
+    buckets: (signal) => batched(() => pages(signal)),
   };
+
+  // Page by page: the merge hands out a page's buckets in a plain loop (see batches.ts).
+  async function* pages(signal: AbortSignal): AsyncGenerator<Batch<Bucket>> {
+    const swift = await client();
+    const params = {
+      ...(pageSize === undefined ? {} : { pageSize }),
+      ...(prefix === undefined ? {} : { prefix }),
+    };
+    for await (const entries of swift.listContainers(params, { signal }).views()) {
+      yield { length: entries.length, item: (i) => bucket(entries.item(i)) };
+    }
+  }
+
+  function bucket(entry: ContainerEntry): Bucket | undefined {
+    // Without a delimiter Swift rolls nothing up; a subdir here would not be a bucket.
+    if (entry.kind !== "container") return undefined;
+    return {
+      provider: "ncloud",
+      source: name,
+      name: entry.name,
+      bytes: entry.bytes,
+      objectCount: entry.count,
+      raw: entry,
+    };
+  }
 }
 
 /** The credentials of a pre-issued token; auth names the token `token`, this adapter's option is `authToken`. */

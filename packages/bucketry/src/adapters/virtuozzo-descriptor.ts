@@ -7,7 +7,7 @@ import { type AdapterDescriptor, definedOnly, hostOf } from "./descriptor.js";
 import { ostorSource } from "./virtuozzo.js";
 
 /** What `bucketry/virtuozzo` says about itself: its settings and how a source is made from them. */
-export const ostorDescriptor: AdapterDescriptor = {
+export const ostorDescriptor: AdapterDescriptor<"virtuozzo"> = {
   provider: "virtuozzo",
   title: "Virtuozzo / Acronis ostor",
   adapter: "bucketry/virtuozzo",
