@@ -88,7 +88,6 @@ export {
   type CachedTokenSourceOptions,
   cachedTokenSource,
   DEFAULT_TOKEN_MARGIN_MS,
-  registeredTokens,
   staticToken,
   Token,
   type TokenSource,

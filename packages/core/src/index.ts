@@ -36,6 +36,17 @@ export {
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {
+  checkObject,
+  type Env,
+  type OptionsSpec,
+  processEnv,
+  type ResolvedClientOptions,
+  readEnv,
+  readEnvTable,
+  resolveClientOptions,
+  resolveOptions,
+} from "./options.js";
+export {
   type FetchedPage,
   type Page,
   type PaginateOptions,

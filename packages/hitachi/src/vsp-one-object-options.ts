@@ -7,7 +7,6 @@
  */
 import {
   keycloakPasswordToken,
-  registeredTokens,
   Token,
   type TokenSource,
   VSP_OBJECT_DEFAULT_CLIENT_ID,
@@ -19,10 +18,10 @@ import {
 import {
   type ClientOptions,
   CredentialsError,
-  type FetchLike,
   InvalidInputError,
   parseEndpoint,
-  type SecretRegistry,
+  type ResolvedClientOptions,
+  resolveOptions as resolveClientOptions,
 } from "@bucketry/core";
 
 /** The provider name in errors. */
@@ -67,10 +66,13 @@ export interface VspOneObjectClientOptions extends ClientOptions {
 /** What the factory builds the client from. */
 export interface ResolvedOptions {
   baseUrl: string;
-  fetch: FetchLike | undefined;
-  /** Makes the client's token source, registering what it handles in `secrets`. */
-  tokens: (secrets: SecretRegistry) => TokenSource;
+  /** The shared options, checked; `secrets` holds every credential the client handles. */
+  client: ResolvedClientOptions;
+  /** The client's token source (the bearer step registers each token). */
+  tokens: TokenSource;
 }
+
+const OPTION_KEYS = ["region", "cluster", "baseUrl", "tokenUrl", "credentials"] as const;
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const REGION = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
@@ -78,17 +80,15 @@ const CREDENTIAL_FORMS =
   "vspOneObjectCredentials(...), vspOneObjectCredentialsFromEnv(), { username, password }, or a TokenSource such as staticToken(accessToken)";
 
 /** Checks every option; throws `InvalidInputError` / `CredentialsError` naming the first bad one. */
-export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOptions {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "createVspOneObjectClient takes one options object");
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
+export function resolveOptions(given: VspOneObjectClientOptions): ResolvedOptions {
+  const { options, client } = resolveClientOptions(given, {
+    factory: "createVspOneObjectClient",
+    keys: OPTION_KEYS,
+  });
+  const { fetch, secrets } = client;
   const credentials = classify(options.credentials);
   const cluster = options.cluster === undefined ? undefined : clusterName(options.cluster);
   const baseUrl = endpoint(options, cluster, credentials);
-  const fetch = options.fetch;
 
   if (credentials.kind === "source") {
     if (options.tokenUrl !== undefined) {
@@ -97,8 +97,7 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
         "is only used with { username, password } credentials; a TokenSource gets its own tokens",
       );
     }
-    const source = credentials.source;
-    return { baseUrl, fetch, tokens: (secrets) => registeredTokens(source, secrets) };
+    return { baseUrl, client, tokens: credentials.source };
   }
   if (credentials.kind === "vsp") {
     const vsp = credentials.credentials;
@@ -114,11 +113,7 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
         `is "${cluster}" but the credentials are for cluster "${vsp.cluster}"`,
       );
     }
-    return {
-      baseUrl,
-      fetch,
-      tokens: (secrets) => registeredTokens(vsp.tokenSource({ fetch, secrets }), secrets),
-    };
+    return { baseUrl, client, tokens: vsp.tokenSource({ fetch, secrets }) };
   }
   const password = credentials.credentials;
   let tokenUrl: string;
@@ -132,12 +127,8 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
   }
   return {
     baseUrl,
-    fetch,
-    tokens: (secrets) =>
-      registeredTokens(
-        keycloakPasswordToken({ tokenUrl, ...password, provider: PROVIDER, fetch, secrets }),
-        secrets,
-      ),
+    client,
+    tokens: keycloakPasswordToken({ tokenUrl, ...password, provider: PROVIDER, fetch, secrets }),
   };
 }
 

@@ -22,7 +22,6 @@ import {
   type ResumePoint,
   redactUrl,
   requireJson,
-  SecretRegistry,
 } from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/vsp-one-object.js";
@@ -76,26 +75,23 @@ const BODY_SNIPPET = 2000;
  * `Set-Cookie`, so the CSRF session cannot work from a browser's fetch.
  */
 export function createVspOneObjectClient(options: VspOneObjectClientOptions): VspOneObjectClient {
-  const resolved = resolveOptions(options);
-  const { baseUrl } = resolved;
-  const secrets = new SecretRegistry();
-  const tokens = resolved.tokens(secrets);
+  const { baseUrl, client: resolved, tokens } = resolveOptions(options);
+  const { secrets } = resolved;
   const fetch = createPipeline(
     {
       provider: PROVIDER,
       // Bearer first: on a call refused for both (401, then 403 on the repeat), the token is
       // renewed first and the cookies then, so both recover.
       steps: [
-        bearerAuth(tokens),
+        bearerAuth(tokens, { secrets }),
         xsrfSession({
           csrfUrl: `${baseUrl}/v1/csrf`,
-          fetch: options.fetch,
+          fetch: resolved.fetch,
           bearer: tokens,
           secrets,
           provider: PROVIDER,
         }),
       ],
-      secrets,
       describe: (method, path) =>
         method === "POST" && path.endsWith(LIST_PATH)
           ? // The helpers read the listing as text: it must be JSON whatever its Content-Type says.
@@ -103,7 +99,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
           : undefined,
       userAgent: USER_AGENT,
     },
-    options,
+    resolved,
   );
   const client = createApiClient<paths>(fetch, { baseUrl, headers: { Accept: "application/json" } });
   const request = { method: "POST", url: redactUrl(`${baseUrl}${LIST_PATH}`) };

@@ -230,6 +230,13 @@ const factoryCases: Case[] = [
     "VSP_OBJECT_CLUSTER",
     /is not set/,
   ],
+  [
+    "an unknown option (a typo of baseUrl)",
+    () => ({ baseURL: "https://admin.example.com/mapi" }) as Partial<VspOneObjectClientOptions>,
+    InvalidInputError,
+    "baseURL",
+    /is not an option of createVspOneObjectClient; known: region, cluster, baseUrl, tokenUrl, credentials, fetch/,
+  ],
 ];
 
 describe("createVspOneObjectClient rejects bad options before sending anything", () => {
@@ -249,7 +256,9 @@ describe("createVspOneObjectClient rejects bad options before sending anything",
   });
 
   it("a non-object options argument", () => {
-    expect(() => createVspOneObjectClient(undefined as never)).toThrow(InvalidInputError);
+    expect(() => createVspOneObjectClient(undefined as never)).toThrow(
+      /^options: createVspOneObjectClient takes one options object/,
+    );
   });
 });
 

@@ -95,6 +95,7 @@ export type DbssClient = Client<paths> & {
 
 const DBSS: HuaweiService = {
   provider: "huaweicloud-dbss",
+  factory: "createDbssClient",
   operation: "listAuditObsBuckets",
   endpoints: DBSS_ENDPOINTS,
   projectId: { minLength: 32, maxLength: 64, hint: "DBSS project ids are 32 to 64 of 0-9, A-Z, a-z and '-'" },

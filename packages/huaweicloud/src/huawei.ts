@@ -9,7 +9,6 @@ import {
   huaweiAkSk,
   huaweiCredentials,
   huaweiIamToken,
-  registeredTokens,
   type TokenSource,
   tokenAuth,
 } from "@bucketry/auth";
@@ -25,7 +24,8 @@ import {
   type Pipeline,
   parseEndpoint,
   redactUrl,
-  SecretRegistry,
+  resolveOptions,
+  type SecretRegistry,
 } from "@bucketry/core";
 import { USER_AGENT } from "./version.js";
 
@@ -96,6 +96,8 @@ export interface HuaweiClientOptions extends ClientOptions {
 export interface HuaweiService {
   /** e.g. `huaweicloud-mpc`. */
   provider: string;
+  /** The factory, named in errors about the options object, e.g. `createMpcClient`. */
+  factory: string;
   /** The one operation's `operationId`, named in errors. */
   operation: string;
   /** The region → endpoint table. */
@@ -118,23 +120,17 @@ export interface HuaweiSetup {
 const PROJECT_ID_CHARS = /^[0-9A-Za-z-]+$/;
 
 /** Checks every option and builds the auth, or throws `InvalidInputError`/`CredentialsError`; sends nothing. */
-export function prepareHuaweiClient(options: HuaweiClientOptions, service: HuaweiService): HuaweiSetup {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError(
-      "options",
-      "must be an object with region or baseUrl, projectId and credentials",
-    );
-  }
+export function prepareHuaweiClient(given: HuaweiClientOptions, service: HuaweiService): HuaweiSetup {
+  const { options, client } = resolveOptions(given, {
+    factory: service.factory,
+    keys: ["region", "baseUrl", "projectId", "credentials"],
+  });
+  const { secrets, fetch: send } = client;
   const region = checkRegion(options.region, options.baseUrl, service);
   const baseUrl =
     options.baseUrl !== undefined
       ? parseEndpoint(options.baseUrl, "baseUrl")
       : (service.endpoints[region as string] as string);
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  const send = options.fetch;
-  const secrets = new SecretRegistry();
   const credentials = options.credentials as HuaweiClientCredentials | undefined;
   if (credentials === null || typeof credentials !== "object") {
     throw new CredentialsError(
@@ -162,12 +158,11 @@ export function prepareHuaweiClient(options: HuaweiClientOptions, service: Huawe
     {
       provider: service.provider,
       steps: [auth],
-      secrets,
       describe: () => ({ operation: service.operation }),
       userAgent: USER_AGENT,
       throttleDelay: huaweiThrottleDelay,
     },
-    options,
+    client,
   );
   return { baseUrl, projectId, secrets, fetch: pipeline, service };
 }
@@ -297,7 +292,7 @@ function authStep(
           }),
         "credentials",
       );
-      return tokenAuth(source);
+      return tokenAuth(source, { secrets });
     }
     case "token": {
       const source = credentials.source as TokenSource | undefined;
@@ -312,7 +307,7 @@ function authStep(
           "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(...) or huaweiIamToken(...))",
         );
       }
-      return tokenAuth(registeredTokens(source, secrets));
+      return tokenAuth(source, { secrets });
     }
     default:
       throw new CredentialsError(

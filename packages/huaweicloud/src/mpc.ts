@@ -70,6 +70,7 @@ export type MpcClient = Client<paths> & {
 
 const MPC: HuaweiService = {
   provider: "huaweicloud-mpc",
+  factory: "createMpcClient",
   operation: "listAllBuckets",
   endpoints: MPC_ENDPOINTS,
   projectId: { minLength: 1, maxLength: 64, hint: "MPC project ids are 1 to 64 of 0-9, A-Z, a-z and '-'" },

@@ -325,6 +325,15 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       field: "fetch",
       message: /must be a function/,
     },
+    {
+      name: "an unknown option (a typo of projectId)",
+      options: withOption("projectID", "0123456789abcdef0123456789abcdef"),
+      Class: I,
+      field: "projectID",
+      message: new RegExp(
+        `is not an option of ${service === "huaweicloud-mpc" ? "createMpcClient" : "createDbssClient"}; known: region, baseUrl, projectId, credentials, fetch`,
+      ),
+    },
   ];
 }
 

@@ -3,20 +3,15 @@
  * the project id that names the account, and the credentials in each form NAVER accepts. Each
  * mistake throws an `InvalidInputError`/`CredentialsError` that names the option at fault.
  */
+import { type NcloudCredentials, ncloudCredentials, type TokenSource } from "@bucketry/auth";
 import {
-  type NcloudCredentials,
-  ncloudCredentials,
-  registeredTokens,
-  type TokenSource,
-} from "@bucketry/auth";
-import {
-  CLIENT_OPTION_KEYS,
   type ClientOptions,
   CredentialsError,
   checkPathParameter,
   InvalidInputError,
   parseEndpoint,
-  type SecretRegistry,
+  type ResolvedClientOptions,
+  resolveOptions as resolveClientOptions,
 } from "@bucketry/core";
 
 /** NAVER Cloud Archive Storage's zones: the public (Korea) zone and the government zone. */
@@ -79,7 +74,10 @@ export interface ArchiveStorageClientOptions extends ClientOptions {
 export interface ResolvedOptions {
   baseUrl: string;
   projectId: string;
+  /** The client's token source (the token step registers each token). */
   tokenSource: TokenSource;
+  /** The shared options, checked; `secrets` holds every credential the client handles. */
+  client: ResolvedClientOptions;
 }
 
 /** Keystone project ids are 32 hex digits; the database allows up to 64 id characters. */
@@ -89,48 +87,18 @@ const PROJECT_ID = {
   hint: "the project id from the Archive Storage console, e.g. 5942771066a0482bb6aaf7f5bc792b00",
 };
 
-const KNOWN_OPTIONS = new Set<string>([
-  "zone",
-  "baseUrl",
-  "authUrl",
-  "projectId",
-  "credentials",
-  ...CLIENT_OPTION_KEYS,
-]);
+const OPTION_KEYS = ["zone", "baseUrl", "authUrl", "projectId", "credentials"] as const;
 
 /** Checks every option (see the module comment) and resolves the endpoint, project and token source. */
-export function resolveOptions(
-  options: ArchiveStorageClientOptions,
-  secrets: SecretRegistry,
-): ResolvedOptions {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError(
-      "options",
-      "must be an object with zone or baseUrl, projectId and credentials",
-    );
-  }
-  const given = options as unknown as Record<string, unknown>;
-  if (given.region !== undefined) {
-    throw new InvalidInputError(
-      "region",
-      'NAVER Archive Storage has zones, not regions: give zone: "public" or "gov" (or baseUrl)',
-    );
-  }
-  for (const key of Object.keys(given)) {
-    if (!KNOWN_OPTIONS.has(key) && given[key] !== undefined) {
-      throw new InvalidInputError(key, `is not an option; known: ${[...KNOWN_OPTIONS].join(", ")}`);
-    }
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  for (const key of ["retry", "timeout"] as const) {
-    const value = options[key];
-    if (value !== undefined && value !== false && (value === null || typeof value !== "object")) {
-      throw new InvalidInputError(key, "must be an options object or false");
-    }
-  }
-
+export function resolveOptions(given: ArchiveStorageClientOptions): ResolvedOptions {
+  const { options, client } = resolveClientOptions(given, {
+    factory: "createArchiveStorageClient",
+    keys: OPTION_KEYS,
+    hints: {
+      region: 'NAVER Archive Storage has zones, not regions: give zone: "public" or "gov" (or baseUrl)',
+    },
+  });
+  const { fetch, secrets } = client;
   const credentials = options.credentials as unknown;
   if (credentials === undefined || credentials === null) {
     throw new CredentialsError(
@@ -179,7 +147,7 @@ export function resolveOptions(
     tokenSource = credentials;
   } else if (isNcloudCredentials(credentials)) {
     if (zone && credentials.kind === "keystone") checkZoneKeystone(zone, credentials.authUrl);
-    tokenSource = credentials.tokenSource({ fetch: options.fetch, secrets });
+    tokenSource = credentials.tokenSource({ fetch, secrets });
   } else if (isKeys(credentials)) {
     const authUrl =
       options.authUrl !== undefined
@@ -193,7 +161,6 @@ export function resolveOptions(
         "is required with baseUrl when credentials are an API key (Keystone, …/v3)",
       );
     }
-    secrets.add(credentials.secretKey);
     tokenSource = underCredentials(() =>
       ncloudCredentials({
         accessKeyId: credentials.accessKeyId,
@@ -202,14 +169,14 @@ export function resolveOptions(
         projectId,
         authUrl,
       }),
-    ).tokenSource({ fetch: options.fetch, secrets });
+    ).tokenSource({ fetch, secrets });
   } else {
     throw new CredentialsError(
       "credentials",
       "must be an API key { accessKeyId, secretKey, domainId }, NcloudCredentials or a TokenSource { token(), invalidate() }",
     );
   }
-  return { baseUrl, projectId, tokenSource: registeredTokens(tokenSource, secrets) };
+  return { baseUrl, projectId, tokenSource, client };
 }
 
 /** The keys of an API key: auth names them bare, the client's option is `credentials`. */

@@ -23,7 +23,6 @@ import {
   parsedJson,
   type ResumePoint,
   redact,
-  SecretRegistry,
 } from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import {
@@ -144,13 +143,12 @@ export { MalformedResponseError };
  * `CredentialsError` naming it, and nothing is sent.
  */
 export function createArchiveStorageClient(options: ArchiveStorageClientOptions): ArchiveStorageClient {
-  const secrets = new SecretRegistry();
-  const { baseUrl, projectId, tokenSource } = resolveOptions(options, secrets);
+  const { baseUrl, projectId, tokenSource, client: resolved } = resolveOptions(options);
+  const { secrets } = resolved;
   const fetch = createPipeline(
     {
       provider: ARCHIVE_STORAGE_PROVIDER,
-      steps: [tokenAuth(tokenSource)],
-      secrets,
+      steps: [tokenAuth(tokenSource, { secrets })],
       // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
       describe: (method, path) =>
         method === "GET" && path.startsWith("/v1/AUTH_")
@@ -158,7 +156,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
           : undefined,
       userAgent: USER_AGENT,
     },
-    options,
+    resolved,
   );
   const client = createApiClient<paths>(fetch, { baseUrl });
 

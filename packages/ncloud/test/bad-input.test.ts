@@ -183,7 +183,7 @@ const FACTORY_CASES: Case[] = [
     { endpoint: "https://swift.example" },
     InvalidInputError,
     "endpoint",
-    /is not an option/,
+    /is not an option of createArchiveStorageClient; known: zone, baseUrl, authUrl, projectId, credentials, fetch/,
   ],
 ];
 

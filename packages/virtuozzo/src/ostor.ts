@@ -22,15 +22,19 @@ import {
   checkCallOptions,
   createApiClient,
   createPipeline,
+  type Env,
   expectOk,
   InvalidInputError,
   MalformedResponseError,
   malformedResponse,
   parsedJson,
   parseEndpoint,
+  processEnv,
+  readEnv,
   redactUrl,
   requireJson,
-  SecretRegistry,
+  resolveOptions,
+  type SecretRegistry,
 } from "@bucketry/core";
 import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
 import type { components, paths } from "./generated/ostor.js";
@@ -161,10 +165,11 @@ const REGION = /^[A-Za-z0-9._-]{1,64}$/;
  * Creates a client of the Virtuozzo / Acronis ostor admin API. Every option is checked here, and a
  * bad one throws `InvalidInputError` (or `CredentialsError`) naming it, before anything is sent.
  */
-export function createOstorClient(options: OstorClientOptions): OstorClient {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "must be an object with baseUrl and credentials");
-  }
+export function createOstorClient(given: OstorClientOptions): OstorClient {
+  const { options, client: transport } = resolveOptions(given, {
+    factory: "createOstorClient",
+    keys: ["baseUrl", "credentials", "signature", "region", "useAmzDate"],
+  });
   const baseUrl = checkBaseUrl(options.baseUrl, "baseUrl");
   const signature = options.signature ?? "v2";
   if (signature !== "v2" && signature !== "v4") {
@@ -192,10 +197,7 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
       );
     }
   }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  const secrets = new SecretRegistry();
+  const { secrets } = transport;
   const credentials = credentialSource(options.credentials, signature, secrets);
   const auth: AttemptStep =
     signature === "v4"
@@ -206,12 +208,11 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     {
       provider: PROVIDER,
       steps: [ostorQuery, auth],
-      secrets,
       // Every admin answer is JSON, whatever its Content-Type says (and the helpers read it as text).
       describe: () => ({ operation: OPERATION, check: requireJson }),
       userAgent: USER_AGENT,
     },
-    options,
+    transport,
   );
   const client = createApiClient<paths>(fetch, { baseUrl, querySerializer: serializeOstorQuery });
 
@@ -292,16 +293,17 @@ function sealed(client: Client<paths>): Omit<OstorClient, keyof OstorHelpers> {
  * `OSTOR_SECRET_ACCESS_KEY` (errors name the variable). Spread it into {@link createOstorClient}'s options.
  */
 export function ostorOptionsFromEnv(
-  env: Record<string, string | undefined> = defaultEnv(),
+  env: Env = processEnv(),
 ): Pick<OstorClientOptions, "baseUrl"> & { credentials: S3Credentials } {
   const endpoint = OSTOR_ENV.endpoint;
-  if (!env[endpoint]) {
+  const value = readEnv(endpoint, env);
+  if (value === undefined) {
     throw new InvalidInputError(
       endpoint,
       "is not set: the cluster's S3 endpoint, e.g. https://s3.example.com",
     );
   }
-  return { baseUrl: checkBaseUrl(env[endpoint], endpoint), credentials: s3CredentialsFromEnv(env) };
+  return { baseUrl: checkBaseUrl(value, endpoint), credentials: s3CredentialsFromEnv(env) };
 }
 
 /** An http(s) URL of the endpoint's root: ostor's admin calls are sub-resources of `/`. */
@@ -393,8 +395,4 @@ function flag(value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== "boolean") throw new InvalidInputError("space", "must be true or false");
   return value;
-}
-
-function defaultEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

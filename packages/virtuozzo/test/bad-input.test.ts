@@ -332,7 +332,15 @@ const cases: Case[] = [
     run: () => createOstorClient(undefined as Any),
     error: InvalidInputError,
     field: "options",
-    message: /must be an object/,
+    message: /createOstorClient takes one options object/,
+  },
+  {
+    name: "an unknown option (a typo of signature)",
+    run: ({ good }) => createOstorClient({ ...good, signatureVersion: "v4" } as Any),
+    error: InvalidInputError,
+    field: "signatureVersion",
+    message:
+      /is not an option of createOstorClient; known: baseUrl, credentials, signature, region, useAmzDate, fetch, retry/,
   },
 ];
 

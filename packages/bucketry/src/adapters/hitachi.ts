@@ -32,13 +32,9 @@ const load = providerLoader("bucketry/hitachi", "@bucketry/hitachi", () => impor
 export function hitachiSource(options: HitachiSourceOptions): HitachiSource {
   const name = checkAdapterOptions(options, "hitachi");
   const { name: _, loader, userIds, pageSize, ...clientOptions } = options;
+  // Each id is checked by the client's listBuckets, before anything is sent.
   if (!Array.isArray(userIds) || userIds.length === 0) {
     throw new InvalidInputError("userIds", "is required: the MAPI user ids to list, e.g. [-468170324]");
-  }
-  for (const id of userIds) {
-    if (!Number.isSafeInteger(id)) {
-      throw new InvalidInputError("userIds", `must hold integer MAPI user ids, not ${String(id)}`);
-    }
   }
   const client = lazyClient(
     loader ? providerLoader("bucketry/hitachi", "@bucketry/hitachi", loader) : load,
