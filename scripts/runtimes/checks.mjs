@@ -232,14 +232,16 @@ export async function runChecks(config) {
   });
   await check("list huaweicloud mpc", async () =>
     expectNames(
-      names(await modules["@bucketry/huaweicloud/mpc"].createMpcClient(huawei(fakes.mpc)).listBuckets()),
+      names(
+        await modules["@bucketry/huaweicloud/mpc"].createMpcClient(huawei(fakes.mpc)).listBuckets().all(),
+      ),
       expected.mpc,
     ),
   );
   await check("list huaweicloud dbss", async () =>
     expectNames(
       names(
-        await modules["@bucketry/huaweicloud/dbss"].createDbssClient(huawei(fakes.dbss)).listObsBuckets(),
+        await modules["@bucketry/huaweicloud/dbss"].createDbssClient(huawei(fakes.dbss)).listBuckets().all(),
       ),
       expected.dbss,
     ),
@@ -259,7 +261,7 @@ export async function runChecks(config) {
         credentials: fakes.ostor.credentials,
         signature,
       });
-      const emails = (await ostor.listUsers()).map((user) => user.email).sort();
+      const emails = (await ostor.listUsers().all()).map((user) => user.email).sort();
       return expectNames(emails, expected.ostor);
     });
   }
@@ -299,10 +301,13 @@ export async function runChecks(config) {
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       onEvent: (event) => events.push(event.type),
     });
-    const error = await mpc.listBuckets().then(
-      () => undefined,
-      (e) => e,
-    );
+    const error = await mpc
+      .listBuckets()
+      .all()
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     if (!(error instanceof core.ConnectionError))
       throw new Error(`not a ConnectionError: ${describe(error)}`);
     const retries = events.filter((type) => type === "retry").length;

@@ -85,7 +85,7 @@ export async function exhaustiveWalks({ quick }) {
     },
     ...[
       ["huaweicloud-mpc", "Huawei MPC listBuckets", createMpcClient, "listBuckets"],
-      ["huaweicloud-dbss", "Huawei DBSS listObsBuckets", createDbssClient, "listObsBuckets"],
+      ["huaweicloud-dbss", "Huawei DBSS listBuckets", createDbssClient, "listBuckets"],
     ].map(([api, label, create, method]) => ({
       api,
       options: { buckets: seed },
@@ -102,7 +102,7 @@ export async function exhaustiveWalks({ quick }) {
           credentials: { type: "aksk", accessKey: info.accessKey, secretKey: info.secretKey },
           fetch: send,
         });
-        return (await client[method]()).map((b) => b.name);
+        return (await client[method]().all()).map((b) => b.name);
       },
     })),
   ];

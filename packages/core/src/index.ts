@@ -48,6 +48,7 @@ export {
 } from "./options.js";
 export {
   type FetchedPage,
+  onePage,
   type Page,
   type PaginateOptions,
   PaginationError,

@@ -8,7 +8,7 @@ export {
   vspOneObjectCredentials,
   vspOneObjectCredentialsFromEnv,
 } from "@bucketry/auth";
-export { MalformedResponseError } from "@bucketry/core";
+export { type CallOptions, MalformedResponseError, type Paginator } from "@bucketry/core";
 export type * as VspOneObjectApi from "./generated/vsp-one-object.js";
 export {
   createVspOneObjectClient,
@@ -18,7 +18,6 @@ export {
 export type {
   VspOneObjectBucket,
   VspOneObjectBucketPage,
-  VspOneObjectCallOptions,
   VspOneObjectListBucketsPageParams,
   VspOneObjectListBucketsParams,
 } from "./vsp-one-object-model.js";

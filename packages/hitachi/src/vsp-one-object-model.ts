@@ -57,12 +57,6 @@ export interface VspOneObjectListBucketsPageParams {
   pageToken?: string;
 }
 
-/** Per-call options every helper takes. */
-export interface VspOneObjectCallOptions {
-  /** Cancels the call (and, for a listing, the walk). */
-  signal?: AbortSignal;
-}
-
 /** The request body of `POST /v1/user/list_buckets`. */
 export type ListBucketsBody = Schemas["ListUserBucketsRequest"];
 

@@ -11,6 +11,7 @@
 import { bearerAuth, xsrfSession } from "@bucketry/auth";
 import {
   answerMeta,
+  type CallOptions,
   checkCallOptions,
   createApiClient,
   createPipeline,
@@ -34,7 +35,6 @@ import {
   toBucketPage,
   type VspOneObjectBucket,
   type VspOneObjectBucketPage,
-  type VspOneObjectCallOptions,
   type VspOneObjectListBucketsPageParams,
   type VspOneObjectListBucketsParams,
 } from "./vsp-one-object-model.js";
@@ -48,12 +48,12 @@ export interface VspOneObjectHelpers {
    */
   listBuckets(
     params: VspOneObjectListBucketsParams,
-    options?: VspOneObjectCallOptions,
+    options?: CallOptions,
   ): Paginator<VspOneObjectBucket, string>;
   /** One page of a user's buckets (`POST /v1/user/list_buckets`), or an `ApiError`. */
   listBucketsPage(
     params: VspOneObjectListBucketsPageParams,
-    options?: VspOneObjectCallOptions,
+    options?: CallOptions,
   ): Promise<VspOneObjectBucketPage>;
 }
 

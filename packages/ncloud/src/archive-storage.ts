@@ -10,6 +10,7 @@ import {
   answerMeta,
   BucketryError,
   type BufferedBody,
+  type CallOptions,
   checkCallOptions,
   createApiClient,
   createPipeline,
@@ -80,12 +81,6 @@ export interface ListContainersParams<F extends ListingFormat = ListingFormat> e
   pageSize?: number;
   /** A `resumePoint` saved from an earlier paginator with the same parameters. */
   from?: ResumePoint<string>;
-}
-
-/** Per-call options of the helpers. */
-export interface CallOptions {
-  /** Cancels the call (the paginator's whole walk, for `listContainers`). */
-  signal?: AbortSignal;
 }
 
 /** What Swift sent for one listing page, secret headers redacted. */

@@ -6,12 +6,12 @@ export {
   staticToken,
   type TokenSource,
 } from "@bucketry/auth";
+export type { CallOptions, Paginator } from "@bucketry/core";
 export {
   type AccountPage,
   ARCHIVE_STORAGE_PROVIDER,
   type ArchiveStorageClient,
   type ArchiveStorageHelpers,
-  type CallOptions,
   createArchiveStorageClient,
   type GetAccountParams,
   type ListContainersParams,

@@ -17,6 +17,8 @@ import {
 } from "@bucketry/auth";
 import {
   type AttemptStep,
+  answerMeta,
+  type CallOptions,
   type ClientOptions,
   CredentialsError,
   checkCallOptions,
@@ -27,6 +29,8 @@ import {
   InvalidInputError,
   MalformedResponseError,
   malformedResponse,
+  onePage,
+  type Paginator,
   parsedJson,
   parseEndpoint,
   processEnv,
@@ -88,12 +92,6 @@ export interface OstorClientOptions extends ClientOptions {
   useAmzDate?: boolean;
 }
 
-/** Options every helper call takes. */
-export interface OstorCallOptions {
-  /** Cancels the call (an `AbortedError` is thrown). */
-  signal?: AbortSignal;
-}
-
 /** What {@link OstorHelpers.listUsers} takes. */
 export interface OstorListUsersParams {
   /** Add each user's space usage (`spaceStat`); sent as the bare flag `&space`. */
@@ -122,10 +120,13 @@ export type OstorUserSelector =
 
 /** The helpers {@link createOstorClient} adds to the typed client. */
 export interface OstorHelpers {
-  /** Every S3 user (`GET /?ostor-users[&space]`), in the server's order; the API does not page. */
-  listUsers(params?: OstorListUsersParams, options?: OstorCallOptions): Promise<OstorUser[]>;
+  /**
+   * Every S3 user (`GET /?ostor-users[&space]`), in the server's order, as a one-page
+   * {@link Paginator} (the API does not page: one request, sent when the first user is asked for).
+   */
+  listUsers(params?: OstorListUsersParams, options?: CallOptions): Paginator<OstorUser, never>;
   /** One user with keys and accounts (`GET /?ostor-users&id=…` or `&emailAddress=…`); 404 → `NotFoundError`. */
-  getUser(selector: OstorUserSelector, options?: OstorCallOptions): Promise<OstorUserDetail>;
+  getUser(selector: OstorUserSelector, options?: CallOptions): Promise<OstorUserDetail>;
 }
 
 type ListOperation = paths["/?ostor-users"]["get"];
@@ -224,7 +225,7 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     query: Record<string, string | boolean>,
     make: (body: unknown) => T,
     signal: AbortSignal | undefined,
-  ): Promise<T> => {
+  ): Promise<{ value: T; response: Response }> => {
     const serialized = serializeOstorQuery(query);
     const url = redactUrl(`${baseUrl}/?ostor-users${serialized ? `&${serialized}` : ""}`);
     const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url }, secrets };
@@ -232,7 +233,8 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     const text = await expectOk(result, call);
     try {
       // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
-      return make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? "")));
+      const value = make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? "")));
+      return { value, response: result.response };
     } catch (error) {
       if (!(error instanceof MalformedBody)) throw error;
       // A well-formed body of the wrong shape is not transient: not retried. The message names
@@ -245,7 +247,7 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     }
   };
 
-  const listUsers = async (params: OstorListUsersParams = {}, callOptions: OstorCallOptions = {}) => {
+  const listUsers = (params: OstorListUsersParams = {}, callOptions: CallOptions = {}) => {
     if (params === null || typeof params !== "object") {
       throw new InvalidInputError("params", "must be an object like { space: true }");
     }
@@ -259,13 +261,19 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     }
     const space = flag(params.space);
     const signal = checkCallOptions(callOptions);
-    return read(space ? { space } : {}, toUsers, signal);
+    return onePage(
+      async (pageSignal) => {
+        const { value, response } = await read(space ? { space } : {}, toUsers, pageSignal);
+        return { items: value, ...answerMeta(response) };
+      },
+      { signal, context: { provider: PROVIDER, operation: OPERATION } },
+    );
   };
 
-  const getUser = async (selector: OstorUserSelector, callOptions: OstorCallOptions = {}) => {
+  const getUser = async (selector: OstorUserSelector, callOptions: CallOptions = {}) => {
     const query = checkSelector(selector);
     const signal = checkCallOptions(callOptions);
-    return read(query, toUserDetail, signal);
+    return (await read(query, toUserDetail, signal)).value;
   };
 
   return { ...sealed(client), listUsers, getUser };

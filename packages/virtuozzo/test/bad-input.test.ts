@@ -142,21 +142,21 @@ const cases: Case[] = [
   },
   {
     name: "space that is not a boolean (listUsers)",
-    run: ({ client }) => client.listUsers({ space: 1 } as Any),
+    run: ({ client }) => client.listUsers({ space: 1 } as Any).all(),
     error: InvalidInputError,
     field: "space",
     message: /true or false/,
   },
   {
     name: "a selector passed to listUsers",
-    run: ({ client }) => client.listUsers({ id: USER1.id } as Any),
+    run: ({ client }) => client.listUsers({ id: USER1.id } as Any).all(),
     error: InvalidInputError,
     field: "id",
     message: /not a parameter of listUsers/,
   },
   {
     name: "a signal that is not an AbortSignal",
-    run: ({ client }) => client.listUsers({}, { signal: "stop" } as Any),
+    run: ({ client }) => client.listUsers({}, { signal: "stop" } as Any).all(),
     error: InvalidInputError,
     field: "signal",
     message: /AbortSignal/,
@@ -373,7 +373,10 @@ describe("bad input is refused before anything is sent", () => {
       baseUrl: fake.url,
       credentials: () => ({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: "" }),
     });
-    const error = await client.listUsers().catch((e: unknown) => e);
+    const error = await client
+      .listUsers()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error).toMatchObject({ field: "credentials.secretAccessKey" });
     expect(fake.log).toEqual([]);

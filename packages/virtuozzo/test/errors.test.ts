@@ -69,7 +69,10 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
       signature,
       fetch: recordingFetch(ids),
     });
-    const error = await client.listUsers().catch((e: unknown) => e);
+    const error = await client
+      .listUsers()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ status: 403, code: "SignatureDoesNotMatch", requestId: ids[0] });
     expect((error as Error).message).toContain("does not match the signature you provided");
@@ -107,7 +110,10 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
       }),
       signature,
     });
-    const error = await client.listUsers().catch((e: unknown) => e);
+    const error = await client
+      .listUsers()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({
       status: 403,
@@ -123,6 +129,7 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     fake.setClock(() => Date.now() + 20 * 60_000);
     const error = await clientFor(fake, { signature })
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ status: 403, code: "RequestTimeTooSkewed" });
@@ -130,7 +137,7 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     expect(fake.log).toHaveLength(1);
     // Within the window, the same client succeeds.
     fake.setClock(() => Date.now() + 10 * 60_000);
-    await expect(clientFor(fake, { signature }).listUsers()).resolves.toHaveLength(3);
+    await expect(clientFor(fake, { signature }).listUsers().all()).resolves.toHaveLength(3);
   });
 
   it("400 for two selectors, which only a raw call can send; expectOk types it", async () => {
@@ -171,6 +178,7 @@ describe("error bodies", () => {
     });
     const error = await clientFor(fake)
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ requestId: "8000000000000016abcdef0123456789" });
@@ -199,6 +207,7 @@ describe("error bodies", () => {
     });
     const error = await clientFor(fake)
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as Error).message).toContain("bad key [REDACTED]");

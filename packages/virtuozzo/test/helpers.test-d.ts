@@ -57,17 +57,17 @@ describe("getUser selectors", () => {
 
 describe("listUsers", () => {
   it("takes an optional space flag and returns OstorUser[]", () => {
-    expectTypeOf(client.listUsers()).resolves.toEqualTypeOf<OstorUser[]>();
+    expectTypeOf(client.listUsers().all()).resolves.toEqualTypeOf<OstorUser[]>();
     expectTypeOf(
-      client.listUsers({ space: true }, { signal: new AbortController().signal }),
+      client.listUsers({ space: true }, { signal: new AbortController().signal }).all(),
     ).resolves.toEqualTypeOf<OstorUser[]>();
   });
 
   it("refuses selectors (that is getUser)", () => {
     // @ts-expect-error: listUsers lists everyone
-    client.listUsers({ id });
+    client.listUsers({ id }).all();
     // @ts-expect-error: space is a boolean flag
-    client.listUsers({ space: 1 });
+    client.listUsers({ space: 1 }).all();
   });
 });
 

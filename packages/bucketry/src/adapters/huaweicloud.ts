@@ -44,7 +44,7 @@ export function mpcSource(options: MpcSourceOptions): MpcSource {
     client,
     async *buckets(signal) {
       const mpc = await client();
-      for (const bucket of await mpc.listBuckets({ signal })) {
+      for await (const bucket of mpc.listBuckets({ signal })) {
         const out: Bucket = {
           provider: "huaweicloud-mpc",
           source: name,
@@ -75,7 +75,7 @@ export function dbssSource(options: DbssSourceOptions): DbssSource {
     client,
     async *buckets(signal) {
       const dbss = await client();
-      for (const bucket of await dbss.listObsBuckets({ signal })) {
+      for await (const bucket of dbss.listBuckets({ signal })) {
         const out: Bucket = { provider: "huaweicloud-dbss", source: name, name: bucket.name, raw: bucket };
         if (bucket.region) out.region = bucket.region;
         yield out;

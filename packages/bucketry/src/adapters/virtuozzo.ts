@@ -64,7 +64,7 @@ export function ostorSource(options: OstorSourceOptions): OstorSource {
     client,
     async *users({ signal, space }) {
       const ostor = await client();
-      for (const user of await ostor.listUsers(space ? { space: true } : {}, { signal })) yield toUser(user);
+      for await (const user of ostor.listUsers(space ? { space: true } : {}, { signal })) yield toUser(user);
     },
     async user(query, callOptions = {}) {
       const { id, email } = (query ?? {}) as { id?: unknown; email?: unknown };
