@@ -203,7 +203,7 @@ export async function runChecks(config) {
   const hitachiOptions = {
     baseUrl: fakes.hitachi.mapiUrl,
     tokenUrl: fakes.hitachi.tokenUrl,
-    credentials: fakes.hitachi.credentials,
+    credentials: { type: "password", ...fakes.hitachi.credentials },
     retry: false,
   };
   const huawei = (fake) => ({
@@ -215,7 +215,7 @@ export async function runChecks(config) {
     baseUrl: fakes.ncloud.url,
     authUrl: `${fakes.ncloud.keystoneUrl}/v3`,
     projectId: fakes.ncloud.credentials.projectId,
-    credentials: fakes.ncloud.credentials,
+    credentials: { type: "keystone", ...fakes.ncloud.credentials },
   };
 
   await check("list hitachi", async () => {
@@ -258,7 +258,7 @@ export async function runChecks(config) {
     await check(`list virtuozzo (${signature})`, async () => {
       const ostor = modules["@bucketry/virtuozzo"].createOstorClient({
         baseUrl: fakes.ostor.url,
-        credentials: fakes.ostor.credentials,
+        credentials: { type: "aksk", from: fakes.ostor.credentials },
         signature,
       });
       const emails = (await ostor.listUsers().all()).map((user) => user.email).sort();
@@ -286,7 +286,7 @@ export async function runChecks(config) {
     if (buckets.length !== total) throw new Error(`${buckets.length} buckets, wanted ${total}`);
     const ostor = modules["bucketry/virtuozzo"].ostorSource({
       baseUrl: fakes.ostor.url,
-      credentials: fakes.ostor.credentials,
+      credentials: { type: "aksk", from: fakes.ostor.credentials },
     });
     const users = await collect(listUsers([ostor]));
     if (users.length !== expected.ostor.length) throw new Error(`${users.length} users`);

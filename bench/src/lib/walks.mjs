@@ -55,7 +55,7 @@ export async function exhaustiveWalks({ quick }) {
         const client = createVspOneObjectClient({
           baseUrl: info.baseUrl,
           tokenUrl: info.tokenUrl,
-          credentials: { username: info.username, password: info.password },
+          credentials: { type: "password", username: info.username, password: info.password },
           fetch: send,
         });
         return (await client.listBuckets({ userId: HITACHI_USER, pageSize }).all()).map((b) => b.name);
@@ -77,7 +77,12 @@ export async function exhaustiveWalks({ quick }) {
           baseUrl: info.baseUrl,
           authUrl: info.authUrl,
           projectId: info.projectId,
-          credentials: { accessKeyId: info.accessKeyId, secretKey: info.secretKey, domainId: info.domainId },
+          credentials: {
+            type: "keystone",
+            accessKeyId: info.accessKeyId,
+            secretKey: info.secretKey,
+            domainId: info.domainId,
+          },
           fetch: send,
         });
         return (await client.listContainers({ pageSize }).all()).map((c) => c.name);

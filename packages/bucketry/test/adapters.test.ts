@@ -37,7 +37,11 @@ function sources(fetch?: Fetch, pageSize = 25) {
     hitachi: hitachiSource({
       baseUrl: hitachi.cluster.mapiUrl,
       tokenUrl: hitachi.cluster.tokenUrl,
-      credentials: { username: hitachi.credentials.username, password: hitachi.credentials.password },
+      credentials: {
+        type: "password",
+        username: hitachi.credentials.username,
+        password: hitachi.credentials.password,
+      },
       userIds: [HITACHI_USER],
       pageSize,
       ...(fetch ? { fetch } : {}),
@@ -48,11 +52,15 @@ function sources(fetch?: Fetch, pageSize = 25) {
       baseUrl: ncloud.url,
       authUrl: `${ncloud.keystoneUrl}/v3`,
       projectId: ncloud.credentials.projectId,
-      credentials: ncloud.credentials,
+      credentials: { type: "keystone", ...ncloud.credentials },
       pageSize,
       ...(fetch ? { fetch } : {}),
     }),
-    ostor: ostorSource({ baseUrl: ostor.url, credentials: ostor.credentials, ...(fetch ? { fetch } : {}) }),
+    ostor: ostorSource({
+      baseUrl: ostor.url,
+      credentials: { type: "aksk", from: ostor.credentials },
+      ...(fetch ? { fetch } : {}),
+    }),
   };
 }
 
@@ -193,7 +201,7 @@ describe("missing provider packages", () => {
       () =>
         hitachiSource({
           baseUrl: "https://x.test/mapi",
-          credentials: { username: "u", password: "p" },
+          credentials: { type: "password", username: "u", password: "p" },
           userIds: [1],
           loader: () => Promise.reject(notFound("@bucketry/hitachi")),
         }),
@@ -224,7 +232,7 @@ describe("missing provider packages", () => {
       () =>
         ncloudSource({
           zone: "public",
-          credentials: { accessKeyId: "a", secretKey: "b", domainId: "d" },
+          credentials: { type: "keystone", accessKeyId: "a", secretKey: "b", domainId: "d" },
           loader: () => Promise.reject(notFound("@bucketry/ncloud")),
         }),
     ],
@@ -234,7 +242,7 @@ describe("missing provider packages", () => {
       () =>
         ostorSource({
           baseUrl: "https://s3.test",
-          credentials: { accessKeyId: "a", secretAccessKey: "b" },
+          credentials: { type: "aksk", accessKeyId: "a", secretAccessKey: "b" },
           loader: () => Promise.reject(notFound("@bucketry/virtuozzo")),
         }),
     ],
@@ -255,7 +263,7 @@ describe("missing provider packages", () => {
     const failures: SourceError[] = [];
     const missing = ncloudSource({
       zone: "public",
-      credentials: { accessKeyId: "a", secretKey: "b", domainId: "d" },
+      credentials: { type: "keystone", accessKeyId: "a", secretKey: "b", domainId: "d" },
       loader: () => Promise.reject(notFound("@bucketry/ncloud")),
     });
     const buckets = await collect(
@@ -274,7 +282,7 @@ describe("missing provider packages", () => {
     );
     const source = ncloudSource({
       zone: "public",
-      credentials: { accessKeyId: "a", secretKey: "b", domainId: "d" },
+      credentials: { type: "keystone", accessKeyId: "a", secretKey: "b", domainId: "d" },
       loader: () => Promise.reject(broken),
     });
     await expect(source.client()).rejects.toBe(broken);
@@ -286,7 +294,7 @@ describe("options", () => {
     expect(() =>
       hitachiSource({
         baseUrl: "https://x.test/mapi",
-        credentials: { username: "u", password: "p" },
+        credentials: { type: "password", username: "u", password: "p" },
         userIds: [],
       }),
     ).toThrow(InvalidInputError);
@@ -333,7 +341,7 @@ describe("error fields are full paths of the adapter's options", () => {
       baseUrl: ncloud.url,
       authUrl: `${ncloud.keystoneUrl}/v3`,
       projectId: ncloud.credentials.projectId,
-      credentials: { ...ncloud.credentials, domainId: "" },
+      credentials: { type: "keystone", ...ncloud.credentials, domainId: "" },
     });
     await expect(keys.client()).rejects.toMatchObject({ field: "credentials.domainId" });
   });

@@ -37,6 +37,7 @@ export {
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {
   checkObject,
+  credentialsType,
   type Env,
   type OptionsSpec,
   processEnv,

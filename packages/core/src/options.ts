@@ -6,7 +6,7 @@
  * before any other check can quote one, and holds the one environment reader of the packages.
  */
 import { CLIENT_OPTION_KEYS, type ClientOptions, checkHeaders, type RequestLimiter } from "./client.js";
-import { InvalidInputError } from "./errors.js";
+import { CredentialsError, InvalidInputError } from "./errors.js";
 import type { FetchLike, PipelineEvent } from "./pipeline.js";
 import { type ResolvedRetry, resolveRetry, resolveTimeout } from "./policy.js";
 import { isSecretField, isSecretHeader, SecretRegistry } from "./redact.js";
@@ -150,4 +150,30 @@ export function readEnvTable<Field extends string>(
     if (value !== undefined) values[field] = value;
   }
   return values;
+}
+
+/**
+ * The `type` of a `credentials` option, every client's one discriminated shape: `forms` maps each
+ * type to how it is written (for the errors). A `CredentialsError` names what is missing or unknown.
+ */
+export function credentialsType<Type extends string>(
+  value: unknown,
+  forms: Readonly<Record<Type, string>>,
+): Type {
+  const written = Object.values<string>(forms).join(", or ");
+  if (value === undefined || value === null)
+    throw new CredentialsError("credentials", `is required: ${written}`);
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new CredentialsError("credentials", `must be ${written}`);
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== "string" || !Object.hasOwn(forms, type)) {
+    const types = Object.keys(forms).map((name) => JSON.stringify(name));
+    const shown = typeof type === "string" ? JSON.stringify(type.slice(0, 40)) : String(type);
+    throw new CredentialsError(
+      "credentials.type",
+      `must be ${types.length > 1 ? `${types.slice(0, -1).join(", ")} or ${types.at(-1)}` : types[0]}, not ${shown}; credentials are ${written}`,
+    );
+  }
+  return type as Type;
 }

@@ -3,6 +3,7 @@
 // Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
 export {
   staticToken,
+  type TokenCredentials,
   type TokenSource,
   type VspOneObjectCredentials,
   vspOneObjectCredentials,
@@ -22,6 +23,8 @@ export type {
   VspOneObjectListBucketsParams,
 } from "./vsp-one-object-model.js";
 export type {
+  VspOneObjectClientCredentials,
   VspOneObjectClientOptions,
   VspOneObjectPasswordCredentials,
+  VspOneObjectPasswordFrom,
 } from "./vsp-one-object-options.js";

@@ -72,11 +72,11 @@ export const DBSS_ENDPOINTS: Readonly<Record<DbssRegion, string>> = Object.freez
 /** Options for {@link createDbssClient}. */
 export interface DbssClientOptions extends HuaweiClientOptions {
   /** The region; picks `https://dbss.{region}.myhuaweicloud.com`. Give this or `baseUrl`. */
-  region?: DbssRegion;
+  region?: DbssRegion | undefined;
   /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The project id (32 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
-  projectId?: string;
+  projectId?: string | undefined;
 }
 
 /** The vendor's bucket object, exactly as received. */

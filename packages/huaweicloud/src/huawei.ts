@@ -5,11 +5,12 @@
  * on these idempotent GETs, with a fresh signature for each attempt.
  */
 import {
+  checkTokenSource,
   type HuaweiCredentials,
   huaweiAkSk,
   huaweiCredentials,
   huaweiIamToken,
-  type TokenSource,
+  type TokenCredentials,
   tokenAuth,
 } from "@bucketry/auth";
 import {
@@ -18,6 +19,7 @@ import {
   type ClientOptions,
   CredentialsError,
   createPipeline,
+  credentialsType,
   type FetchLike,
   InvalidInputError,
   malformedResponse,
@@ -39,7 +41,7 @@ export interface HuaweiAkSkInline {
   /** The secret access key (SK); never printed. */
   secretKey: string;
   /** The security token of temporary AK/SK (sent and signed as `X-Security-Token`). */
-  securityToken?: string;
+  securityToken?: string | undefined;
   from?: never;
 }
 
@@ -63,15 +65,17 @@ export interface HuaweiPasswordLogin {
   /** The IAM user's password; never printed. */
   password: string;
   /** The IAM endpoint; `https://iam.{region}.myhuaweicloud.com` by default (required when there is no `region`). */
-  iamEndpoint?: string;
+  iamEndpoint?: string | undefined;
 }
 
 /** Any ready token source (e.g. `staticToken(...)` or `huaweiIamToken(...)`), sent as `X-Auth-Token`. */
-export interface HuaweiTokenCredentials {
-  type: "token";
-  /** Hands out the token; asked again (once) when the service answers 401. */
-  source: TokenSource;
-}
+export type HuaweiTokenCredentials = TokenCredentials;
+
+const CREDENTIAL_FORMS = {
+  aksk: '{ type: "aksk", accessKey, secretKey } or { type: "aksk", from: huaweiCredentialsFromEnv() }',
+  password: '{ type: "password", accountName, userName, password }',
+  token: '{ type: "token", source }',
+};
 
 /** How a Huawei client authenticates: AK/SK signing, an IAM password login, or a token source. */
 export type HuaweiClientCredentials =
@@ -83,11 +87,11 @@ export type HuaweiClientCredentials =
 /** Options every Huawei client takes. */
 export interface HuaweiClientOptions extends ClientOptions {
   /** The region id; picks the endpoint (and the IAM endpoint of a password login). */
-  region?: string;
+  region?: string | undefined;
   /** The endpoint, instead of the region's (any http(s) URL, e.g. a proxy or a test fake). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The project id in the path (and `X-Project-Id`); defaults to the AK/SK credentials' `projectId`. */
-  projectId?: string;
+  projectId?: string | undefined;
   /** How to authenticate. */
   credentials: HuaweiClientCredentials;
 }
@@ -131,14 +135,8 @@ export function prepareHuaweiClient(given: HuaweiClientOptions, service: HuaweiS
     options.baseUrl !== undefined
       ? parseEndpoint(options.baseUrl, "baseUrl")
       : (service.endpoints[region as string] as string);
-  const credentials = options.credentials as HuaweiClientCredentials | undefined;
-  if (credentials === null || typeof credentials !== "object") {
-    throw new CredentialsError(
-      "credentials",
-      'is required: { type: "aksk", accessKey, secretKey }, { type: "aksk", from: huaweiCredentialsFromEnv() }, ' +
-        '{ type: "password", accountName, userName, password } or { type: "token", source }',
-    );
-  }
+  credentialsType(options.credentials, CREDENTIAL_FORMS);
+  const { credentials } = options;
   const from = credentials.type === "aksk" ? (credentials.from as unknown) : undefined;
   const fromProject =
     from !== null && typeof from === "object" ? (from as Partial<HuaweiCredentials>).projectId : undefined;
@@ -294,26 +292,8 @@ function authStep(
       );
       return tokenAuth(source, { secrets });
     }
-    case "token": {
-      const source = credentials.source as TokenSource | undefined;
-      if (
-        source === null ||
-        typeof source !== "object" ||
-        typeof source.token !== "function" ||
-        typeof source.invalidate !== "function"
-      ) {
-        throw new CredentialsError(
-          "credentials.source",
-          "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(...) or huaweiIamToken(...))",
-        );
-      }
-      return tokenAuth(source, { secrets });
-    }
-    default:
-      throw new CredentialsError(
-        "credentials.type",
-        `must be "aksk", "password" or "token", not ${JSON.stringify((credentials as { type?: unknown }).type)}`,
-      );
+    case "token":
+      return tokenAuth(checkTokenSource(credentials.source), { secrets });
   }
 }
 

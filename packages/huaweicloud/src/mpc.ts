@@ -42,11 +42,11 @@ export type MpcRegion = keyof typeof MPC_ENDPOINTS;
 /** Options for {@link createMpcClient}. */
 export interface MpcClientOptions extends HuaweiClientOptions {
   /** The region; picks `https://mpc.{region}.myhuaweicloud.com` (cn-north-1: `mts.`). Give this or `baseUrl`. */
-  region?: MpcRegion;
+  region?: MpcRegion | undefined;
   /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The project id (1 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
-  projectId?: string;
+  projectId?: string | undefined;
 }
 
 /** The vendor's bucket object, exactly as received. */

@@ -3,11 +3,18 @@
  * the project id that names the account, and the credentials in each form NAVER accepts. Each
  * mistake throws an `InvalidInputError`/`CredentialsError` that names the option at fault.
  */
-import { type NcloudCredentials, ncloudCredentials, type TokenSource } from "@bucketry/auth";
+import {
+  checkTokenSource,
+  type NcloudCredentials,
+  ncloudCredentials,
+  type TokenCredentials,
+  type TokenSource,
+} from "@bucketry/auth";
 import {
   type ClientOptions,
   CredentialsError,
   checkPathParameter,
+  credentialsType,
   InvalidInputError,
   parseEndpoint,
   type ResolvedClientOptions,
@@ -33,20 +40,38 @@ export const ARCHIVE_STORAGE_ZONES: Readonly<
 
 /** An API authentication key, for the factory to log in to the zone's Keystone with. */
 export interface ArchiveStorageKeys {
+  type: "keystone";
   /** The access key id (the Keystone user name). */
   accessKeyId: string;
   /** The secret key (the Keystone password). */
   secretKey: string;
   /** The domain id shown in the Archive Storage console ("Check API usage information"). */
   domainId: string;
+  from?: never;
+}
+
+/** Credentials from `ncloudCredentials(...)` / `ncloudCredentialsFromEnv()`: `type` says which kind they hold. */
+export interface ArchiveStorageCredentialsFrom {
+  /** `keystone` for an API key, `token` for a pre-issued token (`OS_AUTH_TOKEN`); the same as `from.kind`. */
+  type: NcloudCredentials["kind"];
+  from: NcloudCredentials;
+  accessKeyId?: never;
+  source?: never;
 }
 
 /**
- * Credentials in every form the service accepts: an API key (logged in to Keystone, project-scoped
- * tokens renewed as needed), {@link NcloudCredentials} from `ncloudCredentials()` /
- * `ncloudCredentialsFromEnv()`, or any {@link TokenSource} (e.g. `staticToken(OS_AUTH_TOKEN)`).
+ * Credentials in every form the service accepts, one discriminated shape: an API key
+ * `{ type: "keystone", accessKeyId, secretKey, domainId }` (logged in to Keystone, project-scoped
+ * tokens renewed as needed), `{ type, from: ncloudCredentialsFromEnv() }`, or
+ * `{ type: "token", source }` with any {@link TokenSource} (e.g. `staticToken(OS_AUTH_TOKEN)`).
  */
-export type ArchiveStorageCredentials = ArchiveStorageKeys | NcloudCredentials | TokenSource;
+export type ArchiveStorageCredentials = ArchiveStorageKeys | ArchiveStorageCredentialsFrom | TokenCredentials;
+
+const CREDENTIAL_FORMS = {
+  keystone:
+    '{ type: "keystone", accessKeyId, secretKey, domainId } or { type: "keystone", from: ncloudCredentialsFromEnv() }',
+  token: '{ type: "token", source: staticToken(token) }',
+};
 
 /** Options for `createArchiveStorageClient`. */
 export interface ArchiveStorageClientOptions extends ClientOptions {
@@ -56,16 +81,16 @@ export interface ArchiveStorageClientOptions extends ClientOptions {
    * zone or `baseUrl` (or token credentials with a `storageUrl`). NAVER calls them zones, so there
    * is no `region` option (passing one is refused with a pointer here).
    */
-  zone?: ArchiveStorageZone;
+  zone?: ArchiveStorageZone | undefined;
   /** The storage endpoint instead of a zone, e.g. a proxy or a test server (without `/v1/AUTH_…`). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Keystone (`…/v3`) for {@link ArchiveStorageKeys}; the zone's by default, required with `baseUrl`. */
-  authUrl?: string;
+  authUrl?: string | undefined;
   /**
    * The project id (the account is `AUTH_{projectId}`), from the console. Required unless the
    * credentials carry it (`ncloudCredentials` with a project id or a storage URL).
    */
-  projectId?: string;
+  projectId?: string | undefined;
   /** Who the client acts as (see {@link ArchiveStorageCredentials}). */
   credentials: ArchiveStorageCredentials;
 }
@@ -99,19 +124,14 @@ export function resolveOptions(given: ArchiveStorageClientOptions): ResolvedOpti
     },
   });
   const { fetch, secrets } = client;
-  const credentials = options.credentials as unknown;
-  if (credentials === undefined || credentials === null) {
-    throw new CredentialsError(
-      "credentials",
-      "is required: an API key { accessKeyId, secretKey, domainId }, ncloudCredentials(...) / ncloudCredentialsFromEnv(), or a TokenSource",
-    );
-  }
-  if (typeof credentials !== "object") {
-    throw new CredentialsError(
-      "credentials",
-      "must be an API key object, NcloudCredentials or a TokenSource",
-    );
-  }
+  const type = credentialsType(options.credentials, CREDENTIAL_FORMS);
+  const written = options.credentials as unknown as Record<string, unknown>;
+  const credentials: object =
+    written.from !== undefined
+      ? checkFrom(written.from, type)
+      : type === "token"
+        ? checkTokenSource(written.source)
+        : written;
 
   const zone = checkZone(options.zone);
   if (zone && options.baseUrl !== undefined) {
@@ -171,12 +191,27 @@ export function resolveOptions(given: ArchiveStorageClientOptions): ResolvedOpti
       }),
     ).tokenSource({ fetch, secrets });
   } else {
-    throw new CredentialsError(
-      "credentials",
-      "must be an API key { accessKeyId, secretKey, domainId }, NcloudCredentials or a TokenSource { token(), invalidate() }",
-    );
+    throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS.keystone}`);
   }
   return { baseUrl, projectId, tokenSource, client };
+}
+
+/** `from` when it is {@link NcloudCredentials} of the kind `type` names. */
+function checkFrom(from: unknown, type: NcloudCredentials["kind"]): NcloudCredentials {
+  if (from === null || typeof from !== "object" || !isNcloudCredentials(from)) {
+    throw new CredentialsError(
+      "credentials.from",
+      "must be ncloudCredentials(...) or ncloudCredentialsFromEnv()",
+    );
+  }
+  if (from.kind !== type) {
+    const holds = from.kind === "token" ? "a pre-issued token (OS_AUTH_TOKEN)" : "an API key";
+    throw new CredentialsError(
+      "credentials.type",
+      `is "${type}" but credentials.from holds ${holds}: use type "${from.kind}"`,
+    );
+  }
+  return from;
 }
 
 /** The keys of an API key: auth names them bare, the client's option is `credentials`. */

@@ -4,6 +4,7 @@ export {
   ncloudCredentials,
   ncloudCredentialsFromEnv,
   staticToken,
+  type TokenCredentials,
   type TokenSource,
 } from "@bucketry/auth";
 export type { CallOptions, Paginator } from "@bucketry/core";
@@ -38,6 +39,7 @@ export {
   ARCHIVE_STORAGE_ZONES,
   type ArchiveStorageClientOptions,
   type ArchiveStorageCredentials,
+  type ArchiveStorageCredentialsFrom,
   type ArchiveStorageKeys,
   type ArchiveStorageZone,
 } from "./archive-storage-options.js";

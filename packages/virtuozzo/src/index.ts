@@ -4,7 +4,10 @@ export type * as OstorApi from "./generated/ostor.js";
 export {
   createOstorClient,
   MalformedResponseError,
+  type OstorAkSkFrom,
+  type OstorAkSkInline,
   type OstorClient,
+  type OstorClientCredentials,
   type OstorClientOptions,
   type OstorCredentialsSource,
   type OstorHelpers,

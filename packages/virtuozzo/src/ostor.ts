@@ -24,6 +24,7 @@ import {
   checkCallOptions,
   createApiClient,
   createPipeline,
+  credentialsType,
   type Env,
   expectOk,
   InvalidInputError,
@@ -62,8 +63,34 @@ const OPERATION = "listOstorUsers";
 /** The signature versions ostor accepts for admin calls. */
 export type OstorSignatureVersion = "v2" | "v4";
 
-/** Credentials of an S3 system user: a key pair, or a function returning the current one (per attempt). */
+/** Ready S3 credentials, or a function returning the current ones (called per attempt, so rotated keys are picked up). */
 export type OstorCredentialsSource = S3Credentials | (() => S3Credentials | Promise<S3Credentials>);
+
+/** An S3 key pair given inline, signed with SigV2 or SigV4. */
+export interface OstorAkSkInline {
+  type: "aksk";
+  accessKeyId: string;
+  /** Never printed. */
+  secretAccessKey: string;
+  /** A temporary session token (SigV4 only). */
+  sessionToken?: string | undefined;
+  from?: never;
+}
+
+/** An S3 key pair from `s3Credentials(...)` / `s3CredentialsFromEnv()`, or a function returning one. */
+export interface OstorAkSkFrom {
+  type: "aksk";
+  from: OstorCredentialsSource;
+  accessKeyId?: never;
+  secretAccessKey?: never;
+}
+
+/** How an ostor client authenticates: the S3 key pair of a system user (ostor has no other scheme). */
+export type OstorClientCredentials = OstorAkSkInline | OstorAkSkFrom;
+
+const CREDENTIAL_FORMS = {
+  aksk: '{ type: "aksk", accessKeyId, secretAccessKey } or { type: "aksk", from: s3CredentialsFromEnv() } (OSTOR_ACCESS_KEY_ID / OSTOR_SECRET_ACCESS_KEY)',
+};
 
 /** Options for {@link createOstorClient}. */
 export interface OstorClientOptions extends ClientOptions {
@@ -73,23 +100,23 @@ export interface OstorClientOptions extends ClientOptions {
    */
   baseUrl: string;
   /**
-   * The S3 key pair of an ostor *system* user (`ostor-s3-admin create-user -S …`), e.g.
-   * `s3Credentials({ accessKeyId, secretAccessKey })` or `s3CredentialsFromEnv()`
+   * The S3 key pair of an ostor *system* user (`ostor-s3-admin create-user -S …`):
+   * `{ type: "aksk", accessKeyId, secretAccessKey }` or `{ type: "aksk", from: s3CredentialsFromEnv() }`
    * (`OSTOR_ACCESS_KEY_ID` / `OSTOR_SECRET_ACCESS_KEY`).
    */
-  credentials: OstorCredentialsSource;
+  credentials: OstorClientCredentials;
   /**
    * `"v2"` (default: the only form with vendor examples; the resource signed is `/?ostor-users`) or
    * `"v4"` (service `s3`; the vendor documents it, no public admin-call example exists).
    */
-  signature?: OstorSignatureVersion;
+  signature?: OstorSignatureVersion | undefined;
   /** SigV4 credential-scope region; ostor ignores it, its docs use `ostor` (the default). V4 only. */
-  region?: string;
+  region?: string | undefined;
   /**
    * SigV2 only: send the time as `x-amz-date` instead of `Date`. Not needed in a browser: fetch
    * drops `Date` there, so the signer always uses `x-amz-date` in one (README, Platforms).
    */
-  useAmzDate?: boolean;
+  useAmzDate?: boolean | undefined;
 }
 
 /** What {@link OstorHelpers.listUsers} takes. */
@@ -302,7 +329,7 @@ function sealed(client: Client<paths>): Omit<OstorClient, keyof OstorHelpers> {
  */
 export function ostorOptionsFromEnv(
   env: Env = processEnv(),
-): Pick<OstorClientOptions, "baseUrl"> & { credentials: S3Credentials } {
+): Pick<OstorClientOptions, "baseUrl"> & { credentials: OstorAkSkFrom & { from: S3Credentials } } {
   const endpoint = OSTOR_ENV.endpoint;
   const value = readEnv(endpoint, env);
   if (value === undefined) {
@@ -311,7 +338,10 @@ export function ostorOptionsFromEnv(
       "is not set: the cluster's S3 endpoint, e.g. https://s3.example.com",
     );
   }
-  return { baseUrl: checkBaseUrl(value, endpoint), credentials: s3CredentialsFromEnv(env) };
+  return {
+    baseUrl: checkBaseUrl(value, endpoint),
+    credentials: { type: "aksk", from: s3CredentialsFromEnv(env) },
+  };
 }
 
 /** An http(s) URL of the endpoint's root: ostor's admin calls are sub-resources of `/`. */
@@ -331,32 +361,29 @@ function checkBaseUrl(value: unknown, field: string): string {
  * `credentials.<field>`, and registers every secret so no error or log can show it.
  */
 function credentialSource(
-  source: unknown,
+  given: unknown,
   signature: OstorSignatureVersion,
   secrets: SecretRegistry,
 ): S3Credentials | (() => Promise<S3Credentials>) {
-  if (source === undefined || source === null) {
-    throw new CredentialsError(
-      "credentials",
-      "are required: the S3 key pair of an ostor system user, e.g. s3CredentialsFromEnv() " +
-        "(OSTOR_ACCESS_KEY_ID / OSTOR_SECRET_ACCESS_KEY)",
-    );
-  }
+  credentialsType(given, CREDENTIAL_FORMS);
+  const written = given as Record<string, unknown>;
+  const source = written.from ?? written;
+  const field = written.from === undefined ? "credentials" : "credentials.from";
   const check = (value: unknown): S3Credentials => {
     if (value === null || typeof value !== "object") {
-      throw new CredentialsError("credentials", "must be an S3 key pair { accessKeyId, secretAccessKey }");
+      throw new CredentialsError(field, "must be an S3 key pair { accessKeyId, secretAccessKey }");
     }
     const { accessKeyId, secretAccessKey, sessionToken } = value as S3Credentials;
     // Registered before the checks, so even a rejected secret cannot surface later.
     secrets.add(String(secretAccessKey ?? ""), String(sessionToken ?? ""));
     if (sessionToken !== undefined && signature === "v2") {
-      throw new CredentialsError("credentials.sessionToken", 'is only sent with signature "v4"');
+      throw new CredentialsError(`${field}.sessionToken`, 'is only sent with signature "v4"');
     }
     try {
       return s3Credentials({ accessKeyId, secretAccessKey, sessionToken });
     } catch (error) {
       if (!(error instanceof CredentialsError)) throw error;
-      throw new CredentialsError(`credentials.${error.field}`, error.message.slice(error.field.length + 2));
+      throw new CredentialsError(`${field}.${error.field}`, error.message.slice(error.field.length + 2));
     }
   };
   if (typeof source === "function") {

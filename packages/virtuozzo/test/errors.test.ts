@@ -65,7 +65,10 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     const ids: (string | null)[] = [];
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: s3Credentials({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: wrong }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: wrong }),
+      },
       signature,
       fetch: recordingFetch(ids),
     });
@@ -87,10 +90,13 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     const fake = await startFake();
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: s3Credentials({
-        accessKeyId: "ffffffffffffffffZZZZ",
-        secretAccessKey: "secret-of-nobody",
-      }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({
+          accessKeyId: "ffffffffffffffffZZZZ",
+          secretAccessKey: "secret-of-nobody",
+        }),
+      },
       signature,
     });
     const error = await client.getUser({ id: USER1.id }).catch((e: unknown) => e);
@@ -104,10 +110,13 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     const key = fake.findUser(USER2.id)!.AWSAccessKeys[0]!;
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: s3Credentials({
-        accessKeyId: key.AWSAccessKeyId,
-        secretAccessKey: key.AWSSecretAccessKey,
-      }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({
+          accessKeyId: key.AWSAccessKeyId,
+          secretAccessKey: key.AWSSecretAccessKey,
+        }),
+      },
       signature,
     });
     const error = await client

@@ -192,10 +192,13 @@ describe("bodies that break off or do not parse", () => {
       let calls = 0;
       const client = createOstorClient({
         baseUrl: "http://127.0.0.1:9",
-        credentials: s3Credentials({
-          accessKeyId: "f373d5175d1f3b63S7SX",
-          secretAccessKey: "example-secret",
-        }),
+        credentials: {
+          type: "aksk",
+          from: s3Credentials({
+            accessKeyId: "f373d5175d1f3b63S7SX",
+            secretAccessKey: "example-secret",
+          }),
+        },
         fetch: async () => {
           calls += 1;
           return new Response(body, { headers: { "content-type": "application/json" } });
@@ -226,7 +229,10 @@ describe("bodies that break off or do not parse", () => {
     });
     const client = createOstorClient({
       baseUrl: "http://127.0.0.1:9",
-      credentials: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" }),
+      },
       fetch: async () => new Response(body, { headers: { "content-type": "application/json" } }),
     });
     const error = await client.getUser({ id: "0123456789abcdef" }).catch((e: unknown) => e);
@@ -254,10 +260,13 @@ describe("bodies that break off or do not parse", () => {
     ] as const) {
       const client = createOstorClient({
         baseUrl: "http://127.0.0.1:9",
-        credentials: s3Credentials({
-          accessKeyId: "f373d5175d1f3b63S7SX",
-          secretAccessKey: "example-secret",
-        }),
+        credentials: {
+          type: "aksk",
+          from: s3Credentials({
+            accessKeyId: "f373d5175d1f3b63S7SX",
+            secretAccessKey: "example-secret",
+          }),
+        },
         fetch: async () => new Response(body),
       });
       expect((await client.getUser({ id: "0123456789abcdef" })).accountCount).toBe(count);

@@ -47,7 +47,12 @@ async function start(): Promise<OstorFake> {
 }
 
 const list = (fake: OstorFake, fetch?: FetchLike) =>
-  createOstorClient({ baseUrl: fake.url, credentials: fake.credentials, retry: false, fetch })
+  createOstorClient({
+    baseUrl: fake.url,
+    credentials: { type: "aksk", from: fake.credentials },
+    retry: false,
+    fetch,
+  })
     .listUsers()
     .all();
 

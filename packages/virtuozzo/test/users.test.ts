@@ -203,9 +203,12 @@ describe("signature details", () => {
     let calls = 0;
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: () => {
-        calls += 1;
-        return fake.credentials;
+      credentials: {
+        type: "aksk",
+        from: () => {
+          calls += 1;
+          return fake.credentials;
+        },
       },
       retry: { baseDelayMs: 1 },
     });
@@ -232,7 +235,7 @@ describe("signature details", () => {
     const fake = await startFake();
     const client = createOstorClient({
       baseUrl: `${fake.url}/`,
-      credentials: s3Credentials(fake.credentials),
+      credentials: { type: "aksk", from: s3Credentials(fake.credentials) },
     });
     await client.listUsers().all();
     expect(fake.log[0]?.target).toBe("/?ostor-users");

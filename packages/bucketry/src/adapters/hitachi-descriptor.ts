@@ -55,6 +55,7 @@ export const hitachiDescriptor: AdapterDescriptor = {
   build(settings, options) {
     const userIds = parseUserIds(settings);
     const credentials = {
+      type: "password" as const,
       username: settings.need("username"),
       password: settings.need("password"),
       ...definedOnly({
@@ -69,7 +70,7 @@ export const hitachiDescriptor: AdapterDescriptor = {
     }
     const cluster = settings.need("cluster", ` (or set ${settings.describe("endpoint")})`);
     const region = settings.need("region");
-    return hitachiSource({ ...options, credentials: { cluster, region, ...credentials }, userIds });
+    return hitachiSource({ ...options, cluster, region, credentials, userIds });
   },
   scope(settings) {
     return definedOnly({

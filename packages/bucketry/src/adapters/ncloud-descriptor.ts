@@ -67,6 +67,7 @@ export const ncloudDescriptor: AdapterDescriptor = {
           }),
       projectId: settings.need("projectId"),
       credentials: {
+        type: "keystone",
         accessKeyId: settings.need("accessKeyId"),
         secretKey: settings.need("secretKey"),
         domainId: settings.need("domainId"),

@@ -86,7 +86,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
 /** The credentials of a pre-issued token; auth names the token `token`, this adapter's option is `authToken`. */
 function preIssued(m: NcloudModule, authToken: string, storageUrl: string) {
   try {
-    return m.ncloudCredentials({ token: authToken, storageUrl });
+    return { type: "token" as const, from: m.ncloudCredentials({ token: authToken, storageUrl }) };
   } catch (error) {
     if (!(error instanceof CredentialsError) || error.field !== "token") throw error;
     throw new CredentialsError("authToken", error.message.slice("token: ".length));

@@ -38,6 +38,7 @@ export const ostorDescriptor: AdapterDescriptor = {
       ...options,
       baseUrl: settings.need("endpoint"),
       credentials: {
+        type: "aksk",
         accessKeyId: settings.need("accessKeyId"),
         secretAccessKey: settings.need("secretAccessKey"),
       },
