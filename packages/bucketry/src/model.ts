@@ -1,7 +1,12 @@
 /** The one shape every provider's buckets and users are turned into. */
 
 /** The providers the facade knows. */
-export type ProviderName = "hitachi" | "huaweicloud-mpc" | "huaweicloud-dbss" | "ncloud" | "virtuozzo";
+export type ProviderName =
+  | "hitachi-vsp-one-object"
+  | "huaweicloud-mpc"
+  | "huaweicloud-dbss"
+  | "ncloud-archive-storage"
+  | "virtuozzo-ostor";
 
 /**
  * A bucket (a Swift container, an OBS bucket seen by MPC or DBSS, a VSP One Object bucket).

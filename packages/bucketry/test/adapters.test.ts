@@ -70,8 +70,8 @@ describe("each provider's fields are normalised", () => {
     expect(buckets).toHaveLength(SEED.hitachi);
     const first = fakes.hitachi.users.get(HITACHI_USER)![0]!;
     expect(buckets[0]).toEqual({
-      provider: "hitachi",
-      source: "hitachi",
+      provider: "hitachi-vsp-one-object",
+      source: "hitachi-vsp-one-object",
       name: first.bucketName,
       id: String(first.bucketId),
       owner: String(HITACHI_USER),
@@ -108,7 +108,7 @@ describe("each provider's fields are normalised", () => {
     const vendor = fakes.ncloud.containers[3]!;
     const bucket = buckets.find((b) => b.name === vendor.name)!;
     expect(bucket).toMatchObject({
-      provider: "ncloud",
+      provider: "ncloud-archive-storage",
       bytes: Number(vendor.bytes),
       objectCount: Number(vendor.count),
     });
@@ -124,7 +124,7 @@ describe("each provider's fields are normalised", () => {
     const vendor = fakes.ostor.users.find((u) => u.UserEmail === "user2@email.com")!;
     const user = users.find((u) => u.id === vendor.UserId)!;
     expect(user).toMatchObject({
-      provider: "virtuozzo",
+      provider: "virtuozzo-ostor",
       email: "user2@email.com",
       state: "enabled",
       flags: [],
@@ -367,11 +367,11 @@ describe("listing across real providers", () => {
     expect(failures[0]).toMatchObject({ source: "huaweicloud-dbss", provider: "huaweicloud-dbss" });
     expect(failures[0]!.cause).toBeInstanceOf(PermissionError);
     const count = (p: string) => buckets.filter((b) => b.provider === p).length;
-    expect([count("hitachi"), count("huaweicloud-mpc"), count("ncloud")]).toEqual([
-      SEED.hitachi,
-      SEED.mpc,
-      SEED.ncloud,
-    ]);
+    expect([
+      count("hitachi-vsp-one-object"),
+      count("huaweicloud-mpc"),
+      count("ncloud-archive-storage"),
+    ]).toEqual([SEED.hitachi, SEED.mpc, SEED.ncloud]);
   });
 
   it("honours the concurrency bound across providers", async () => {

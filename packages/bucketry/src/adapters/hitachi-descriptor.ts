@@ -8,7 +8,7 @@ import { hitachiSource } from "./hitachi.js";
 
 /** What `bucketry/hitachi` says about itself: its settings and how a source is made from them. */
 export const hitachiDescriptor: AdapterDescriptor = {
-  provider: "hitachi",
+  provider: "hitachi-vsp-one-object",
   title: "Hitachi VSP One Object",
   adapter: "bucketry/hitachi",
   packageName: "@bucketry/hitachi",

@@ -30,7 +30,7 @@ const load = providerLoader("bucketry/hitachi", "@bucketry/hitachi", () => impor
  * when it is first made (`await source.client()` checks them up front).
  */
 export function hitachiSource(options: HitachiSourceOptions): HitachiSource {
-  const name = checkAdapterOptions(options, "hitachi");
+  const name = checkAdapterOptions(options, "hitachi-vsp-one-object");
   const { name: _, loader, userIds, pageSize, ...clientOptions } = options;
   // Each id is checked by the client's listBuckets, before anything is sent.
   if (!Array.isArray(userIds) || userIds.length === 0) {
@@ -41,7 +41,7 @@ export function hitachiSource(options: HitachiSourceOptions): HitachiSource {
     (m) => m.createVspOneObjectClient(clientOptions),
   );
   return {
-    provider: "hitachi",
+    provider: "hitachi-vsp-one-object",
     name,
     client,
     async *buckets(signal) {
@@ -53,7 +53,7 @@ export function hitachiSource(options: HitachiSourceOptions): HitachiSource {
         );
         for await (const bucket of listing) {
           yield {
-            provider: "hitachi",
+            provider: "hitachi-vsp-one-object",
             source: name,
             name: bucket.name,
             id: String(bucket.id),

@@ -8,7 +8,7 @@ import { ncloudSource } from "./ncloud.js";
 
 /** What `bucketry/ncloud` says about itself: its settings and how a source is made from them. */
 export const ncloudDescriptor: AdapterDescriptor = {
-  provider: "ncloud",
+  provider: "ncloud-archive-storage",
   title: "NAVER Cloud Archive Storage",
   adapter: "bucketry/ncloud",
   packageName: "@bucketry/ncloud",

@@ -47,7 +47,7 @@ const load = providerLoader("bucketry/ncloud", "@bucketry/ncloud", () => import(
  * is first made.
  */
 export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
-  const name = checkAdapterOptions(options, "ncloud");
+  const name = checkAdapterOptions(options, "ncloud-archive-storage");
   const { name: _, loader, pageSize, prefix, ...clientOptions } = options;
   const client = lazyClient(
     loader ? providerLoader("bucketry/ncloud", "@bucketry/ncloud", loader) : load,
@@ -58,7 +58,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
     },
   );
   return {
-    provider: "ncloud",
+    provider: "ncloud-archive-storage",
     name,
     client,
     async *buckets(signal) {
@@ -71,7 +71,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
         // Without a delimiter Swift rolls nothing up; a subdir here would not be a bucket.
         if (entry.kind !== "container") continue;
         yield {
-          provider: "ncloud",
+          provider: "ncloud-archive-storage",
           source: name,
           name: entry.name,
           bytes: entry.bytes,

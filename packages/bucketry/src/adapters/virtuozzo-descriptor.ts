@@ -8,7 +8,7 @@ import { ostorSource } from "./virtuozzo.js";
 
 /** What `bucketry/virtuozzo` says about itself: its settings and how a source is made from them. */
 export const ostorDescriptor: AdapterDescriptor = {
-  provider: "virtuozzo",
+  provider: "virtuozzo-ostor",
   title: "Virtuozzo / Acronis ostor",
   adapter: "bucketry/virtuozzo",
   packageName: "@bucketry/virtuozzo",

@@ -38,7 +38,7 @@ const NO_OWNER = /^0+$/;
  * Options are checked when the client is first made.
  */
 export function ostorSource(options: OstorSourceOptions): OstorSource {
-  const name = checkAdapterOptions(options, "virtuozzo");
+  const name = checkAdapterOptions(options, "virtuozzo-ostor");
   const { name: _, loader, ...clientOptions } = options;
   const client = lazyClient(
     loader ? providerLoader("bucketry/virtuozzo", "@bucketry/virtuozzo", loader) : load,
@@ -46,7 +46,7 @@ export function ostorSource(options: OstorSourceOptions): OstorSource {
   );
   const toUser = (user: OstorUser | OstorUserDetail): User => {
     const out: User = {
-      provider: "virtuozzo",
+      provider: "virtuozzo-ostor",
       source: name,
       id: user.id,
       email: user.email,
@@ -59,7 +59,7 @@ export function ostorSource(options: OstorSourceOptions): OstorSource {
     return out;
   };
   return {
-    provider: "virtuozzo",
+    provider: "virtuozzo-ostor",
     name,
     client,
     async *users({ signal, space }) {
