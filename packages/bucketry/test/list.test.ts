@@ -32,7 +32,7 @@ function pagedSource(name: string, count: number, options: { pageSize?: number; 
               provider: "ncloud-archive-storage",
               source: name,
               name: `${name}-${i}`,
-              raw: {},
+              raw: {} as never,
             } satisfies Bucket;
           }
         }
@@ -118,7 +118,12 @@ describe("listBuckets", () => {
 
   it("reports on a break the failure that had arrived while another source's bucket was taken", async () => {
     // Both answers are ready at once; the first source's wins the race and the caller stops there.
-    const bucket = { provider: "ncloud-archive-storage", source: "a", name: "a-0", raw: {} } satisfies Bucket;
+    const bucket = {
+      provider: "ncloud-archive-storage",
+      source: "a",
+      name: "a-0",
+      raw: {} as never,
+    } satisfies Bucket;
     const ready = iterated("a", () => Promise.resolve({ value: bucket, done: false }));
     const broken = iterated("b", () => Promise.reject(new Error("b broke")));
     const failures: string[] = [];
@@ -195,7 +200,7 @@ describe("perProvider", () => {
     let active = 0;
     let most = 0;
     const order: string[] = [];
-    const source = (provider: ProviderName, name: string): Source => ({
+    const source = (provider: Bucket["provider"], name: string): Source => ({
       provider,
       name,
       async *buckets() {
@@ -206,7 +211,7 @@ describe("perProvider", () => {
         }
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (provider === "ncloud-archive-storage") active -= 1;
-        yield { provider, source: name, name: `${name}-1`, raw: {} } satisfies Bucket;
+        yield { provider, source: name, name: `${name}-1`, raw: {} as never } as Bucket;
       },
     });
     const sources = [

@@ -4,9 +4,16 @@
  * Needs `@bucketry/hitachi` (an optional peer dependency, loaded on first use).
  */
 import { InvalidInputError } from "@bucketry/core";
-import type { VspOneObjectClient, VspOneObjectClientOptions } from "@bucketry/hitachi";
+import type { VspOneObjectBucket, VspOneObjectClient, VspOneObjectClientOptions } from "@bucketry/hitachi";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+declare module "../model.js" {
+  /** A Hitachi bucket's `raw`: the provider's normalised bucket. */
+  interface ProviderRecords {
+    "hitachi-vsp-one-object": VspOneObjectBucket;
+  }
+}
 
 /** What the adapter needs from `@bucketry/hitachi`. */
 export type HitachiModule = Pick<typeof import("@bucketry/hitachi"), "createVspOneObjectClient">;
@@ -16,7 +23,7 @@ export interface HitachiSourceOptions extends VspOneObjectClientOptions, Adapter
   /** The MAPI user ids whose buckets are listed (signed integers, e.g. `-468170324`), in this order. */
   userIds: readonly number[];
   /** Buckets per request; the server's default when absent. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** A Hitachi VSP One Object source; `client()` is the provider's typed client. */

@@ -3,10 +3,18 @@
  * API pages: each source makes one request. Needs `@bucketry/huaweicloud` (an optional peer
  * dependency, loaded on first use).
  */
-import type { DbssClient, DbssClientOptions } from "@bucketry/huaweicloud/dbss";
-import type { MpcClient, MpcClientOptions } from "@bucketry/huaweicloud/mpc";
+import type { DbssBucket, DbssClient, DbssClientOptions } from "@bucketry/huaweicloud/dbss";
+import type { MpcBucket, MpcClient, MpcClientOptions } from "@bucketry/huaweicloud/mpc";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+declare module "../model.js" {
+  /** An MPC or DBSS bucket's `raw`: the provider's normalised bucket. */
+  interface ProviderRecords {
+    "huaweicloud-mpc": MpcBucket;
+    "huaweicloud-dbss": DbssBucket;
+  }
+}
 
 /** What the adapter needs from `@bucketry/huaweicloud/mpc`. */
 export type MpcModule = Pick<typeof import("@bucketry/huaweicloud/mpc"), "createMpcClient">;

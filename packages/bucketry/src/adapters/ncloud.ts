@@ -6,9 +6,16 @@
  * re-PUT moves, not when it was created. It stays in `raw.lastModified` (a `Date`).
  */
 import { CredentialsError } from "@bucketry/core";
-import type { ArchiveStorageClient, ArchiveStorageClientOptions } from "@bucketry/ncloud";
+import type { ArchiveStorageClient, ArchiveStorageClientOptions, ContainerItem } from "@bucketry/ncloud";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+declare module "../model.js" {
+  /** A NAVER container's `raw`: the provider's normalised container (its `lastModified` included). */
+  interface ProviderRecords {
+    "ncloud-archive-storage": ContainerItem;
+  }
+}
 
 /** What the adapter needs from `@bucketry/ncloud`. */
 export type NcloudModule = Pick<
@@ -31,9 +38,9 @@ export interface NcloudPreIssuedToken
 export type NcloudSourceOptions = (ArchiveStorageClientOptions | NcloudPreIssuedToken) &
   AdapterOptions<NcloudModule> & {
     /** Containers per request, 1 to 10,000 (the default). */
-    pageSize?: number;
+    pageSize?: number | undefined;
     /** Only containers whose name starts with this. */
-    prefix?: string;
+    prefix?: string | undefined;
   };
 
 /** A NAVER Archive Storage source; `client()` is the provider's typed client. */

@@ -12,6 +12,13 @@ import type { OstorClient, OstorClientOptions, OstorUser, OstorUserDetail } from
 import type { ProviderSource, User } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
 
+declare module "../model.js" {
+  /** An ostor user's `raw`: the provider's user, or its detail record from a single-user query. */
+  interface ProviderRecords {
+    "virtuozzo-ostor": OstorUser | OstorUserDetail;
+  }
+}
+
 /** What the adapter needs from `@bucketry/virtuozzo`. */
 export type OstorModule = Pick<typeof import("@bucketry/virtuozzo"), "createOstorClient">;
 
