@@ -30,9 +30,11 @@ export {
   PermissionError,
   parseRetryAfter,
   RateLimitError,
+  readBody,
   requestIdOf,
   ServerError,
   TimeoutError,
+  UnexpectedShape,
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {

@@ -9,7 +9,7 @@
  * - `bucketId` is an int64: sent as a JSON number (precise up to 2^53) or, by int64-wary servers,
  *   as a decimal string; both become a number, and the vendor's object stays in `raw`.
  */
-import { InvalidInputError, type MalformedResponseError, type ResumePoint } from "@bucketry/core";
+import { InvalidInputError, type ResumePoint, UnexpectedShape } from "@bucketry/core";
 import type { components } from "./generated/vsp-one-object.js";
 
 type Schemas = components["schemas"];
@@ -144,11 +144,9 @@ function checkCount(value: unknown, field: string): number {
   return value;
 }
 
-/** Reads a 200 answer's parsed JSON into a normalised page; a wrong shape is a {@link MalformedResponseError}. */
-export function toBucketPage(
-  json: unknown,
-  error: (problem: string) => MalformedResponseError,
-): VspOneObjectBucketPage {
+/** Reads a 200 answer's parsed JSON into a normalised page; a wrong shape throws `UnexpectedShape`. */
+export function toBucketPage(json: unknown): VspOneObjectBucketPage {
+  const error = (problem: string) => new UnexpectedShape(problem);
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw error(`expected a JSON object { buckets, pageToken }, got ${describe(json)}`);
   }
@@ -165,7 +163,7 @@ export function toBucketPage(
   return page;
 }
 
-function toBucket(value: unknown, error: (problem: string) => MalformedResponseError): VspOneObjectBucket {
+function toBucket(value: unknown, error: (problem: string) => UnexpectedShape): VspOneObjectBucket {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw error(`expected a bucket object { bucketId, bucketName }, got ${describe(value)}`);
   }

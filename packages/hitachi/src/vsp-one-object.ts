@@ -16,11 +16,11 @@ import {
   createApiClient,
   createPipeline,
   expectOk,
-  malformedResponse,
   type Paginator,
   paginate,
   parsedJson,
   type ResumePoint,
+  readBody,
   redactUrl,
   requireJson,
 } from "@bucketry/core";
@@ -114,13 +114,12 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
     const text = await expectOk(result, context);
     const { response } = result;
     // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
-    const page = toBucketPage(parsedJson(response)?.value ?? JSON.parse(text ?? ""), (problem) =>
-      malformedResponse(
-        response,
-        `an unexpected body: ${problem}`,
-        context,
-        (text ?? "").slice(0, BODY_SNIPPET),
-      ),
+    const json = () => parsedJson(response)?.value ?? JSON.parse(text ?? "");
+    const page = readBody(
+      response,
+      context,
+      () => toBucketPage(json()),
+      () => (text ?? "").slice(0, BODY_SNIPPET),
     );
     return { ...page, ...answerMeta(response) };
   }

@@ -22,12 +22,13 @@ import {
   credentialsType,
   type FetchLike,
   InvalidInputError,
-  malformedResponse,
   type Pipeline,
   parseEndpoint,
+  readBody,
   redactUrl,
   resolveOptions,
   type SecretRegistry,
+  UnexpectedShape,
 } from "@bucketry/core";
 import { USER_AGENT } from "./version.js";
 
@@ -330,9 +331,8 @@ export function helperContext(setup: HuaweiSetup, path: string): HelperContext {
 }
 
 /**
- * The array under `field` of a 200 answer; a `MalformedResponseError` (not retried: the server
- * answered, just not as documented) when it is missing or holds something other than objects with a
- * string `nameField`.
+ * The array under `field` of a 200 answer, each entry an object with a string `nameField`; a
+ * `MalformedResponseError` (not retried: the server answered, just not as documented) otherwise.
  */
 export function listOf(
   data: unknown,
@@ -341,14 +341,10 @@ export function listOf(
   response: Response,
   context: HelperContext,
 ): object[] {
-  const list =
-    data !== null && typeof data === "object" ? (data as Record<string, unknown>)[field] : undefined;
-  let problem: string;
-  let body: unknown;
-  if (!Array.isArray(list)) {
-    problem = `has no "${field}" list`;
-    body = data;
-  } else {
+  return readBody(response, context, () => {
+    const list =
+      data !== null && typeof data === "object" ? (data as Record<string, unknown>)[field] : undefined;
+    if (!Array.isArray(list)) throw new UnexpectedShape(`it has no "${field}" list`, data);
     const at = list.findIndex(
       (item) =>
         item === null ||
@@ -357,9 +353,10 @@ export function listOf(
         typeof (item as Record<string, unknown>)[nameField] !== "string",
     );
     if (at < 0) return list as object[];
-    problem = `has a "${field}" entry that is not an object with a string "${nameField}" (index ${at})`;
     // Only the offending entry: the whole answer may hold tens of thousands.
-    body = { [field]: { [at]: list[at] } };
-  }
-  throw malformedResponse(response, `an unexpected body: it ${problem}`, context, body);
+    throw new UnexpectedShape(
+      `it has a "${field}" entry that is not an object with a string "${nameField}" (index ${at})`,
+      { [field]: { [at]: list[at] } },
+    );
+  });
 }

@@ -29,12 +29,12 @@ import {
   expectOk,
   InvalidInputError,
   MalformedResponseError,
-  malformedResponse,
   onePage,
   type Paginator,
   parsedJson,
   parseEndpoint,
   processEnv,
+  readBody,
   readEnv,
   redactUrl,
   requireJson,
@@ -44,7 +44,6 @@ import {
 import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
 import type { components, paths } from "./generated/ostor.js";
 import {
-  MalformedBody,
   type OstorUser,
   type OstorUserDetail,
   type Sealed,
@@ -258,20 +257,12 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url }, secrets };
     const result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
     const text = await expectOk(result, call);
-    try {
-      // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
-      const value = make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? "")));
-      return { value, response: result.response };
-    } catch (error) {
-      if (!(error instanceof MalformedBody)) throw error;
-      // A well-formed body of the wrong shape is not transient: not retried. The message names
-      // the field and what was expected, never a value.
-      throw malformedResponse(
-        result.response,
-        `a body that is not the documented shape (${error.message})`,
-        call,
-      );
-    }
+    // Parsed by requireJson in the pipeline: a body that is not JSON never gets here. A wrong
+    // shape is not transient (not retried); no body is kept, as it may hold secret keys.
+    const value = readBody(result.response, call, () =>
+      make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? ""))),
+    );
+    return { value, response: result.response };
   };
 
   const listUsers = (params: OstorListUsersParams = {}, callOptions: CallOptions = {}) => {
