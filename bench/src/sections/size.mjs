@@ -18,8 +18,16 @@ const ENTRIES = [
   { name: "@bucketry/core", code: 'export * from "@bucketry/core";' },
   { name: "@bucketry/auth", code: 'export * from "@bucketry/auth";' },
   { name: "@bucketry/hitachi", code: 'export * from "@bucketry/hitachi";', budget: PROVIDER_BUDGET },
-  { name: "@bucketry/huaweicloud/mpc", code: 'export * from "@bucketry/huaweicloud/mpc";', budget: PROVIDER_BUDGET },
-  { name: "@bucketry/huaweicloud/dbss", code: 'export * from "@bucketry/huaweicloud/dbss";', budget: PROVIDER_BUDGET },
+  {
+    name: "@bucketry/huaweicloud/mpc",
+    code: 'export * from "@bucketry/huaweicloud/mpc";',
+    budget: PROVIDER_BUDGET,
+  },
+  {
+    name: "@bucketry/huaweicloud/dbss",
+    code: 'export * from "@bucketry/huaweicloud/dbss";',
+    budget: PROVIDER_BUDGET,
+  },
   { name: "@bucketry/ncloud", code: 'export * from "@bucketry/ncloud";', budget: PROVIDER_BUDGET },
   { name: "@bucketry/virtuozzo", code: 'export * from "@bucketry/virtuozzo";', budget: PROVIDER_BUDGET },
   { name: "@bucketry/testing (Node-only)", code: 'export * from "@bucketry/testing";', platform: "node" },
