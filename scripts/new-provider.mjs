@@ -386,7 +386,15 @@ function indexTs(p) {
     p.factory,
     constName(p),
     "staticToken",
-    ...[p.bucketType, "CallOptions", p.clientType, p.optionsType, "TokenSource"].map((n) => `type ${n}`),
+    ...[
+      p.bucketType,
+      "CallOptions",
+      p.clientType,
+      p.optionsType,
+      "Paginator",
+      "TokenCredentials",
+      "TokenSource",
+    ].map((n) => `type ${n}`),
   ];
   const statements = {
     [client]: namedList("export", names, client),
@@ -414,15 +422,29 @@ function clientTs(p) {
  *
  * The typed openapi-fetch client, authenticated with a token in \`X-Auth-Token\`, sending through
  * the request pipeline every Bucketry client shares (retries, time limits, typed errors, events),
- * plus \`listBuckets()\`, which throws a typed \`ApiError\` instead of returning \`{ error }\`.
+ * plus \`listBuckets()\`, a core \`Paginator\` that throws a typed \`ApiError\` instead of returning \`{ error }\`.
  */
-import { staticToken, type TokenSource, tokenAuth } from "@bucketry/auth";
-import { type ClientOptions, createPipeline, expectOk, parseEndpoint, SecretRegistry } from "@bucketry/core";
-import createClient, { type Client } from "openapi-fetch";
+import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth";
+import {
+  answerMeta,
+  type CallOptions,
+  type ClientOptions,
+  checkCallOptions,
+  createApiClient,
+  createPipeline,
+  credentialsType,
+  expectOk,
+  onePage,
+  type Paginator,
+  parseEndpoint,
+  resolveOptions,
+} from "@bucketry/core";
+import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/${p.service}.js";
 
-// Re-exported so callers need no direct dependency on @bucketry/auth to pass a token source.
-export { staticToken, type TokenSource } from "@bucketry/auth";
+// Re-exported so callers need no direct dependency on @bucketry/auth or @bucketry/core.
+export { staticToken, type TokenCredentials, type TokenSource } from "@bucketry/auth";
+export type { CallOptions, Paginator } from "@bucketry/core";
 
 /** The provider name errors carry. */
 ${providerConst}
@@ -433,14 +455,8 @@ const LIST_BUCKETS = "listBuckets";
 export interface ${p.optionsType} extends ClientOptions {
   /** The API endpoint, e.g. \`https://${p.name}.invalid\`: an http(s) URL without query or credentials. */
   baseUrl: string;
-  /** The API token sent in \`X-Auth-Token\`: the token itself, or a {@link TokenSource} that renews it. */
-  token: string | TokenSource;
-}
-
-/** Per-call options of the helpers. */
-export interface CallOptions {
-  /** Cancels the call. */
-  signal?: AbortSignal;
+  /** \`{ type: "token", source }\`: the token source (e.g. \`staticToken(token)\`) sent in \`X-Auth-Token\`. */
+  credentials: TokenCredentials;
 }
 
 /** One bucket, as the service lists it. */
@@ -448,43 +464,55 @@ export type ${p.bucketType} = components["schemas"]["Bucket"];
 
 /** The typed openapi-fetch client (raw calls are authenticated too) plus helpers. */
 export type ${p.clientType} = Client<paths> & {
-  /** Lists every bucket of the account; throws an \`ApiError\` subclass when the service refuses. */
-  listBuckets(options?: CallOptions): Promise<${p.bucketType}[]>;
+  /** Every bucket of the account, as a one-page \`Paginator\` (the API does not page); \`ApiError\` when refused. */
+  listBuckets(options?: CallOptions): Paginator<${p.bucketType}, never>;
 };
 
+const CREDENTIAL_FORMS = { token: '{ type: "token", source: staticToken(token) }' };
+
 /**
- * Creates the ${p.title} client. The options are checked first: a bad endpoint throws
- * \`InvalidInputError\`, an empty token \`CredentialsError\`, and nothing is sent.
+ * Creates the ${p.title} client. The options are checked first: a bad endpoint or an unknown option
+ * throws \`InvalidInputError\`, bad credentials \`CredentialsError\`, and nothing is sent.
  */
 ${signature}
+  const resolved = resolveOptions(options, {
+    factory: "${p.factory}",
+    keys: ["baseUrl", "credentials"],
+  });
+  const { secrets } = resolved.client;
   const baseUrl = parseEndpoint(options.baseUrl);
-  const tokens = typeof options.token === "string" ? staticToken(options.token) : options.token;
-  const secrets = new SecretRegistry();
-  if (typeof options.token === "string") secrets.add(options.token);
+  credentialsType(options.credentials, CREDENTIAL_FORMS);
+  const source = checkTokenSource(options.credentials.source);
   // Every call goes through core's pipeline: the token on every attempt, retries, time limits, events.
   const fetch = createPipeline(
     {
       provider: ${PROVIDER},
-      steps: [tokenAuth(tokens)],
-      secrets,
+      steps: [tokenAuth(source, { secrets })],
       describe: (method, path) =>
         method === "GET" && path.endsWith("/v1/buckets") ? { operation: LIST_BUCKETS } : undefined,
     },
-    options,
+    resolved.client,
   );
-  const client = createClient<paths>({ baseUrl, fetch });
+  const client = createApiClient<paths>(fetch, { baseUrl });
+  const context = {
+    provider: ${PROVIDER},
+    operation: LIST_BUCKETS,
+    request: { method: "GET", url: \`\${baseUrl}/v1/buckets\` },
+    secrets,
+  };
 
   return {
     ...client,
-    async listBuckets(call?: CallOptions): Promise<${p.bucketType}[]> {
-      const result = await client.GET("/v1/buckets", { signal: call?.signal });
-      const data = await expectOk(result, {
-        provider: ${PROVIDER},
-        operation: LIST_BUCKETS,
-        request: { method: "GET", url: \`\${baseUrl}/v1/buckets\` },
-        secrets,
-      });
-      return data.buckets;
+    listBuckets(call?: CallOptions): Paginator<${p.bucketType}, never> {
+      const signal = checkCallOptions(call);
+      return onePage(
+        async (pageSignal) => {
+          const result = await client.GET("/v1/buckets", { signal: pageSignal });
+          const data = await expectOk(result, context);
+          return { items: data.buckets, ...answerMeta(result.response) };
+        },
+        { signal, context },
+      );
     },
   };
 }
@@ -493,8 +521,8 @@ ${signature}
 
 function clientTestTs(p) {
   const slashClient = fit(
-    `    const client = ${p.factory}({ baseUrl: \`\${baseUrl}/\`, token: TOKEN });`,
-    `    const client = ${p.factory}({\n      baseUrl: \`\${baseUrl}/\`,\n      token: TOKEN,\n    });`,
+    `    const client = ${p.factory}({ baseUrl: \`\${baseUrl}/\`, credentials: token(TOKEN) });`,
+    `    const client = ${p.factory}({\n      baseUrl: \`\${baseUrl}/\`,\n      credentials: token(TOKEN),\n    });`,
   );
   const refused = fit(
     `    expect(error).toMatchObject({ status: 401, provider: "${p.provider}", operation: "listBuckets" });`,
@@ -509,9 +537,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuthenticationError, CredentialsError, InvalidInputError } from "@bucketry/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ${p.factory} } from "../src/index.js";
+import { ${p.factory}, staticToken } from "../src/index.js";
 
 const TOKEN = "scaffold-token-0123456789";
+const token = (value: string) => ({ type: "token", source: staticToken(value) }) as const;
 /** The spec's example answer. */
 const BUCKETS = {
   buckets: [
@@ -562,7 +591,7 @@ beforeEach(() => {
 
 describe("${p.factory}", () => {
   it("sends GET /v1/buckets with the token in X-Auth-Token and returns the typed body", async () => {
-    const client = ${p.factory}({ baseUrl, token: TOKEN });
+    const client = ${p.factory}({ baseUrl, credentials: token(TOKEN) });
     const { data, error, response } = await client.GET("/v1/buckets");
     expect(response.status).toBe(200);
     expect(error).toBeUndefined();
@@ -572,14 +601,17 @@ describe("${p.factory}", () => {
 
   it("lists the buckets with listBuckets()", async () => {
 ${slashClient}
-    await expect(client.listBuckets()).resolves.toEqual(BUCKETS.buckets);
+    await expect(client.listBuckets().all()).resolves.toEqual(BUCKETS.buckets);
     expect(seen.map((s) => s.url)).toEqual(["/v1/buckets"]);
   });
 
   it("throws AuthenticationError on 401, once, without the token in the error", async () => {
     const wrong = "wrong-token-9876543210";
-    const client = ${p.factory}({ baseUrl, token: wrong });
-    const error = await client.listBuckets().catch((e: unknown) => e);
+    const client = ${p.factory}({ baseUrl, credentials: token(wrong) });
+    const error = await client
+      .listBuckets()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
 ${refused}
     expect(\`\${String(error)} \${JSON.stringify(error)}\`).not.toContain(wrong);
@@ -588,12 +620,14 @@ ${refused}
 
   it("checks its options before anything is sent", () => {
     const invalid = [
-      [{ baseUrl: "ftp://127.0.0.1", token: TOKEN }, InvalidInputError],
-      [{ baseUrl: \`\${baseUrl}?x=1\`, token: TOKEN }, InvalidInputError],
-      [{ baseUrl, token: "" }, CredentialsError],
+      [{ baseUrl: "ftp://127.0.0.1", credentials: token(TOKEN) }, InvalidInputError],
+      [{ baseUrl: \`\${baseUrl}?x=1\`, credentials: token(TOKEN) }, InvalidInputError],
+      [{ baseUrl, credentials: token(TOKEN), baseURL: baseUrl }, InvalidInputError],
+      [{ baseUrl, credentials: { type: "token", source: TOKEN } }, CredentialsError],
+      [{ baseUrl, credentials: { source: staticToken(TOKEN) } }, CredentialsError],
     ] as const;
     for (const [options, error] of invalid) {
-      expect(() => ${p.factory}(options)).toThrow(error);
+      expect(() => ${p.factory}(options as never)).toThrow(error);
     }
     expect(seen).toEqual([]);
   });
@@ -602,10 +636,14 @@ ${refused}
 }
 
 function typesTestTs(p) {
-  const imports = namedList("import", [`type ${p.bucketType}`, p.factory], "../src/index.js");
+  const imports = namedList(
+    "import",
+    [`type ${p.bucketType}`, p.factory, "type Paginator", "staticToken"],
+    "../src/index.js",
+  );
   const client = fit(
-    `  const client = ${p.factory}({ baseUrl: "http://127.0.0.1:1", token: "token" });`,
-    `  const client = ${p.factory}({\n    baseUrl: "http://127.0.0.1:1",\n    token: "token",\n  });`,
+    `  const client = ${p.factory}({ baseUrl: "http://127.0.0.1:1", credentials });`,
+    `  const client = ${p.factory}({\n    baseUrl: "http://127.0.0.1:1",\n    credentials,\n  });`,
   );
   return `/** Type tests (compiled by vitest's typecheck, never run): the generated types reach the caller. */
 import { describe, expectTypeOf, it } from "vitest";
@@ -613,19 +651,20 @@ ${imports}
 
 // A short name keeps the assertions below within the line width whatever the service is called.
 type Bucket = ${p.bucketType};
+const credentials = { type: "token", source: staticToken("token") } as const;
 
 describe("${p.factory} types", () => {
 ${client}
 
   it("types listBuckets() from the spec's Bucket schema", () => {
-    expectTypeOf(client.listBuckets).returns.resolves.toEqualTypeOf<Bucket[]>();
+    expectTypeOf(client.listBuckets).returns.toEqualTypeOf<Paginator<Bucket, never>>();
     expectTypeOf<Bucket>().toEqualTypeOf<{ name: string; createdAt?: string }>();
   });
 
-  it("rejects a path the spec does not have and a missing token", () => {
+  it("rejects a path the spec does not have and missing credentials", () => {
     // @ts-expect-error: the spec has no such path
     void client.GET("/v1/not-in-the-spec");
-    // @ts-expect-error: the token is required
+    // @ts-expect-error: the credentials are required
     ${p.factory}({ baseUrl: "http://127.0.0.1:1" });
   });
 });
@@ -661,10 +700,13 @@ run \`pnpm test:runtimes\`, then fill in this table from what it shows.
 ## Quick start
 
 \`\`\`ts
-import { ${p.factory} } from "${p.packageName}";
+import { ${p.factory}, staticToken } from "${p.packageName}";
 
-const client = ${p.factory}({ baseUrl: "https://${p.name}.invalid", token: process.env.API_TOKEN ?? "" });
-for (const bucket of await client.listBuckets()) console.log(bucket.name);
+const client = ${p.factory}({
+  baseUrl: "https://${p.name}.invalid",
+  credentials: { type: "token", source: staticToken(process.env.API_TOKEN ?? "") },
+});
+for await (const bucket of client.listBuckets()) console.log(bucket.name);
 
 // Every operation of the spec is also there, typed, as openapi-fetch calls:
 const { data, error } = await client.GET("/v1/buckets");
@@ -672,22 +714,23 @@ const { data, error } = await client.GET("/v1/buckets");
 
 ## Auth
 
-\`token\` is sent in the \`X-Auth-Token\` header of every request. Pass the token itself, or a
-\`TokenSource\` from \`@bucketry/auth\` (re-exported here as \`staticToken\`) when it must be renewed:
-on a 401 the source is asked for a new token once and the request is sent again.
+\`credentials\` is \`{ type: "token", source }\`, the same discriminated shape as every Bucketry
+client's: the source's token is sent in the \`X-Auth-Token\` header of every request. \`staticToken(token)\`
+(re-exported here) for a token as is, or any \`TokenSource\` that renews it: on a 401 the source is
+asked for a new token once and the request is sent again.
 
 ## Errors
 
-\`listBuckets()\` throws the \`ApiError\` family of \`@bucketry/core\`: \`AuthenticationError\` (401),
+\`listBuckets()\` (a core \`Paginator\`: \`for await\`, or \`.all()\`) throws the \`ApiError\` family of \`@bucketry/core\`: \`AuthenticationError\` (401),
 \`PermissionError\` (403), \`NotFoundError\` (404), \`RateLimitError\` (429), \`ServerError\` (5xx), each
 with \`status\`, \`code\`, \`requestId\` and the body, secrets redacted. A bad \`baseUrl\` throws
-\`InvalidInputError\` and an empty token \`CredentialsError\` before anything is sent. Network failures
+\`InvalidInputError\` and bad credentials \`CredentialsError\` before anything is sent. Network failures
 and time limits surface as \`ConnectionError\` and \`TimeoutError\`; idempotent calls are retried.
 The raw \`client.GET(...)\` calls return openapi-fetch's \`{ data, error, response }\` instead.
 
 ## Pagination
 
-\`GET /v1/buckets\` returns every bucket in one answer. When the API pages, record the style in the
+\`GET /v1/buckets\` returns every bucket in one answer: \`listBuckets()\` is a one-page \`Paginator\`. When the API pages, record the style in the
 spec (\`x-pagination\`) and walk it with \`paginate()\` from \`@bucketry/core\`.
 
 ## Generated code

@@ -15,7 +15,7 @@ function source(fake) {
       return hitachiSource({
         baseUrl: fake.baseUrl,
         tokenUrl: fake.tokenUrl,
-        credentials: { username: fake.username, password: fake.password },
+        credentials: { type: "password", username: fake.username, password: fake.password },
         userIds: fake.userIds,
         ...(fake.pageSize ? { pageSize: fake.pageSize } : {}),
       });
@@ -33,13 +33,18 @@ function source(fake) {
         baseUrl: fake.baseUrl,
         authUrl: fake.authUrl,
         projectId: fake.projectId,
-        credentials: { accessKeyId: fake.accessKeyId, secretKey: fake.secretKey, domainId: fake.domainId },
+        credentials: {
+          type: "keystone",
+          accessKeyId: fake.accessKeyId,
+          secretKey: fake.secretKey,
+          domainId: fake.domainId,
+        },
         ...(fake.pageSize ? { pageSize: fake.pageSize } : {}),
       });
     case "virtuozzo-ostor":
       return ostorSource({
         baseUrl: fake.baseUrl,
-        credentials: { accessKeyId: fake.accessKeyId, secretAccessKey: fake.secretAccessKey },
+        credentials: { type: "aksk", accessKeyId: fake.accessKeyId, secretAccessKey: fake.secretAccessKey },
       });
     default:
       throw new Error(`no source for ${fake.api}`);

@@ -64,7 +64,7 @@ describe.skipIf(!available)("ncloud account headers", () => {
     const client = createArchiveStorageClient({
       baseUrl: target.baseUrl,
       projectId: "meta",
-      credentials: staticToken(meta.token),
+      credentials: { type: "token", source: staticToken(meta.token) },
       fetch: target.fetch,
       retry: false,
     });
@@ -152,7 +152,7 @@ describe.skipIf(!available)("ncloud account headers", () => {
     const client = createArchiveStorageClient({
       baseUrl: prism.baseUrl,
       projectId: "ctl",
-      credentials: staticToken(control.token),
+      credentials: { type: "token", source: staticToken(control.token) },
       fetch: prism.fetch,
       retry: false,
     });

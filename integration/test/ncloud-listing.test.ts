@@ -295,7 +295,10 @@ describe.skipIf(!available).each(targets)("ncloud account listing via $name", (t
   it("takes the account from a storage URL and a pre-issued token (ncloudCredentials)", async () => {
     if (target.error) throw new Error(`${target.name} is not available: ${target.error}`);
     const client = createArchiveStorageClient({
-      credentials: ncloudCredentials({ token: swift.token, storageUrl: `${target.baseUrl}/v1/AUTH_test` }),
+      credentials: {
+        type: "token",
+        from: ncloudCredentials({ token: swift.token, storageUrl: `${target.baseUrl}/v1/AUTH_test` }),
+      },
       fetch: target.fetch,
     });
     expect(client.projectId).toBe("test");
@@ -350,11 +353,14 @@ describe.skipIf(!available).each(targets)("ncloud account listing via $name", (t
       baseUrl: target.baseUrl,
       projectId: "test",
       credentials: {
-        token: async () => {
-          tokens += 1;
-          return source.token();
+        type: "token",
+        source: {
+          token: async () => {
+            tokens += 1;
+            return source.token();
+          },
+          invalidate: () => {},
         },
-        invalidate: () => {},
       },
       fetch: (request) => {
         expect(request.headers.get("x-auth-token")).toBe(swift.token);

@@ -222,7 +222,7 @@ export function listingClient(
   return createArchiveStorageClient({
     baseUrl: target.baseUrl,
     projectId: options.projectId ?? "test",
-    credentials: staticToken(options.token ?? swift.token),
+    credentials: { type: "token", source: staticToken(options.token ?? swift.token) },
     fetch: options.fetch ?? target.fetch,
     // A real server answers at once; retries would only hide a problem here.
     retry: false,

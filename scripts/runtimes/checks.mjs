@@ -203,7 +203,7 @@ export async function runChecks(config) {
   const hitachiOptions = {
     baseUrl: fakes.hitachi.mapiUrl,
     tokenUrl: fakes.hitachi.tokenUrl,
-    credentials: fakes.hitachi.credentials,
+    credentials: { type: "password", ...fakes.hitachi.credentials },
     retry: false,
   };
   const huawei = (fake) => ({
@@ -215,7 +215,7 @@ export async function runChecks(config) {
     baseUrl: fakes.ncloud.url,
     authUrl: `${fakes.ncloud.keystoneUrl}/v3`,
     projectId: fakes.ncloud.credentials.projectId,
-    credentials: fakes.ncloud.credentials,
+    credentials: { type: "keystone", ...fakes.ncloud.credentials },
   };
 
   await check("list hitachi", async () => {
@@ -232,14 +232,16 @@ export async function runChecks(config) {
   });
   await check("list huaweicloud mpc", async () =>
     expectNames(
-      names(await modules["@bucketry/huaweicloud/mpc"].createMpcClient(huawei(fakes.mpc)).listBuckets()),
+      names(
+        await modules["@bucketry/huaweicloud/mpc"].createMpcClient(huawei(fakes.mpc)).listBuckets().all(),
+      ),
       expected.mpc,
     ),
   );
   await check("list huaweicloud dbss", async () =>
     expectNames(
       names(
-        await modules["@bucketry/huaweicloud/dbss"].createDbssClient(huawei(fakes.dbss)).listObsBuckets(),
+        await modules["@bucketry/huaweicloud/dbss"].createDbssClient(huawei(fakes.dbss)).listBuckets().all(),
       ),
       expected.dbss,
     ),
@@ -256,10 +258,10 @@ export async function runChecks(config) {
     await check(`list virtuozzo (${signature})`, async () => {
       const ostor = modules["@bucketry/virtuozzo"].createOstorClient({
         baseUrl: fakes.ostor.url,
-        credentials: fakes.ostor.credentials,
+        credentials: { type: "aksk", from: fakes.ostor.credentials },
         signature,
       });
-      const emails = (await ostor.listUsers()).map((user) => user.email).sort();
+      const emails = (await ostor.listUsers().all()).map((user) => user.email).sort();
       return expectNames(emails, expected.ostor);
     });
   }
@@ -284,7 +286,7 @@ export async function runChecks(config) {
     if (buckets.length !== total) throw new Error(`${buckets.length} buckets, wanted ${total}`);
     const ostor = modules["bucketry/virtuozzo"].ostorSource({
       baseUrl: fakes.ostor.url,
-      credentials: fakes.ostor.credentials,
+      credentials: { type: "aksk", from: fakes.ostor.credentials },
     });
     const users = await collect(listUsers([ostor]));
     if (users.length !== expected.ostor.length) throw new Error(`${users.length} users`);
@@ -299,10 +301,13 @@ export async function runChecks(config) {
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       onEvent: (event) => events.push(event.type),
     });
-    const error = await mpc.listBuckets().then(
-      () => undefined,
-      (e) => e,
-    );
+    const error = await mpc
+      .listBuckets()
+      .all()
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     if (!(error instanceof core.ConnectionError))
       throw new Error(`not a ConnectionError: ${describe(error)}`);
     const retries = events.filter((type) => type === "retry").length;

@@ -55,7 +55,7 @@ export async function exhaustiveWalks({ quick }) {
         const client = createVspOneObjectClient({
           baseUrl: info.baseUrl,
           tokenUrl: info.tokenUrl,
-          credentials: { username: info.username, password: info.password },
+          credentials: { type: "password", username: info.username, password: info.password },
           fetch: send,
         });
         return (await client.listBuckets({ userId: HITACHI_USER, pageSize }).all()).map((b) => b.name);
@@ -77,7 +77,12 @@ export async function exhaustiveWalks({ quick }) {
           baseUrl: info.baseUrl,
           authUrl: info.authUrl,
           projectId: info.projectId,
-          credentials: { accessKeyId: info.accessKeyId, secretKey: info.secretKey, domainId: info.domainId },
+          credentials: {
+            type: "keystone",
+            accessKeyId: info.accessKeyId,
+            secretKey: info.secretKey,
+            domainId: info.domainId,
+          },
           fetch: send,
         });
         return (await client.listContainers({ pageSize }).all()).map((c) => c.name);
@@ -85,7 +90,7 @@ export async function exhaustiveWalks({ quick }) {
     },
     ...[
       ["huaweicloud-mpc", "Huawei MPC listBuckets", createMpcClient, "listBuckets"],
-      ["huaweicloud-dbss", "Huawei DBSS listObsBuckets", createDbssClient, "listObsBuckets"],
+      ["huaweicloud-dbss", "Huawei DBSS listBuckets", createDbssClient, "listBuckets"],
     ].map(([api, label, create, method]) => ({
       api,
       options: { buckets: seed },
@@ -102,7 +107,7 @@ export async function exhaustiveWalks({ quick }) {
           credentials: { type: "aksk", accessKey: info.accessKey, secretKey: info.secretKey },
           fetch: send,
         });
-        return (await client[method]()).map((b) => b.name);
+        return (await client[method]().all()).map((b) => b.name);
       },
     })),
   ];

@@ -39,7 +39,7 @@ function candidates(base) {
   const naver = createArchiveStorageClient({
     baseUrl: base,
     projectId: PROJECT,
-    credentials: staticToken("bench-token"),
+    credentials: { type: "token", source: staticToken("bench-token") },
   });
   const http = axios.create();
   return [

@@ -87,10 +87,11 @@ export {
 export {
   type CachedTokenSourceOptions,
   cachedTokenSource,
+  checkTokenSource,
   DEFAULT_TOKEN_MARGIN_MS,
-  registeredTokens,
   staticToken,
   Token,
+  type TokenCredentials,
   type TokenSource,
 } from "./tokens/token.js";
 export { bearerAuth, type TokenAuthOptions, tokenAuth } from "./tokens/token-auth.js";

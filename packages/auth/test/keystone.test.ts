@@ -318,7 +318,7 @@ describe("keystoneV3Token: failures", () => {
     });
     const error = await client.GET("/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect((error as AuthenticationError).message).toContain("ncloud-keystone token request to");
+    expect((error as AuthenticationError).message).toContain("ncloud-archive-storage token request to");
     for (const shown of renderings(error)) expect(shown).not.toContain(SECRET_KEY);
     expect(secrets.scrub(`x ${SECRET_KEY} y`)).toBe("x [REDACTED] y");
   });

@@ -4,12 +4,8 @@ import type { ProviderName } from "./adapters/registry.js";
 
 export type { ProviderName };
 
-/**
- * A bucket (a Swift container, an OBS bucket seen by MPC or DBSS, a VSP One Object bucket).
- * Fields a provider does not report are absent; everything it reports that has no field here is in `raw`.
- */
-export interface Bucket {
-  provider: ProviderName;
+/** What every {@link Bucket} has, whichever provider listed it. */
+export interface BucketFields {
   /** The configured source it came from (several sources may share a provider). */
   source: string;
   name: string;
@@ -27,9 +23,30 @@ export interface Bucket {
   owner?: string;
   /** Whether the service may use the bucket (MPC `is_authorized`). */
   authorized?: boolean;
-  /** The provider's normalised record, vendor fields included. */
-  raw: unknown;
 }
+
+/**
+ * The provider record in each provider's `raw`, by provider id. Each adapter entry
+ * (`bucketry/hitachi`, ...) adds its provider's, so the facade's main entry needs no provider
+ * package, installed or not; a provider whose adapter is not imported has `raw: unknown`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the adapters' declaration merging
+export interface ProviderRecords {}
+
+/** The record in `raw` of a provider's buckets or users. */
+export type RecordOf<P extends ProviderName> = P extends keyof ProviderRecords ? ProviderRecords[P] : unknown;
+
+/** The providers that list buckets. */
+export type BucketProvider = Exclude<ProviderName, "virtuozzo-ostor">;
+
+/**
+ * A bucket (a Swift container, an OBS bucket seen by MPC or DBSS, a VSP One Object bucket),
+ * discriminated by `provider`: narrowing on it types `raw`, the provider's normalised record
+ * (vendor fields included). Fields a provider does not report are absent.
+ */
+export type Bucket = {
+  [P in BucketProvider]: BucketFields & { provider: P; raw: RecordOf<P> };
+}[BucketProvider];
 
 /**
  * A field the vendor sent that no type names (one added after the spec was written), read from the
@@ -38,7 +55,8 @@ export interface Bucket {
  * and plain-text listings).
  */
 export function extraField(record: Bucket | User, name: string): unknown {
-  const vendor = isObject(record.raw) ? record.raw.raw : undefined;
+  const raw: unknown = record.raw;
+  const vendor = isObject(raw) ? raw.raw : undefined;
   return isObject(vendor) && Object.hasOwn(vendor, name) ? vendor[name] : undefined;
 }
 
@@ -48,13 +66,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** A storage user (ostor). Secret keys are never part of it. */
 export interface User {
-  provider: ProviderName;
+  provider: "virtuozzo-ostor";
   /** The configured source it came from. */
   source: string;
   id: string;
   email: string;
-  /** `enabled` or `disabled` (ostor `State`). */
-  state: string;
+  /** ostor `State`. */
+  state: "enabled" | "disabled";
   /** The id of the account owner it belongs to; absent when it has none (ostor's `0000000000000000`). */
   ownerId?: string;
   /** Flags such as `system` or `disabled`. */
@@ -62,10 +80,11 @@ export interface User {
   /** Current space used, in bytes, when asked for (`space: true`, ostor `SpaceStat.SizeCurr`). */
   bytes?: number;
   /**
-   * The provider's normalised record. Secret keys in it are sealed in `Secret` (from `@bucketry/core`):
-   * they print, log and serialise as `[REDACTED]` and are read only with `reveal()`.
+   * The provider's normalised record (a detail record from a single-user query). Secret keys in it
+   * are sealed in `Secret` (from `@bucketry/core`): they print, log and serialise as `[REDACTED]`
+   * and are read only with `reveal()`.
    */
-  raw: unknown;
+  raw: RecordOf<"virtuozzo-ostor">;
 }
 
 /** One configured provider endpoint the facade can list from. */

@@ -38,7 +38,11 @@ function sources(fetch?: Fetch, pageSize = 25) {
     hitachi: hitachiSource({
       baseUrl: hitachi.cluster.mapiUrl,
       tokenUrl: hitachi.cluster.tokenUrl,
-      credentials: { username: hitachi.credentials.username, password: hitachi.credentials.password },
+      credentials: {
+        type: "password",
+        username: hitachi.credentials.username,
+        password: hitachi.credentials.password,
+      },
       userIds: [HITACHI_USER],
       pageSize,
       ...(fetch ? { fetch } : {}),
@@ -49,11 +53,15 @@ function sources(fetch?: Fetch, pageSize = 25) {
       baseUrl: ncloud.url,
       authUrl: `${ncloud.keystoneUrl}/v3`,
       projectId: ncloud.credentials.projectId,
-      credentials: ncloud.credentials,
+      credentials: { type: "keystone", ...ncloud.credentials },
       pageSize,
       ...(fetch ? { fetch } : {}),
     }),
-    ostor: ostorSource({ baseUrl: ostor.url, credentials: ostor.credentials, ...(fetch ? { fetch } : {}) }),
+    ostor: ostorSource({
+      baseUrl: ostor.url,
+      credentials: { type: "aksk", from: ostor.credentials },
+      ...(fetch ? { fetch } : {}),
+    }),
   };
 }
 
@@ -63,8 +71,8 @@ describe("each provider's fields are normalised", () => {
     expect(buckets).toHaveLength(SEED.hitachi);
     const first = fakes.hitachi.users.get(HITACHI_USER)![0]!;
     expect(buckets[0]).toEqual({
-      provider: "hitachi",
-      source: "hitachi",
+      provider: "hitachi-vsp-one-object",
+      source: "hitachi-vsp-one-object",
       name: first.bucketName,
       id: String(first.bucketId),
       owner: String(HITACHI_USER),
@@ -101,7 +109,7 @@ describe("each provider's fields are normalised", () => {
     const vendor = fakes.ncloud.containers[3]!;
     const bucket = buckets.find((b) => b.name === vendor.name)!;
     expect(bucket).toMatchObject({
-      provider: "ncloud",
+      provider: "ncloud-archive-storage",
       bytes: Number(vendor.bytes),
       objectCount: Number(vendor.count),
     });
@@ -118,7 +126,7 @@ describe("each provider's fields are normalised", () => {
         baseUrl: fake.url,
         authUrl: `${fake.keystoneUrl}/v3`,
         projectId: fake.credentials.projectId,
-        credentials: fake.credentials,
+        credentials: { type: "keystone", ...fake.credentials },
       });
       const expected = fake.containers;
       // Through the merge, which takes the source page by page, and through the source itself.
@@ -128,7 +136,7 @@ describe("each provider's fields are normalised", () => {
         expect(buckets.map((b) => b.name)).toEqual(expected.map((c) => c.name));
         const i = 12_345;
         expect(buckets[i]).toMatchObject({
-          provider: "ncloud",
+          provider: "ncloud-archive-storage",
           bytes: Number(expected[i]!.bytes),
           objectCount: Number(expected[i]!.count),
           raw: { kind: "container", name: expected[i]!.name, raw: expected[i] },
@@ -167,7 +175,7 @@ describe("each provider's fields are normalised", () => {
     const vendor = fakes.ostor.users.find((u) => u.UserEmail === "user2@email.com")!;
     const user = users.find((u) => u.id === vendor.UserId)!;
     expect(user).toMatchObject({
-      provider: "virtuozzo",
+      provider: "virtuozzo-ostor",
       email: "user2@email.com",
       state: "enabled",
       flags: [],
@@ -244,7 +252,7 @@ describe("missing provider packages", () => {
       () =>
         hitachiSource({
           baseUrl: "https://x.test/mapi",
-          credentials: { username: "u", password: "p" },
+          credentials: { type: "password", username: "u", password: "p" },
           userIds: [1],
           loader: () => Promise.reject(notFound("@bucketry/hitachi")),
         }),
@@ -275,7 +283,7 @@ describe("missing provider packages", () => {
       () =>
         ncloudSource({
           zone: "public",
-          credentials: { accessKeyId: "a", secretKey: "b", domainId: "d" },
+          credentials: { type: "keystone", accessKeyId: "a", secretKey: "b", domainId: "d" },
           loader: () => Promise.reject(notFound("@bucketry/ncloud")),
         }),
     ],
@@ -285,7 +293,7 @@ describe("missing provider packages", () => {
       () =>
         ostorSource({
           baseUrl: "https://s3.test",
-          credentials: { accessKeyId: "a", secretAccessKey: "b" },
+          credentials: { type: "aksk", accessKeyId: "a", secretAccessKey: "b" },
           loader: () => Promise.reject(notFound("@bucketry/virtuozzo")),
         }),
     ],
@@ -306,7 +314,7 @@ describe("missing provider packages", () => {
     const failures: SourceError[] = [];
     const missing = ncloudSource({
       zone: "public",
-      credentials: { accessKeyId: "a", secretKey: "b", domainId: "d" },
+      credentials: { type: "keystone", accessKeyId: "a", secretKey: "b", domainId: "d" },
       loader: () => Promise.reject(notFound("@bucketry/ncloud")),
     });
     const buckets = await collect(
@@ -325,7 +333,7 @@ describe("missing provider packages", () => {
     );
     const source = ncloudSource({
       zone: "public",
-      credentials: { accessKeyId: "a", secretKey: "b", domainId: "d" },
+      credentials: { type: "keystone", accessKeyId: "a", secretKey: "b", domainId: "d" },
       loader: () => Promise.reject(broken),
     });
     await expect(source.client()).rejects.toBe(broken);
@@ -337,7 +345,7 @@ describe("options", () => {
     expect(() =>
       hitachiSource({
         baseUrl: "https://x.test/mapi",
-        credentials: { username: "u", password: "p" },
+        credentials: { type: "password", username: "u", password: "p" },
         userIds: [],
       }),
     ).toThrow(InvalidInputError);
@@ -384,7 +392,7 @@ describe("error fields are full paths of the adapter's options", () => {
       baseUrl: ncloud.url,
       authUrl: `${ncloud.keystoneUrl}/v3`,
       projectId: ncloud.credentials.projectId,
-      credentials: { ...ncloud.credentials, domainId: "" },
+      credentials: { type: "keystone", ...ncloud.credentials, domainId: "" },
     });
     await expect(keys.client()).rejects.toMatchObject({ field: "credentials.domainId" });
   });
@@ -410,11 +418,11 @@ describe("listing across real providers", () => {
     expect(failures[0]).toMatchObject({ source: "huaweicloud-dbss", provider: "huaweicloud-dbss" });
     expect(failures[0]!.cause).toBeInstanceOf(PermissionError);
     const count = (p: string) => buckets.filter((b) => b.provider === p).length;
-    expect([count("hitachi"), count("huaweicloud-mpc"), count("ncloud")]).toEqual([
-      SEED.hitachi,
-      SEED.mpc,
-      SEED.ncloud,
-    ]);
+    expect([
+      count("hitachi-vsp-one-object"),
+      count("huaweicloud-mpc"),
+      count("ncloud-archive-storage"),
+    ]).toEqual([SEED.hitachi, SEED.mpc, SEED.ncloud]);
   });
 
   it("honours the concurrency bound across providers", async () => {

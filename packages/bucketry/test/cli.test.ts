@@ -143,8 +143,8 @@ describe.concurrent("usage errors exit 2", () => {
     [["buckets", "--format", "xml"], /--format must be one of table, json, ndjson/],
     [["buckets", "--limit", "0"], /--limit must be a whole number/],
     [["buckets", "--provider", "aws"], /unknown provider "aws"/],
-    [["buckets", "--provider", "virtuozzo"], /has users, not buckets/],
-    [["users", "--provider", "hitachi"], /hitachi has no users/],
+    [["buckets", "--provider", "virtuozzo-ostor"], /has users, not buckets/],
+    [["users", "--provider", "hitachi-vsp-one-object"], /hitachi-vsp-one-object has no users/],
     [["users", "--id", "b09693b73b3c7686", "--email", "a@b.c"], /not both/],
     [["users", "--show-secrets"], /--show-secrets needs --id or --email/],
     [["buckets", "stray"], /positional/i],
@@ -187,7 +187,7 @@ describe.concurrent("bucketry buckets", () => {
     );
     expect(lines).toHaveLength(TOTAL + 2);
     expect(lines.at(-1)).toBe(
-      `${TOTAL} buckets: hitachi ${SEED.hitachi}, huaweicloud-mpc ${SEED.mpc}, huaweicloud-dbss ${SEED.dbss}, ncloud ${SEED.ncloud}`,
+      `${TOTAL} buckets: hitachi-vsp-one-object ${SEED.hitachi}, huaweicloud-mpc ${SEED.mpc}, huaweicloud-dbss ${SEED.dbss}, ncloud-archive-storage ${SEED.ncloud}`,
     );
     expect(result.stdout).toMatch(/버킷-\d{6}/);
     withoutSecrets(result);
@@ -224,18 +224,27 @@ describe.concurrent("bucketry buckets", () => {
     expect(mpc.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
     expect(typeof mpc.authorized).toBe("boolean");
     expect(buckets.find((b) => b.provider === "huaweicloud-dbss")).toHaveProperty("region");
-    expect(buckets.find((b) => b.provider === "ncloud")).toHaveProperty("objectCount");
-    expect(buckets.find((b) => b.provider === "hitachi")).toHaveProperty("owner", "-468170324");
+    expect(buckets.find((b) => b.provider === "ncloud-archive-storage")).toHaveProperty("objectCount");
+    expect(buckets.find((b) => b.provider === "hitachi-vsp-one-object")).toHaveProperty(
+      "owner",
+      "-468170324",
+    );
     withoutSecrets(result);
   });
 
   it("streams NDJSON that parses line by line", async () => {
-    const result = await cli(["buckets", "--format", "ndjson", "--provider", "ncloud,huaweicloud-mpc"]);
+    const result = await cli([
+      "buckets",
+      "--format",
+      "ndjson",
+      "--provider",
+      "ncloud-archive-storage,huaweicloud-mpc",
+    ]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(SEED.ncloud + SEED.mpc);
     const providers = new Set(lines.map((line) => (JSON.parse(line) as { provider: string }).provider));
-    expect(providers).toEqual(new Set(["ncloud", "huaweicloud-mpc"]));
+    expect(providers).toEqual(new Set(["ncloud-archive-storage", "huaweicloud-mpc"]));
   });
 
   it("stops at --limit (ndjson)", async () => {
@@ -245,9 +254,15 @@ describe.concurrent("bucketry buckets", () => {
   });
 
   it.each([
-    [["buckets", "--limit", "3", "--provider", "hitachi"], "3 buckets (stopped at --limit 3): hitachi 3"],
-    [["buckets", "--limit", "1", "--provider", "ncloud"], "1 bucket (stopped at --limit 1): ncloud 1"],
-    [["users", "--limit", "1"], "1 user (stopped at --limit 1): virtuozzo 1"],
+    [
+      ["buckets", "--limit", "3", "--provider", "hitachi-vsp-one-object"],
+      "3 buckets (stopped at --limit 3): hitachi-vsp-one-object 3",
+    ],
+    [
+      ["buckets", "--limit", "1", "--provider", "ncloud-archive-storage"],
+      "1 bucket (stopped at --limit 1): ncloud-archive-storage 1",
+    ],
+    [["users", "--limit", "1"], "1 user (stopped at --limit 1): virtuozzo-ostor 1"],
   ])("stops at --limit: %j", async (args, summary) => {
     const result = await cli(args);
     expect(result.code).toBe(0);
@@ -257,13 +272,16 @@ describe.concurrent("bucketry buckets", () => {
   it("with --limit, a source that had not answered is unfinished, not 0, and exits 0", async () => {
     const hole = await blackHole();
     try {
-      const result = await cli(["buckets", "--limit", "3", "--provider", "hitachi,huaweicloud-mpc"], {
-        ...fakes.env,
-        BUCKETRY_MPC_ENDPOINT: hole.url,
-      });
+      const result = await cli(
+        ["buckets", "--limit", "3", "--provider", "hitachi-vsp-one-object,huaweicloud-mpc"],
+        {
+          ...fakes.env,
+          BUCKETRY_MPC_ENDPOINT: hole.url,
+        },
+      );
       expect(result).toMatchObject({ code: 0, stderr: "" });
       expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
-        "3 buckets (stopped at --limit 3): hitachi 3 (unfinished), huaweicloud-mpc 0 (unfinished)",
+        "3 buckets (stopped at --limit 3): hitachi-vsp-one-object 3 (unfinished), huaweicloud-mpc 0 (unfinished)",
       );
     } finally {
       await hole.close();
@@ -273,7 +291,15 @@ describe.concurrent("bucketry buckets", () => {
   it("with --limit, a failure that arrived first is reported and exits 1", async () => {
     // One source at a time: hitachi is refused before ncloud starts, so the failure surely came first.
     const result = await cli(
-      ["buckets", "--limit", "5", "--concurrency", "1", "--provider", "hitachi,ncloud"],
+      [
+        "buckets",
+        "--limit",
+        "5",
+        "--concurrency",
+        "1",
+        "--provider",
+        "hitachi-vsp-one-object,ncloud-archive-storage",
+      ],
       {
         ...fakes.env,
         VSP_OBJECT_PASSWORD: "wrong",
@@ -281,9 +307,9 @@ describe.concurrent("bucketry buckets", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
-      "5 buckets (stopped at --limit 5): hitachi failed, ncloud 5 (unfinished)",
+      "5 buckets (stopped at --limit 5): hitachi-vsp-one-object failed, ncloud-archive-storage 5 (unfinished)",
     );
-    expect(result.stderr).toMatch(/^bucketry: hitachi failed: AuthenticationError: /);
+    expect(result.stderr).toMatch(/^bucketry: hitachi-vsp-one-object failed: AuthenticationError: /);
   });
 
   it("accepts huaweicloud for both Huawei services", async () => {
@@ -295,9 +321,9 @@ describe.concurrent("bucketry buckets", () => {
     const result = await cli(["buckets", "--format", "ndjson"], { ...fakes.env, OS_PASSWORD: undefined });
     expect(result.code).toBe(1);
     expect(result.stdout.trimEnd().split("\n")).toHaveLength(TOTAL - SEED.ncloud);
-    // The label once, not "ncloud failed: ncloud: …".
+    // The label once, not "ncloud-archive-storage failed: ncloud: …".
     expect(result.stderr).toBe(
-      "bucketry: ncloud failed: OS_PASSWORD (or \"secretKey\" in the config file) is not set (see 'bucketry providers')\n",
+      "bucketry: ncloud-archive-storage failed: OS_PASSWORD (or \"secretKey\" in the config file) is not set (see 'bucketry providers')\n",
     );
   });
 
@@ -324,7 +350,7 @@ describe.concurrent("bucketry buckets", () => {
     });
     const token = login.headers.get("x-subject-token")!;
     expect(login.status).toBe(201);
-    const result = await cli(["buckets", "--format", "ndjson", "--provider", "ncloud"], {
+    const result = await cli(["buckets", "--format", "ndjson", "--provider", "ncloud-archive-storage"], {
       PATH: process.env.PATH,
       OS_AUTH_TOKEN: token,
       OS_STORAGE_URL: ncloud.storageUrl,
@@ -348,7 +374,10 @@ describe.concurrent("bucketry buckets", () => {
   });
 
   it("fits tables to the width (COLUMNS on a pipe)", async () => {
-    const result = await cli(["buckets", "--provider", "ncloud,hitachi"], { ...fakes.env, COLUMNS: "50" });
+    const result = await cli(["buckets", "--provider", "ncloud-archive-storage,hitachi-vsp-one-object"], {
+      ...fakes.env,
+      COLUMNS: "50",
+    });
     const lines = result.stdout.trimEnd().split("\n").slice(0, -1);
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(50);
     expect(result.stdout).toContain("…");
@@ -365,14 +394,18 @@ describe.concurrent("bucketry buckets", () => {
         // The shorthand's secrets inline: only with the explicit opt-in.
         allowInlineSecrets: true,
         providers: {
-          hitachi: {
+          "hitachi-vsp-one-object": {
             endpoint: hitachi.cluster.mapiUrl,
             tokenUrl: hitachi.cluster.tokenUrl,
             username: hitachi.credentials.username,
             password: "wrong",
             userIds: [-468170324],
           },
-          ncloud: { endpoint: ncloud.url, authUrl: `${ncloud.keystoneUrl}/v3`, ...ncloud.credentials },
+          "ncloud-archive-storage": {
+            endpoint: ncloud.url,
+            authUrl: `${ncloud.keystoneUrl}/v3`,
+            ...ncloud.credentials,
+          },
         },
       }),
     );
@@ -390,9 +423,9 @@ describe.concurrent("bucketry buckets", () => {
       expect(providers.stdout).toContain(`Config file: ${config} (default location)`);
       expect(providers.stdout).toMatch(/hitachi .*yes\s+VSP_OBJECT_PASSWORD, file/);
       expect(providers.stdout).toMatch(/ncloud .*yes\s+file/);
-      const wrong = await cli(["buckets", "--provider", "hitachi"], {}, dir);
+      const wrong = await cli(["buckets", "--provider", "hitachi-vsp-one-object"], {}, dir);
       expect(wrong.code).toBe(1);
-      expect(wrong.stderr).toMatch(/hitachi failed: AuthenticationError/);
+      expect(wrong.stderr).toMatch(/hitachi-vsp-one-object failed: AuthenticationError/);
       expect(wrong.stderr).not.toContain("wrong");
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -402,13 +435,15 @@ describe.concurrent("bucketry buckets", () => {
 
 describe.concurrent("bucketry users", () => {
   it("lists the ostor users as a table, with space", async () => {
-    const result = await cli(["users", "--provider", "virtuozzo", "--space"]);
+    const result = await cli(["users", "--provider", "virtuozzo-ostor", "--space"]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ID\s+EMAIL\s+STATE\s+OWNER\s+FLAGS\s+SPACE$/);
     expect(lines).toHaveLength(fakes.ostor.users.length + 2);
     expect(result.stdout).toMatch(/bc6265392b818465\s+user2@email\.com\s+enabled\s+-\s+-\s+8\.7 GiB/);
-    expect(lines.at(-1)).toBe(`${fakes.ostor.users.length} users: virtuozzo ${fakes.ostor.users.length}`);
+    expect(lines.at(-1)).toBe(
+      `${fakes.ostor.users.length} users: virtuozzo-ostor ${fakes.ostor.users.length}`,
+    );
     withoutSecrets(result);
   });
 
@@ -450,7 +485,7 @@ describe.concurrent("bucketry users", () => {
   it("exits 1 for a user that does not exist", async () => {
     const result = await cli(["users", "--id", "0123456789abcdef"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/virtuozzo failed: NotFoundError: .*HTTP 404/);
+    expect(result.stderr).toMatch(/virtuozzo-ostor failed: NotFoundError: .*HTTP 404/);
   });
 });
 
@@ -458,14 +493,20 @@ describe.concurrent("bucketry providers", () => {
   it("shows each provider installed and configured, and where from; secrets never shown", async () => {
     const result = await cli(["providers"]);
     expect(result.code).toBe(0);
-    for (const name of ["hitachi", "huaweicloud-mpc", "huaweicloud-dbss", "ncloud", "virtuozzo"]) {
+    for (const name of [
+      "hitachi-vsp-one-object",
+      "huaweicloud-mpc",
+      "huaweicloud-dbss",
+      "ncloud-archive-storage",
+      "virtuozzo-ostor",
+    ]) {
       expect(result.stdout).toMatch(
         new RegExp(`^${name}\\s+@bucketry/\\S+\\s+\\d+\\.\\d+\\.\\d+\\s+yes\\s+`, "m"),
       );
     }
     expect(result.stdout).toMatch(/Config file: none/);
     const json = JSON.parse((await cli(["providers", "--format", "json"])).stdout);
-    const ostor = json.providers.find((p: { name: string }) => p.name === "virtuozzo");
+    const ostor = json.providers.find((p: { name: string }) => p.name === "virtuozzo-ostor");
     expect(ostor.settings.secretAccessKey).toEqual({ value: "[REDACTED]", from: "OSTOR_SECRET_ACCESS_KEY" });
     expect(ostor.settings.endpoint.value).toBe(fakes.ostor.url);
     withoutSecrets(result);
@@ -484,11 +525,11 @@ describe.concurrent("bucketry providers", () => {
       status: "incomplete",
       problem: expect.stringMatching(/region: unknown/),
     });
-    expect(byName.virtuozzo).toMatchObject({
+    expect(byName["virtuozzo-ostor"]).toMatchObject({
       status: "incomplete",
       problem: expect.stringMatching(/OSTOR_ACCESS_KEY_ID/),
     });
-    expect(byName.hitachi.status).toBe("not configured");
+    expect(byName["hitachi-vsp-one-object"].status).toBe("not configured");
   });
 });
 
@@ -498,9 +539,9 @@ describe.concurrent("bucketry demo", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toMatch(
-      /^3,000 buckets: hitachi 800, huaweicloud-mpc 600, huaweicloud-dbss 500, ncloud 1,100$/m,
+      /^3,000 buckets: hitachi-vsp-one-object 800, huaweicloud-mpc 600, huaweicloud-dbss 500, ncloud-archive-storage 1,100$/m,
     );
-    expect(result.stdout).toMatch(/^28 users: virtuozzo 28$/m);
+    expect(result.stdout).toMatch(/^28 users: virtuozzo-ostor 28$/m);
     expect(result.stdout).toMatch(/桶-\d{6}/);
     expect(result.stdout).toContain("Every provider answered.");
   });
@@ -516,11 +557,15 @@ describe("a reader that goes away", () => {
         BUCKETRY_NCLOUD_ENDPOINT: ncloud.url,
         OS_AUTH_URL: `${ncloud.keystoneUrl}/v3`,
       };
-      const child = spawn(process.execPath, [MAIN, "buckets", "--provider", "ncloud", "--format", "ndjson"], {
-        cwd: home,
-        env: { PATH: process.env.PATH, HOME: home, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        process.execPath,
+        [MAIN, "buckets", "--provider", "ncloud-archive-storage", "--format", "ndjson"],
+        {
+          cwd: home,
+          env: { PATH: process.env.PATH, HOME: home, ...env },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       let stderr = "";
       child.stderr.on("data", (chunk) => {
         stderr += chunk;
@@ -539,8 +584,8 @@ describe("a reader that goes away", () => {
 describe("a reader that goes away: `| head` ends the CLI quietly, exit 0", () => {
   // Each output is far larger than a pipe holds, so the CLI is still writing when head leaves.
   it.each([
-    ["buckets (table)", ["buckets", "--provider", "ncloud"], 3],
-    ["buckets (json)", ["buckets", "--provider", "ncloud", "--format", "json"], 2],
+    ["buckets (table)", ["buckets", "--provider", "ncloud-archive-storage"], 3],
+    ["buckets (json)", ["buckets", "--provider", "ncloud-archive-storage", "--format", "json"], 2],
     ["users (table)", ["users"], 1],
     ["demo", ["demo"], 1],
   ])("%s", async (_, args, lines) => {
@@ -570,7 +615,7 @@ describe("Ctrl-C", () => {
     try {
       const child = spawn(
         process.execPath,
-        [MAIN, "buckets", "--format", "ndjson", "--provider", "hitachi,huaweicloud-mpc"],
+        [MAIN, "buckets", "--format", "ndjson", "--provider", "hitachi-vsp-one-object,huaweicloud-mpc"],
         {
           cwd: home,
           env: { PATH: process.env.PATH, HOME: home, ...fakes.env, BUCKETRY_MPC_ENDPOINT: hole.url },
@@ -589,7 +634,7 @@ describe("Ctrl-C", () => {
       const code = await new Promise((resolve) => child.on("exit", resolve));
       expect(code).toBe(130);
       const match =
-        /^bucketry: interrupted after (\d+) buckets? from 1 source; still running: (hitachi, )?huaweicloud-mpc\n$/.exec(
+        /^bucketry: interrupted after (\d+) buckets? from 1 source; still running: (hitachi-vsp-one-object, )?huaweicloud-mpc\n$/.exec(
           stderr,
         );
       expect(match, stderr).not.toBeNull();

@@ -152,7 +152,7 @@ beforeAll(async () => {
   sources = [
     ...Object.keys(users).map((id) => ({
       name: `vsp-u${id.padStart(3, "0")}`,
-      provider: "hitachi",
+      provider: "hitachi-vsp-one-object",
       endpoint: hitachi.cluster.mapiUrl,
       tokenUrl: hitachi.cluster.tokenUrl,
       username: hitachi.credentials.username,
@@ -164,7 +164,7 @@ beforeAll(async () => {
     ...swifts.flatMap((swift, f) =>
       [swift.credentials.projectId, ...[1, 2, 3].map((x) => hex(f * 10 + x, "d"))].map((projectId, p) => ({
         name: `naver-${f + 1}-${p === 0 ? "main" : `x${p}`}`,
-        provider: "ncloud",
+        provider: "ncloud-archive-storage",
         endpoint: swift.url,
         authUrl: `${swift.keystoneUrl}/v3`,
         accessKeyId: swift.credentials.accessKeyId,
@@ -176,7 +176,7 @@ beforeAll(async () => {
     ...ostors.flatMap((ostor, c) =>
       Array.from({ length: 5 }, (_, i) => ({
         name: `ostor-${"ab"[c]}-${i + 1}`,
-        provider: "virtuozzo",
+        provider: "virtuozzo-ostor",
         endpoint: ostor.url,
         accessKeyId: ostor.credentials.accessKeyId,
         secretAccessKey: { env: `OSTOR_SK_${"AB"[c]}` },
@@ -197,11 +197,11 @@ async function writeConfig(file: string, body: Record<string, unknown>): Promise
 }
 
 const LIMITS = {
-  hitachi: { ...FAST, concurrency: 8 },
+  "hitachi-vsp-one-object": { ...FAST, concurrency: 8 },
   "huaweicloud-mpc": { ...FAST, concurrency: 8 },
   "huaweicloud-dbss": { ...FAST, concurrency: 8 },
-  ncloud: { ...FAST, concurrency: 8 },
-  virtuozzo: { ...FAST, concurrency: 4 },
+  "ncloud-archive-storage": { ...FAST, concurrency: 8 },
+  "virtuozzo-ostor": { ...FAST, concurrency: 4 },
 };
 
 describe("200 sources over the five fakes", () => {
@@ -254,13 +254,13 @@ describe("200 sources over the five fakes", () => {
       if ((i / 5) % 2 === 1)
         return { ...source, endpoint: down, ...(source.tokenUrl ? { tokenUrl: `${down}/token` } : {}) };
       switch (source.provider) {
-        case "hitachi":
+        case "hitachi-vsp-one-object":
           return { ...source, password: { env: "WRONG" } };
         case "huaweicloud-mpc":
         case "huaweicloud-dbss":
           // An AK of its own: the fake locks an AK after five failures, as Huawei does.
           return { ...source, accessKey: `BADAK${i}`, secretKey: { env: "WRONG" } };
-        case "ncloud":
+        case "ncloud-archive-storage":
           return { ...source, secretKey: { env: "WRONG" } };
         default:
           return { ...source, secretAccessKey: { env: "WRONG" } };
@@ -273,7 +273,9 @@ describe("200 sources over the five fakes", () => {
     const result = await cli(["buckets", ...args], env2);
     expect(result.code).toBe(1);
     const stats = statsOf(result).sources;
-    const bucketSources = failing.filter((s) => s.provider !== "virtuozzo").map((s) => s.name as string);
+    const bucketSources = failing
+      .filter((s) => s.provider !== "virtuozzo-ostor")
+      .map((s) => s.name as string);
     const failed = stats.filter((s) => s.status === "failed").map((s) => s.source);
     expect(failed.sort()).toEqual(bucketSources.filter((name) => broken.has(name)).sort());
     for (const s of stats.filter((r) => r.status === "failed")) expect(s.error).toBeTruthy();
@@ -285,7 +287,7 @@ describe("200 sources over the five fakes", () => {
     const expected = good.reduce((n, s) => n + (s.buckets ?? 0), 0);
     expect(keys(result)).toHaveLength(expected);
     expect(expected).toBe(
-      good.filter((s) => s.provider === "hitachi").length * 2 +
+      good.filter((s) => s.provider === "hitachi-vsp-one-object").length * 2 +
         good.filter((s) => s.provider === "huaweicloud-mpc").length * 3 +
         good.filter((s) => s.provider === "huaweicloud-dbss").length * 2 +
         good.filter((s) => /^naver-\d+-main$/.test(s.source)).length * 3,
@@ -325,7 +327,7 @@ describe("throttling fakes", () => {
       ];
       const throttled = projectIds.map((projectId, i) => ({
         name: `swift-${i + 1}`,
-        provider: "ncloud",
+        provider: "ncloud-archive-storage",
         endpoint: swift.url,
         authUrl: `${swift.keystoneUrl}/v3`,
         accessKeyId: swift.credentials.accessKeyId,
@@ -340,7 +342,7 @@ describe("throttling fakes", () => {
       // Within the fake's rate: done, with (almost) nothing refused.
       const within = await writeConfig("within.json", {
         sources: throttled,
-        limits: { ncloud: { rate: 10, burst: 5, concurrency: 8 } },
+        limits: { "ncloud-archive-storage": { rate: 10, burst: 5, concurrency: 8 } },
       });
       const calm = await cli(["buckets", "--config", within, "--format", "ndjson", "--stats", "json"], env3);
       expect(calm.code, calm.stderr).toBe(0);
@@ -355,7 +357,7 @@ describe("throttling fakes", () => {
       // Far above it: the fake refuses many, every refusal is waited out, no source fails.
       const above = await writeConfig("above.json", {
         sources: throttled,
-        limits: { ncloud: { rate: 1000, burst: 1000, concurrency: 30 } },
+        limits: { "ncloud-archive-storage": { rate: 1000, burst: 1000, concurrency: 30 } },
       });
       const before = statuses().length;
       const busy = await cli(

@@ -15,7 +15,7 @@ function pagedSource(name: string, count: number, options: { pageSize?: number; 
   const pageSize = options.pageSize ?? 10;
   const stats = { pages: 0, active: false, aborted: false };
   const source: Source & { stats: typeof stats } = {
-    provider: "ncloud" as ProviderName,
+    provider: "ncloud-archive-storage" as ProviderName,
     name,
     stats,
     async *buckets(signal) {
@@ -30,7 +30,12 @@ function pagedSource(name: string, count: number, options: { pageSize?: number; 
           stats.pages += 1;
           if (options.failAfter !== undefined && start >= options.failAfter) throw new Error(`${name} broke`);
           for (let i = start; i < Math.min(count, start + pageSize); i++) {
-            yield { provider: "ncloud", source: name, name: `${name}-${i}`, raw: {} } satisfies Bucket;
+            yield {
+              provider: "ncloud-archive-storage",
+              source: name,
+              name: `${name}-${i}`,
+              raw: {} as never,
+            } satisfies Bucket;
           }
         }
       } finally {
@@ -45,7 +50,7 @@ function pagedSource(name: string, count: number, options: { pageSize?: number; 
 function batchedSource(name: string, count: number, pageSize: number) {
   const stats = { pages: 0, made: 0, closed: false };
   const source: Source & { stats: typeof stats } = {
-    provider: "ncloud",
+    provider: "ncloud-archive-storage",
     name,
     stats,
     buckets: () =>
@@ -59,7 +64,19 @@ function batchedSource(name: string, count: number, pageSize: number) {
               const n = start + i;
               return n % 3 === 2
                 ? undefined
-                : ({ provider: "ncloud", source: name, name: `${name}-${n}`, raw: {} } satisfies Bucket);
+                : ({
+                    provider: "ncloud-archive-storage",
+                    source: name,
+                    name: `${name}-${n}`,
+                    raw: {
+                      kind: "container",
+                      name: `${name}-${n}`,
+                      count: 0,
+                      bytes: 0,
+                      lastModified: new Date(0),
+                      raw: "",
+                    },
+                  } satisfies Bucket);
             };
             yield { length: Math.min(pageSize, count - start), item };
           }
@@ -79,7 +96,7 @@ const bucketsOf = (name: string, count: number) =>
 /** A source whose iterator answers every `next()` with `next` (no async generator in between). */
 function iterated(name: string, next: () => Promise<IteratorResult<Bucket>>): Source {
   return {
-    provider: "ncloud",
+    provider: "ncloud-archive-storage",
     name,
     buckets: () => ({ [Symbol.asyncIterator]: () => ({ next }) }),
   };
@@ -114,7 +131,7 @@ describe("listBuckets", () => {
     for await (const bucket of listBuckets(sources, { onError: (e) => failures.push(e.message) })) {
       names.push(bucket.name);
     }
-    expect(failures).toEqual(["bad (ncloud): bad broke"]);
+    expect(failures).toEqual(["bad (ncloud-archive-storage): bad broke"]);
     expect(names.filter((n) => n.startsWith("ok-"))).toHaveLength(25);
     expect(names.filter((n) => n.startsWith("ok2-"))).toHaveLength(5);
     expect(names.filter((n) => n.startsWith("bad-"))).toHaveLength(20);
@@ -150,19 +167,24 @@ describe("listBuckets", () => {
 
   it("reports on a break the failure that had arrived while another source's bucket was taken", async () => {
     // Both answers are ready at once; the first source's wins the race and the caller stops there.
-    const bucket = { provider: "ncloud", source: "a", name: "a-0", raw: {} } satisfies Bucket;
+    const bucket = {
+      provider: "ncloud-archive-storage",
+      source: "a",
+      name: "a-0",
+      raw: {} as never,
+    } satisfies Bucket;
     const ready = iterated("a", () => Promise.resolve({ value: bucket, done: false }));
     const broken = iterated("b", () => Promise.reject(new Error("b broke")));
     const failures: string[] = [];
     for await (const _ of listBuckets([ready, broken], { onError: (e) => failures.push(e.message) })) break;
-    expect(failures).toEqual(["b (ncloud): b broke"]);
+    expect(failures).toEqual(["b (ncloud-archive-storage): b broke"]);
   });
 
   it("stops when the signal aborts, even waiting on a source that never answers; later failures are not reported", async () => {
     const controller = new AbortController();
     const ignoring = iterated("ignoring", () => new Promise(() => {}));
     const honouring: Source = {
-      provider: "ncloud",
+      provider: "ncloud-archive-storage",
       name: "honouring",
       buckets: (signal) =>
         iterated(
@@ -258,26 +280,29 @@ describe("perProvider", () => {
     let active = 0;
     let most = 0;
     const order: string[] = [];
-    const source = (provider: ProviderName, name: string): Source => ({
+    const source = (provider: Bucket["provider"], name: string): Source => ({
       provider,
       name,
       async *buckets() {
         order.push(name);
-        if (provider === "ncloud") {
+        if (provider === "ncloud-archive-storage") {
           active += 1;
           most = Math.max(most, active);
         }
         await new Promise((resolve) => setTimeout(resolve, 5));
-        if (provider === "ncloud") active -= 1;
-        yield { provider, source: name, name: `${name}-1`, raw: {} } satisfies Bucket;
+        if (provider === "ncloud-archive-storage") active -= 1;
+        yield { provider, source: name, name: `${name}-1`, raw: {} as never } as Bucket;
       },
     });
     const sources = [
-      ...Array.from({ length: 6 }, (_, i) => source("ncloud", `n${i}`)),
-      source("hitachi", "h0"),
-      source("hitachi", "h1"),
+      ...Array.from({ length: 6 }, (_, i) => source("ncloud-archive-storage", `n${i}`)),
+      source("hitachi-vsp-one-object", "h0"),
+      source("hitachi-vsp-one-object", "h1"),
     ];
-    const { buckets, errors } = await collectBuckets(sources, { concurrency: 4, perProvider: { ncloud: 2 } });
+    const { buckets, errors } = await collectBuckets(sources, {
+      concurrency: 4,
+      perProvider: { "ncloud-archive-storage": 2 },
+    });
     expect(errors).toEqual([]);
     expect(buckets).toHaveLength(8);
     expect(most).toBe(2);

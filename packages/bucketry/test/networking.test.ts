@@ -57,7 +57,12 @@ describe("NODE_EXTRA_CA_CERTS", () => {
   it("without it, every source fails naming the certificate problem, and no secret is printed", async () => {
     const result = await cli(["buckets", "--format", "json"]);
     expect(result.code).toBe(1);
-    for (const provider of ["hitachi", "huaweicloud-mpc", "huaweicloud-dbss", "ncloud"]) {
+    for (const provider of [
+      "hitachi-vsp-one-object",
+      "huaweicloud-mpc",
+      "huaweicloud-dbss",
+      "ncloud-archive-storage",
+    ]) {
       expect(result.stderr).toMatch(new RegExp(`${provider}.*UNABLE_TO_VERIFY_LEAF_SIGNATURE`));
     }
     const users = await cli(["users", "--format", "json"]);

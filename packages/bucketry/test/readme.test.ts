@@ -1,6 +1,6 @@
 /**
  * The READMEs cannot go stale: every ```ts block of the root README and of this package's README is
- * compiled with tsc (strict, as the packages are) and run with node against the fakes. The
+ * compiled with tsc (strict, with exactOptionalPropertyTypes and noUncheckedIndexedAccess) and run with node against the fakes. The
  * convention the examples follow: endpoints and credentials come from the documented environment
  * variables (BUCKETRY_*_ENDPOINT, HUAWEICLOUD_SDK_*, OS_*, OSTOR_*, VSP_OBJECT_*), which the test
  * points at the fakes. The blocks are written into a scratch directory inside this package, so
@@ -60,7 +60,11 @@ beforeAll(async () => {
     join(SCRATCH, "tsconfig.json"),
     JSON.stringify({
       extends: "../../../tsconfig.base.json",
+      // The strictest consumer: `baseUrl: process.env.X` must compile (optional options take undefined).
       compilerOptions: {
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
         types: ["node"],
         rootDir: ".",
         outDir: "out",

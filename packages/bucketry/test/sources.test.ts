@@ -48,7 +48,7 @@ describe("the sources list", () => {
     const listed = await load({ sources: [mpc("mpc-a")] }, env);
     expect(listed.sources.map((s) => s.name)).toEqual(["mpc-a"]);
     const shorthand = await load({}, env);
-    expect(shorthand.sources.map((s) => s.name)).toEqual(["ncloud"]);
+    expect(shorthand.sources.map((s) => s.name)).toEqual(["ncloud-archive-storage"]);
   });
 
   it("refuses an inline secret unless allowInlineSecrets is true", async () => {
@@ -64,13 +64,15 @@ describe("the sources list", () => {
     await expect(load({ sources: [mpc("a", { colour: "red" })] })).rejects.toThrow(/unknown field/);
     await expect(load({ sources: [mpc("a"), mpc("a")] })).rejects.toThrow(/two sources are named "a"/);
     await expect(load({ sources: [mpc("a,b")] })).rejects.toThrow(/without spaces, commas/);
-    await expect(load({ limits: { ncloud: { rate: 0 } } })).rejects.toThrow(/above 0/);
-    await expect(load({ limits: { ncloud: { concurrency: 1.5 } } })).rejects.toThrow(/whole number/);
+    await expect(load({ limits: { "ncloud-archive-storage": { rate: 0 } } })).rejects.toThrow(/above 0/);
+    await expect(load({ limits: { "ncloud-archive-storage": { concurrency: 1.5 } } })).rejects.toThrow(
+      /whole number/,
+    );
   });
 
   it("lays the file's limits over each provider's documented defaults", async () => {
-    const config = await load({ limits: { ncloud: { rate: 3 } } });
-    expect(config.limits.ncloud).toEqual({ concurrency: 4, rate: 3, burst: 20 });
+    const config = await load({ limits: { "ncloud-archive-storage": { rate: 3 } } });
+    expect(config.limits["ncloud-archive-storage"]).toEqual({ concurrency: 4, rate: 3, burst: 20 });
     expect(config.limits["huaweicloud-mpc"]?.rate).toBeCloseTo(100 / 60);
   });
 });

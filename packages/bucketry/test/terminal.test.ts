@@ -36,7 +36,7 @@ describe("on a terminal", () => {
   it("colours the table header, and fits the table to the terminal's width", async () => {
     const stdout = stream({ tty: true, columns: 72 });
     const stderr = stream({ tty: false });
-    const code = await run(["buckets", "--provider", "ncloud,huaweicloud-mpc"], {
+    const code = await run(["buckets", "--provider", "ncloud-archive-storage,huaweicloud-mpc"], {
       stdout,
       stderr,
       env: fakes.env,
@@ -66,25 +66,25 @@ describe("on a terminal", () => {
     const stderr = stream({ tty: true, columns: 80 });
     let clock = 0;
     const counter = progress(stderr, "bucket", () => (clock += 150));
-    for (let i = 0; i < 5; i++) counter.tick(i % 2 ? "ncloud" : "hitachi");
+    for (let i = 0; i < 5; i++) counter.tick(i % 2 ? "ncloud-archive-storage" : "hitachi-vsp-one-object");
     counter.done();
-    expect(stderr.text).toContain("5 buckets (hitachi 3, ncloud 2)");
+    expect(stderr.text).toContain("5 buckets (hitachi-vsp-one-object 3, ncloud-archive-storage 2)");
     expect(stderr.text.endsWith(`\r${ESC}2K`)).toBe(true);
 
     const full = stream({ tty: true, columns: 80 });
-    await run(["buckets", "--provider", "ncloud", "--format", "ndjson"], {
+    await run(["buckets", "--provider", "ncloud-archive-storage", "--format", "ndjson"], {
       stdout: stream({ tty: false }),
       stderr: full,
       env: fakes.env,
       cwd: "/",
     });
-    expect(full.text).toMatch(/\d buckets? \(ncloud [\d,]+\)/);
+    expect(full.text).toMatch(/\d buckets? \(ncloud-archive-storage [\d,]+\)/);
   });
 
   it("writes nothing on stderr when it is a pipe", () => {
     const stderr = stream({ tty: false });
     const counter = progress(stderr, "bucket", () => Date.now() + 1e6);
-    counter.tick("hitachi");
+    counter.tick("hitachi-vsp-one-object");
     counter.done();
     expect(stderr.text).toBe("");
   });

@@ -6,8 +6,12 @@ import type { ProviderName } from "../src/index.js";
 describe("ProviderName", () => {
   it("is the providers of the adapters' descriptors, each a literal", () => {
     expectTypeOf<ProviderName>().toEqualTypeOf<
-      "hitachi" | "huaweicloud-mpc" | "huaweicloud-dbss" | "ncloud" | "virtuozzo"
+      | "hitachi-vsp-one-object"
+      | "huaweicloud-mpc"
+      | "huaweicloud-dbss"
+      | "ncloud-archive-storage"
+      | "virtuozzo-ostor"
     >();
-    expectTypeOf(ADAPTERS[3].provider).toEqualTypeOf<"ncloud">();
+    expectTypeOf(ADAPTERS[3].provider).toEqualTypeOf<"ncloud-archive-storage">();
   });
 });

@@ -261,6 +261,42 @@ export function malformedResponse(
   });
 }
 
+/**
+ * What a provider's reader of a 2xx body throws when the body is not the documented shape: the
+ * message names the field and what was expected, never a value. {@link readBody} turns it into the
+ * call's {@link MalformedResponseError}, so every provider reports a wrong shape the same way.
+ */
+export class UnexpectedShape extends Error {
+  override name = "UnexpectedShape";
+  constructor(
+    message: string,
+    /** What of the body the error may keep (redacted), e.g. only the offending entry. */
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * `read()`'s result; an {@link UnexpectedShape} it throws becomes a {@link MalformedResponseError}
+ * for `response` ("answered HTTP 200 with an unexpected body: …").
+ */
+export function readBody<T>(
+  response: Response,
+  context: ErrorContext,
+  read: () => T,
+  /** What of the body to keep when the error names none, e.g. its first 2000 characters. */
+  body?: () => unknown,
+): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UnexpectedShape)) throw error;
+    const kept = error.body ?? body?.();
+    throw malformedResponse(response, `an unexpected body: ${error.message}`, context, kept);
+  }
+}
+
 /** Internal: what an error about an answer keeps of it (status, request id, headers), secrets redacted. */
 export function answerInit(response: Response, context: ErrorContext): ApiErrorInit {
   const scrub = scrubber(context);

@@ -30,14 +30,29 @@ export {
   PermissionError,
   parseRetryAfter,
   RateLimitError,
+  readBody,
   requestIdOf,
   ServerError,
   TimeoutError,
+  UnexpectedShape,
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
 export {
+  checkObject,
+  credentialsType,
+  type Env,
+  type OptionsSpec,
+  processEnv,
+  type ResolvedClientOptions,
+  readEnv,
+  readEnvTable,
+  resolveClientOptions,
+  resolveOptions,
+} from "./options.js";
+export {
   type FetchedPage,
   type LazyItems,
+  onePage,
   type Page,
   type PaginateOptions,
   PaginationError,

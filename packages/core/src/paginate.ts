@@ -67,6 +67,21 @@ export function paginate<Item, Cursor>(options: PaginateOptions<Item, Cursor>): 
 }
 
 /**
+ * A listing the API answers in one response, as a {@link Paginator} of one page without a cursor,
+ * so every `list*()` is iterated (`for await`, `.all()`, `.pages()`) alike. `fetchAll` runs on
+ * the first item asked for, not before.
+ */
+export function onePage<Item>(
+  fetchAll: (signal?: AbortSignal) => Promise<Omit<Page<Item, never>, "next">>,
+  options: Omit<PaginateOptions<Item, never>, "fetchPage"> = {},
+): Paginator<Item, never> {
+  return new Paginator<Item, never>({
+    ...options,
+    fetchPage: async (_cursor, signal) => ({ ...(await fetchAll(signal)), next: undefined }),
+  });
+}
+
+/**
  * An async iterable over the items of a paginated listing, with `pages()` for whole pages and
  * `all()` to collect. Pages are fetched only when the consumer asks for an item beyond the current
  * one (no prefetch), so breaking out of a loop stops fetching. Iterating again continues from

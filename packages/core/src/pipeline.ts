@@ -13,7 +13,7 @@
 
 import { bufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
-import { type ClientOptions, checkHeaders, type RequestLimiter } from "./client.js";
+import type { ClientOptions } from "./client.js";
 import {
   AbortedError,
   ApiError,
@@ -21,14 +21,13 @@ import {
   answerInit,
   BucketryError,
   ConnectionError,
-  InvalidInputError,
   isRetryableStatus,
   malformedResponse,
   parseRetryAfter,
   requestIdOf,
   TimeoutError,
 } from "./errors.js";
-import { resolveRetry, resolveTimeout } from "./policy.js";
+import { type ResolvedClientOptions, resolveClientOptions } from "./options.js";
 import { redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
 /** A fetch the clients can send with (the global one, or a test's or a proxy's). */
@@ -137,7 +136,7 @@ export interface PipelineSetup {
   provider: string;
   /** The steps of every attempt, in order (auth last). */
   steps?: readonly AttemptStep[];
-  /** Secret values scrubbed from every error and event. */
+  /** Secret values scrubbed from every error and event; the resolved options' registry by default. */
   secrets?: SecretRegistry | undefined;
   /** Names the operation of a request (method and URL path); `METHOD /path` when undefined. */
   describe?: (method: string, path: string) => OperationInfo | undefined;
@@ -181,27 +180,22 @@ const CALL_TIMER = Symbol("call timer");
 
 /**
  * Builds a client's `fetch`: every call sent through it is signed, timed, retried and classified
- * as the file comment says. Options are checked here; a bad one throws `InvalidInputError`.
+ * as the file comment says. Options not yet resolved are checked here (a bad one throws `InvalidInputError`).
  */
-export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}): Pipeline {
-  const { provider, secrets } = setup;
-  const { onEvent } = options;
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  if (onEvent !== undefined && typeof onEvent !== "function") {
-    throw new InvalidInputError("onEvent", "must be a function (event) => void");
-  }
-  const custom = options.fetch;
-  const limiter = checkLimiter(options.limiter);
+export function createPipeline(
+  setup: PipelineSetup,
+  options: ClientOptions | ResolvedClientOptions = {},
+): Pipeline {
+  const { provider } = setup;
+  const resolved = resolveClientOptions(options);
+  const { fetch: custom, onEvent, limiter, retry, timeout: limits, headers } = resolved;
+  const secrets = setup.secrets ?? resolved.secrets;
   const steps = setup.steps ?? [];
   // Sent unless the call sets its own (openapi-fetch's per-call headers win).
   const defaults = Object.entries({
     ...(setup.userAgent === undefined ? {} : { "User-Agent": setup.userAgent }),
-    ...checkHeaders(options.headers),
+    ...headers,
   });
-  const retry = options.retry === false ? undefined : resolveRetry(options.retry);
-  const limits = options.timeout === false ? undefined : resolveTimeout(options.timeout);
   const scrub = (text: string) => redactText(secrets ? secrets.scrub(text) : text);
   const emit = onEvent
     ? (event: PipelineEvent) => {
@@ -474,18 +468,6 @@ export function createPipeline(setup: PipelineSetup, options: ClientOptions = {}
       }
     }
   };
-}
-
-function checkLimiter(value: unknown): RequestLimiter | undefined {
-  if (value === undefined) return undefined;
-  const { take, throttled } = (value ?? {}) as Partial<RequestLimiter>;
-  if (typeof take !== "function" || (throttled !== undefined && typeof throttled !== "function")) {
-    throw new InvalidInputError(
-      "limiter",
-      "must be an object with take(signal), like bucketry's createRateLimiter() makes",
-    );
-  }
-  return value as RequestLimiter;
 }
 
 /** The path of an absolute URL, without parsing it whole (this runs once per call). */

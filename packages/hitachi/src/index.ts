@@ -3,12 +3,13 @@
 // Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
 export {
   staticToken,
+  type TokenCredentials,
   type TokenSource,
   type VspOneObjectCredentials,
   vspOneObjectCredentials,
   vspOneObjectCredentialsFromEnv,
 } from "@bucketry/auth";
-export { MalformedResponseError } from "@bucketry/core";
+export { type CallOptions, MalformedResponseError, type Paginator } from "@bucketry/core";
 export type * as VspOneObjectApi from "./generated/vsp-one-object.js";
 export {
   createVspOneObjectClient,
@@ -18,11 +19,12 @@ export {
 export type {
   VspOneObjectBucket,
   VspOneObjectBucketPage,
-  VspOneObjectCallOptions,
   VspOneObjectListBucketsPageParams,
   VspOneObjectListBucketsParams,
 } from "./vsp-one-object-model.js";
 export type {
+  VspOneObjectClientCredentials,
   VspOneObjectClientOptions,
   VspOneObjectPasswordCredentials,
+  VspOneObjectPasswordFrom,
 } from "./vsp-one-object-options.js";

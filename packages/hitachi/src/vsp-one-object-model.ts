@@ -9,7 +9,7 @@
  * - `bucketId` is an int64: sent as a JSON number (precise up to 2^53) or, by int64-wary servers,
  *   as a decimal string; both become a number, and the vendor's object stays in `raw`.
  */
-import { InvalidInputError, type MalformedResponseError, type ResumePoint } from "@bucketry/core";
+import { InvalidInputError, type ResumePoint, UnexpectedShape } from "@bucketry/core";
 import type { components } from "./generated/vsp-one-object.js";
 
 type Schemas = components["schemas"];
@@ -55,12 +55,6 @@ export interface VspOneObjectListBucketsPageParams {
   count?: number;
   /** The `nextPageToken` of the previous page; absent or empty for the first page. */
   pageToken?: string;
-}
-
-/** Per-call options every helper takes. */
-export interface VspOneObjectCallOptions {
-  /** Cancels the call (and, for a listing, the walk). */
-  signal?: AbortSignal;
 }
 
 /** The request body of `POST /v1/user/list_buckets`. */
@@ -150,11 +144,9 @@ function checkCount(value: unknown, field: string): number {
   return value;
 }
 
-/** Reads a 200 answer's parsed JSON into a normalised page; a wrong shape is a {@link MalformedResponseError}. */
-export function toBucketPage(
-  json: unknown,
-  error: (problem: string) => MalformedResponseError,
-): VspOneObjectBucketPage {
+/** Reads a 200 answer's parsed JSON into a normalised page; a wrong shape throws `UnexpectedShape`. */
+export function toBucketPage(json: unknown): VspOneObjectBucketPage {
+  const error = (problem: string) => new UnexpectedShape(problem);
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw error(`expected a JSON object { buckets, pageToken }, got ${describe(json)}`);
   }
@@ -171,7 +163,7 @@ export function toBucketPage(
   return page;
 }
 
-function toBucket(value: unknown, error: (problem: string) => MalformedResponseError): VspOneObjectBucket {
+function toBucket(value: unknown, error: (problem: string) => UnexpectedShape): VspOneObjectBucket {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw error(`expected a bucket object { bucketId, bucketName }, got ${describe(value)}`);
   }

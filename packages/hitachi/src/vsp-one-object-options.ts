@@ -6,23 +6,22 @@
  * implies and a bare `baseUrl` does not.
  */
 import {
+  checkTokenSource,
   keycloakPasswordToken,
-  registeredTokens,
-  Token,
+  type TokenCredentials,
   type TokenSource,
   VSP_OBJECT_DEFAULT_CLIENT_ID,
   type VspOneObjectCredentials,
-  type VspOneObjectCredentialsInit,
-  vspOneObjectCredentials,
   vspOneObjectTokenUrl,
 } from "@bucketry/auth";
 import {
   type ClientOptions,
   CredentialsError,
-  type FetchLike,
+  credentialsType,
   InvalidInputError,
   parseEndpoint,
-  type SecretRegistry,
+  type ResolvedClientOptions,
+  resolveOptions as resolveClientOptions,
 } from "@bucketry/core";
 
 /** The provider name in errors. */
@@ -30,82 +29,96 @@ export const PROVIDER = "hitachi-vsp-one-object";
 
 /** A Keycloak user of realm `vsp-object`, given as values (the token URL comes from `cluster` or `tokenUrl`). */
 export interface VspOneObjectPasswordCredentials {
+  type: "password";
   username: string;
   password: string;
   /** The OAuth client; `vsp-object-external-client` (what Hitachi's automation uses) by default. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** The client secret, for a confidential client. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
+  from?: never;
 }
+
+/** A Keycloak user from `vspOneObjectCredentials(...)` / `vspOneObjectCredentialsFromEnv()`, which also name the endpoint. */
+export interface VspOneObjectPasswordFrom {
+  type: "password";
+  from: VspOneObjectCredentials;
+  username?: never;
+  password?: never;
+}
+
+/** How a VSP One Object client authenticates: a Keycloak password login, or a ready bearer token source. */
+export type VspOneObjectClientCredentials =
+  | VspOneObjectPasswordCredentials
+  | VspOneObjectPasswordFrom
+  | TokenCredentials;
 
 /** Options for {@link createVspOneObjectClient}. */
 export interface VspOneObjectClientOptions extends ClientOptions {
   /** The region, e.g. `us-west-2`; with `cluster`, the MAPI base is `https://admin.{region}.{cluster}/mapi`. */
-  region?: string;
+  region?: string | undefined;
   /** The cluster's DNS name, e.g. `cluster.example.com`; also names the Keycloak host `admin.gms.{cluster}`. */
-  cluster?: string;
+  cluster?: string | undefined;
   /** The Management API base instead of `region` + `cluster`, e.g. `https://admin.us-west-2.cluster.example.com/mapi`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * Keycloak's token endpoint, for `{ username, password }` credentials; by default
    * `https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`.
    */
-  tokenUrl?: string;
+  tokenUrl?: string | undefined;
   /**
-   * `vspOneObjectCredentials(...)`, `vspOneObjectCredentialsFromEnv()` or their values
-   * `{ cluster, region, username, password, ... }` (these also give the endpoint), plain
-   * `{ username, password, clientId?, clientSecret? }`, or a `TokenSource` of bearer tokens
-   * (e.g. `staticToken(accessToken)`).
+   * `{ type: "password", username, password, clientId?, clientSecret? }`, `{ type: "password", from:
+   * vspOneObjectCredentialsFromEnv() }` (which also gives the endpoint), or `{ type: "token", source }`
+   * with a source of bearer tokens (e.g. `staticToken(accessToken)`).
    */
-  credentials:
-    | VspOneObjectCredentials
-    | VspOneObjectCredentialsInit
-    | VspOneObjectPasswordCredentials
-    | TokenSource;
+  credentials: VspOneObjectClientCredentials;
 }
 
 /** What the factory builds the client from. */
 export interface ResolvedOptions {
   baseUrl: string;
-  fetch: FetchLike | undefined;
-  /** Makes the client's token source, registering what it handles in `secrets`. */
-  tokens: (secrets: SecretRegistry) => TokenSource;
+  /** The shared options, checked; `secrets` holds every credential the client handles. */
+  client: ResolvedClientOptions;
+  /** The client's token source (the bearer step registers each token). */
+  tokens: TokenSource;
 }
+
+const OPTION_KEYS = ["region", "cluster", "baseUrl", "tokenUrl", "credentials"] as const;
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const REGION = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
-const CREDENTIAL_FORMS =
-  "vspOneObjectCredentials(...), vspOneObjectCredentialsFromEnv(), { username, password }, or a TokenSource such as staticToken(accessToken)";
+const CREDENTIAL_FORMS = {
+  password:
+    '{ type: "password", username, password } or { type: "password", from: vspOneObjectCredentialsFromEnv() }',
+  token: '{ type: "token", source: staticToken(accessToken) }',
+};
 
 /** Checks every option; throws `InvalidInputError` / `CredentialsError` naming the first bad one. */
-export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOptions {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "createVspOneObjectClient takes one options object");
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
+export function resolveOptions(given: VspOneObjectClientOptions): ResolvedOptions {
+  const { options, client } = resolveClientOptions(given, {
+    factory: "createVspOneObjectClient",
+    keys: OPTION_KEYS,
+  });
+  const { fetch, secrets } = client;
   const credentials = classify(options.credentials);
   const cluster = options.cluster === undefined ? undefined : clusterName(options.cluster);
   const baseUrl = endpoint(options, cluster, credentials);
-  const fetch = options.fetch;
 
   if (credentials.kind === "source") {
     if (options.tokenUrl !== undefined) {
       throw new InvalidInputError(
         "tokenUrl",
-        "is only used with { username, password } credentials; a TokenSource gets its own tokens",
+        'is only used with { type: "password" } credentials; a token source gets its own tokens',
       );
     }
-    const source = credentials.source;
-    return { baseUrl, fetch, tokens: (secrets) => registeredTokens(source, secrets) };
+    return { baseUrl, client, tokens: credentials.source };
   }
   if (credentials.kind === "vsp") {
     const vsp = credentials.credentials;
     if (options.tokenUrl !== undefined && parseEndpoint(options.tokenUrl, "tokenUrl") !== vsp.tokenUrl) {
       throw new InvalidInputError(
         "tokenUrl",
-        `cannot change the token URL of vspOneObjectCredentials(...) (${vsp.tokenUrl}); pass { username, password } credentials with a tokenUrl instead`,
+        `cannot change the token URL of vspOneObjectCredentials(...) (${vsp.tokenUrl}); pass { type: "password", username, password } credentials with a tokenUrl instead`,
       );
     }
     if (cluster !== undefined && cluster !== vsp.cluster) {
@@ -114,11 +127,7 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
         `is "${cluster}" but the credentials are for cluster "${vsp.cluster}"`,
       );
     }
-    return {
-      baseUrl,
-      fetch,
-      tokens: (secrets) => registeredTokens(vsp.tokenSource({ fetch, secrets }), secrets),
-    };
+    return { baseUrl, client, tokens: vsp.tokenSource({ fetch, secrets }) };
   }
   const password = credentials.credentials;
   let tokenUrl: string;
@@ -127,17 +136,13 @@ export function resolveOptions(options: VspOneObjectClientOptions): ResolvedOpti
   else {
     throw new InvalidInputError(
       "tokenUrl",
-      "is required with baseUrl and { username, password } credentials: Keycloak's token endpoint, e.g. https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token (or give region and cluster instead of baseUrl)",
+      'is required with baseUrl and { type: "password", username, password } credentials: Keycloak\'s token endpoint, e.g. https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token (or give region and cluster instead of baseUrl)',
     );
   }
   return {
     baseUrl,
-    fetch,
-    tokens: (secrets) =>
-      registeredTokens(
-        keycloakPasswordToken({ tokenUrl, ...password, provider: PROVIDER, fetch, secrets }),
-        secrets,
-      ),
+    client,
+    tokens: keycloakPasswordToken({ tokenUrl, ...password, provider: PROVIDER, fetch, secrets }),
   };
 }
 
@@ -146,34 +151,22 @@ type Classified =
   | { kind: "vsp"; credentials: VspOneObjectCredentials }
   | {
       kind: "password";
-      credentials: Required<Omit<VspOneObjectPasswordCredentials, "clientSecret">> & {
-        clientSecret?: string;
-      };
+      credentials: { username: string; password: string; clientId: string; clientSecret?: string };
     };
 
 function classify(value: unknown): Classified {
-  if (value === undefined || value === null)
-    throw new CredentialsError("credentials", `is required: ${CREDENTIAL_FORMS}`);
-  if (typeof value !== "object") throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS}`);
-  if (value instanceof Token || typeof (value as Token).reveal === "function") {
-    throw new CredentialsError(
-      "credentials",
-      "is a Token, not a TokenSource: wrap it with staticToken(token)",
-    );
-  }
+  const type = credentialsType(value, CREDENTIAL_FORMS);
   const record = value as Record<string, unknown>;
-  if (typeof record.token === "function" && typeof record.invalidate === "function") {
-    return { kind: "source", source: value as TokenSource };
-  }
-  if (typeof record.tokenSource === "function" && typeof record.mapiUrl === "string") {
-    return { kind: "vsp", credentials: value as VspOneObjectCredentials };
-  }
-  // The values vspOneObjectCredentials() takes, written inline: the same checks and URLs.
-  if ("cluster" in record || "region" in record) {
-    return { kind: "vsp", credentials: underCredentials(value as VspOneObjectCredentialsInit) };
-  }
-  if (!("username" in record) && !("password" in record)) {
-    throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS}`);
+  if (type === "token") return { kind: "source", source: checkTokenSource(record.source) };
+  if (record.from !== undefined) {
+    const from = record.from as Partial<VspOneObjectCredentials>;
+    if (typeof from?.tokenSource !== "function" || typeof from.mapiUrl !== "string") {
+      throw new CredentialsError(
+        "credentials.from",
+        "must be vspOneObjectCredentials(...) or vspOneObjectCredentialsFromEnv()",
+      );
+    }
+    return { kind: "vsp", credentials: from as VspOneObjectCredentials };
   }
   const username = text("credentials.username", record.username).trim();
   const password = secret("credentials.password", record.password);
@@ -187,16 +180,6 @@ function classify(value: unknown): Classified {
     kind: "password",
     credentials: { username, password, clientId, ...(clientSecret ? { clientSecret } : {}) },
   };
-}
-
-/** vspOneObjectCredentials(value), a field it rejects named by its full path (`credentials.username`). */
-function underCredentials(value: VspOneObjectCredentialsInit): VspOneObjectCredentials {
-  try {
-    return vspOneObjectCredentials(value);
-  } catch (error) {
-    if (!(error instanceof CredentialsError)) throw error;
-    throw new CredentialsError(`credentials.${error.field}`, error.message.slice(error.field.length + 2));
-  }
 }
 
 function text(field: string, value: unknown): string {

@@ -11,18 +11,18 @@
 import { bearerAuth, xsrfSession } from "@bucketry/auth";
 import {
   answerMeta,
+  type CallOptions,
   checkCallOptions,
   createApiClient,
   createPipeline,
   expectOk,
-  malformedResponse,
   type Paginator,
   paginate,
   parsedJson,
   type ResumePoint,
+  readBody,
   redactUrl,
   requireJson,
-  SecretRegistry,
 } from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/vsp-one-object.js";
@@ -35,7 +35,6 @@ import {
   toBucketPage,
   type VspOneObjectBucket,
   type VspOneObjectBucketPage,
-  type VspOneObjectCallOptions,
   type VspOneObjectListBucketsPageParams,
   type VspOneObjectListBucketsParams,
 } from "./vsp-one-object-model.js";
@@ -49,12 +48,12 @@ export interface VspOneObjectHelpers {
    */
   listBuckets(
     params: VspOneObjectListBucketsParams,
-    options?: VspOneObjectCallOptions,
+    options?: CallOptions,
   ): Paginator<VspOneObjectBucket, string>;
   /** One page of a user's buckets (`POST /v1/user/list_buckets`), or an `ApiError`. */
   listBucketsPage(
     params: VspOneObjectListBucketsPageParams,
-    options?: VspOneObjectCallOptions,
+    options?: CallOptions,
   ): Promise<VspOneObjectBucketPage>;
 }
 
@@ -76,26 +75,23 @@ const BODY_SNIPPET = 2000;
  * `Set-Cookie`, so the CSRF session cannot work from a browser's fetch.
  */
 export function createVspOneObjectClient(options: VspOneObjectClientOptions): VspOneObjectClient {
-  const resolved = resolveOptions(options);
-  const { baseUrl } = resolved;
-  const secrets = new SecretRegistry();
-  const tokens = resolved.tokens(secrets);
+  const { baseUrl, client: resolved, tokens } = resolveOptions(options);
+  const { secrets } = resolved;
   const fetch = createPipeline(
     {
       provider: PROVIDER,
       // Bearer first: on a call refused for both (401, then 403 on the repeat), the token is
       // renewed first and the cookies then, so both recover.
       steps: [
-        bearerAuth(tokens),
+        bearerAuth(tokens, { secrets }),
         xsrfSession({
           csrfUrl: `${baseUrl}/v1/csrf`,
-          fetch: options.fetch,
+          fetch: resolved.fetch,
           bearer: tokens,
           secrets,
           provider: PROVIDER,
         }),
       ],
-      secrets,
       describe: (method, path) =>
         method === "POST" && path.endsWith(LIST_PATH)
           ? // The helpers read the listing as text: it must be JSON whatever its Content-Type says.
@@ -103,7 +99,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
           : undefined,
       userAgent: USER_AGENT,
     },
-    options,
+    resolved,
   );
   const client = createApiClient<paths>(fetch, { baseUrl, headers: { Accept: "application/json" } });
   const request = { method: "POST", url: redactUrl(`${baseUrl}${LIST_PATH}`) };
@@ -118,13 +114,12 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
     const text = await expectOk(result, context);
     const { response } = result;
     // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
-    const page = toBucketPage(parsedJson(response)?.value ?? JSON.parse(text ?? ""), (problem) =>
-      malformedResponse(
-        response,
-        `an unexpected body: ${problem}`,
-        context,
-        (text ?? "").slice(0, BODY_SNIPPET),
-      ),
+    const json = () => parsedJson(response)?.value ?? JSON.parse(text ?? "");
+    const page = readBody(
+      response,
+      context,
+      () => toBucketPage(json()),
+      () => (text ?? "").slice(0, BODY_SNIPPET),
     );
     return { ...page, ...answerMeta(response) };
   }

@@ -116,7 +116,7 @@ describe("endpoints and credential forms", () => {
     const client = createVspOneObjectClient({
       region: "us-west-2",
       cluster: "Cluster.Example.com",
-      credentials: { username, password },
+      credentials: { type: "password", username, password },
       fetch: rerouted(fake, seen),
     });
     expect((await client.listBuckets({ userId: fake.defaultUserId }).all()).length).toBe(8);
@@ -128,18 +128,22 @@ describe("endpoints and credential forms", () => {
     const seen: string[] = [];
     const { username, password } = fake.credentials;
     const credentials = vspOneObjectCredentials({ cluster, region: "us-west-2", username, password });
-    const client = createVspOneObjectClient({ credentials, fetch: rerouted(fake, seen) });
+    const client = createVspOneObjectClient({
+      credentials: { type: "password", from: credentials },
+      fetch: rerouted(fake, seen),
+    });
     await client.listBucketsPage({ userId: fake.defaultUserId });
     expect(seen).toEqual(expected);
   });
 
-  it("the same values inline, and another region of the same cluster", async () => {
+  it("the cluster as an option with plain password credentials, another region of the same cluster", async () => {
     const fake = await startFake();
     const seen: string[] = [];
     const { username, password } = fake.credentials;
     const client = createVspOneObjectClient({
       region: "eu-1",
-      credentials: { cluster, region: "us-west-2", username, password },
+      cluster,
+      credentials: { type: "password", username, password },
       fetch: rerouted(fake, seen),
     });
     await client.listBucketsPage({ userId: fake.defaultUserId });
@@ -159,7 +163,10 @@ describe("endpoints and credential forms", () => {
       VSP_OBJECT_USERNAME: fake.credentials.username,
       VSP_OBJECT_PASSWORD: fake.credentials.password,
     });
-    const client = createVspOneObjectClient({ credentials, fetch: rerouted(fake, seen) });
+    const client = createVspOneObjectClient({
+      credentials: { type: "password", from: credentials },
+      fetch: rerouted(fake, seen),
+    });
     await client.listBucketsPage({ userId: fake.defaultUserId });
     expect(seen).toEqual(expected);
   });
@@ -170,7 +177,7 @@ describe("endpoints and credential forms", () => {
     fake.log.length = 0;
     const client = createVspOneObjectClient({
       baseUrl: fake.cluster.mapiUrl,
-      credentials: staticToken(token),
+      credentials: { type: "token", source: staticToken(token) },
     });
     expect(await client.listBuckets({ userId: fake.defaultUserId }).all()).toHaveLength(8);
     expect(conversation(fake)).toEqual([CSRF, `${LIST} 200`]);
@@ -253,7 +260,7 @@ describe("authentication failures", () => {
     const fake = await startFake();
     const client = createVspOneObjectClient({
       baseUrl: fake.cluster.mapiUrl,
-      credentials: staticToken(await accessToken(fake)),
+      credentials: { type: "token", source: staticToken(await accessToken(fake)) },
     });
     await client.listBucketsPage({ userId: fake.defaultUserId });
     fake.expireTokens();
@@ -273,7 +280,7 @@ describe("authentication failures", () => {
   it("a wrong password is Keycloak's invalid_grant, and nothing reaches MAPI", async () => {
     const fake = await startFake();
     const client = clientFor(fake, {
-      credentials: { username: fake.credentials.username, password: "wrong-SEKRIT" },
+      credentials: { type: "password", username: fake.credentials.username, password: "wrong-SEKRIT" },
     });
     const error = (await client
       .listBucketsPage({ userId: 1 })
@@ -287,7 +294,7 @@ describe("authentication failures", () => {
   it("a confidential client without its secret is invalid_client", async () => {
     const fake = await startFake({ clientSecret: "cs-SEKRIT-1234" });
     const { username, password } = fake.credentials;
-    const client = clientFor(fake, { credentials: { username, password } });
+    const client = clientFor(fake, { credentials: { type: "password", username, password } });
     const error = (await client
       .listBucketsPage({ userId: 1 })
       .catch((e: unknown) => e)) as AuthenticationError;

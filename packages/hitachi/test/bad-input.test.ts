@@ -36,67 +36,82 @@ const factoryCases: Case[] = [
     () => ({ credentials: undefined }),
     CredentialsError,
     "credentials",
-    /is required: vspOneObjectCredentials/,
+    /is required: \{ type: "password", username, password \}/,
   ],
   [
     "credentials of the wrong type",
     () => ({ credentials: "admin:pw" as never }),
     CredentialsError,
     "credentials",
-    /must be vspOneObjectCredentials/,
+    /must be \{ type: "password"/,
+  ],
+  [
+    "credentials without a type (the old duck-typed form)",
+    (f) => ({ credentials: password(f) as never }),
+    CredentialsError,
+    "credentials.type",
+    /must be "password" or "token", not undefined/,
   ],
   [
     "a Token instead of a TokenSource",
-    () => ({ credentials: new Token("t-1") as never }),
+    () => ({ credentials: { type: "token", source: new Token("t-1") } as never }),
     CredentialsError,
-    "credentials",
+    "credentials.source",
     /wrap it with staticToken/,
   ],
   [
     "an empty username",
-    (f) => ({ credentials: { ...password(f), username: " " } }),
+    (f) => ({ credentials: { type: "password", ...password(f), username: " " } }),
     CredentialsError,
     "credentials.username",
     /is missing or empty/,
   ],
   [
     "a missing password",
-    (f) => ({ credentials: { username: f.credentials.username } as never }),
+    (f) => ({ credentials: { type: "password", username: f.credentials.username } as never }),
     CredentialsError,
     "credentials.password",
     /is missing or empty/,
   ],
   [
     "a password pasted with its newline",
-    (f) => ({ credentials: { ...password(f), password: "pw\n" } }),
+    (f) => ({ credentials: { type: "password", ...password(f), password: "pw\n" } }),
     CredentialsError,
     "credentials.password",
     /leading or trailing whitespace/,
   ],
   [
     "an empty client secret",
-    (f) => ({ credentials: { ...password(f), clientSecret: "" } }),
+    (f) => ({ credentials: { type: "password", ...password(f), clientSecret: "" } }),
     CredentialsError,
     "credentials.clientSecret",
     /is missing or empty/,
   ],
   [
-    "inline cluster credentials with an empty username",
+    "cluster password credentials with an empty username",
     () => ({
-      credentials: { cluster: "c.example.com", region: "us-west-2", username: "", password: "pw-1" },
+      baseUrl: undefined,
+      tokenUrl: undefined,
+      cluster: "c.example.com",
+      region: "us-west-2",
+      credentials: { type: "password", username: "", password: "pw-1" },
     }),
     CredentialsError,
     "credentials.username",
-    /is not set/,
+    /is missing or empty/,
   ],
   [
-    "inline cluster credentials with a URL as cluster",
+    "a URL as cluster",
     () => ({
-      credentials: { cluster: "https://c.example.com", region: "us-west-2", username: "u", password: "p" },
+      baseUrl: undefined,
+      tokenUrl: undefined,
+      cluster: "https://c.example.com",
+      region: "us-west-2",
+      credentials: { type: "password", username: "u", password: "p" },
     }),
-    CredentialsError,
-    "credentials.cluster",
-    /must be a host name/,
+    InvalidInputError,
+    "cluster",
+    /must be a DNS name/,
   ],
   [
     "a baseUrl that is not http(s)",
@@ -177,10 +192,10 @@ const factoryCases: Case[] = [
   ],
   [
     "a tokenUrl with a TokenSource",
-    () => ({ credentials: staticToken("t-1") }),
+    () => ({ credentials: { type: "token", source: staticToken("t-1") } }),
     InvalidInputError,
     "tokenUrl",
-    /only used with \{ username, password \}/,
+    /only used with \{ type: "password" \} credentials/,
   ],
   [
     "a cluster other than the credentials'",
@@ -189,7 +204,7 @@ const factoryCases: Case[] = [
       tokenUrl: undefined,
       region: "us-west-2",
       cluster: "other.example.com",
-      credentials: vsp(),
+      credentials: { type: "password", from: vsp() },
     }),
     InvalidInputError,
     "cluster",
@@ -197,7 +212,11 @@ const factoryCases: Case[] = [
   ],
   [
     "a tokenUrl with vspOneObjectCredentials",
-    () => ({ baseUrl: undefined, tokenUrl: "https://elsewhere.example.com/token", credentials: vsp() }),
+    () => ({
+      baseUrl: undefined,
+      tokenUrl: "https://elsewhere.example.com/token",
+      credentials: { type: "password", from: vsp() },
+    }),
     InvalidInputError,
     "tokenUrl",
     /cannot change the token URL/,
@@ -225,10 +244,21 @@ const factoryCases: Case[] = [
   ],
   [
     "env credentials with nothing set",
-    () => ({ baseUrl: undefined, tokenUrl: undefined, credentials: vspOneObjectCredentialsFromEnv({}) }),
+    () => ({
+      baseUrl: undefined,
+      tokenUrl: undefined,
+      credentials: { type: "password", from: vspOneObjectCredentialsFromEnv({}) },
+    }),
     CredentialsError,
     "VSP_OBJECT_CLUSTER",
     /is not set/,
+  ],
+  [
+    "an unknown option (a typo of baseUrl)",
+    () => ({ baseURL: "https://admin.example.com/mapi" }) as Partial<VspOneObjectClientOptions>,
+    InvalidInputError,
+    "baseURL",
+    /is not an option of createVspOneObjectClient; known: region, cluster, baseUrl, tokenUrl, credentials, fetch/,
   ],
 ];
 
@@ -249,7 +279,9 @@ describe("createVspOneObjectClient rejects bad options before sending anything",
   });
 
   it("a non-object options argument", () => {
-    expect(() => createVspOneObjectClient(undefined as never)).toThrow(InvalidInputError);
+    expect(() => createVspOneObjectClient(undefined as never)).toThrow(
+      /^options: createVspOneObjectClient takes one options object/,
+    );
   });
 });
 

@@ -33,7 +33,13 @@ export function clientFor(
   return createVspOneObjectClient({
     baseUrl: fake.cluster.mapiUrl,
     tokenUrl: fake.cluster.tokenUrl,
-    credentials: { username, password, clientId, ...(clientSecret ? { clientSecret } : {}) },
+    credentials: {
+      type: "password",
+      username,
+      password,
+      clientId,
+      ...(clientSecret ? { clientSecret } : {}),
+    },
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
     ...overrides,
   });

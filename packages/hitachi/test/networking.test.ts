@@ -51,7 +51,7 @@ const list = (fake: HitachiFake, fetch?: FetchLike) =>
   createVspOneObjectClient({
     baseUrl: fake.cluster.mapiUrl,
     tokenUrl: fake.cluster.tokenUrl,
-    credentials: fake.credentials,
+    credentials: { type: "password", ...fake.credentials },
     retry: false,
     fetch,
   })

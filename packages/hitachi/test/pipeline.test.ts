@@ -105,6 +105,7 @@ describe("token endpoint failures are classified and retried", () => {
     const fake = await startFake();
     const client = clientFor(fake, {
       credentials: {
+        type: "password",
         username: fake.credentials.username,
         password: "wrong",
         clientId: fake.credentials.clientId,

@@ -21,7 +21,7 @@ describe("@bucketry/hitachi exports", () => {
   it("returns the openapi-fetch client with the helpers", () => {
     const client = hitachi.createVspOneObjectClient({
       baseUrl: "https://admin.us-west-2.cluster.example.com/mapi",
-      credentials: { username: "admin", password: "pw-1234" },
+      credentials: { type: "password", username: "admin", password: "pw-1234" },
       tokenUrl:
         "https://admin.gms.cluster.example.com/ui/auth/realms/vsp-object/protocol/openid-connect/token",
     });
@@ -44,7 +44,11 @@ describe("@bucketry/hitachi exports", () => {
     const page: hitachi.VspOneObjectBucketPage = { buckets: [], raw: {} };
     const params: hitachi.VspOneObjectListBucketsParams = { userId: 1 };
     const options: Partial<hitachi.VspOneObjectClientOptions> = {};
-    const credentials: hitachi.VspOneObjectPasswordCredentials = { username: "u", password: "p" };
+    const credentials: hitachi.VspOneObjectPasswordCredentials = {
+      type: "password",
+      username: "u",
+      password: "p",
+    };
     expect([page, params, options, credentials]).toHaveLength(4);
   });
 });

@@ -10,7 +10,7 @@ import {
 
 const client = createVspOneObjectClient({
   baseUrl: "https://admin.us-west-2.cluster.local/mapi",
-  credentials: staticToken("access-token"),
+  credentials: { type: "token", source: staticToken("access-token") },
 });
 
 describe("the generated VSP One Object client types", () => {

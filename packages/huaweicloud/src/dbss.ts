@@ -2,9 +2,16 @@
  * Huawei Cloud Database Security Service (DBSS) "List OBS buckets for audit backup"
  * (`GET /v2/{project_id}/audit/backup/obs-buckets`, spec specs/huaweicloud/dbss.yaml): the typed
  * openapi-fetch client, authenticated (AK/SK or IAM token), with retries and time limits, plus
- * `listObsBuckets()`. The API does not page: every bucket comes in one answer.
+ * `listBuckets()` (a one-page `Paginator`). The API does not page: every bucket comes in one answer.
  */
-import { checkCallOptions, createApiClient, expectOk } from "@bucketry/core";
+import {
+  answerMeta,
+  checkCallOptions,
+  createApiClient,
+  expectOk,
+  onePage,
+  type Paginator,
+} from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/dbss.js";
 import {
@@ -65,11 +72,11 @@ export const DBSS_ENDPOINTS: Readonly<Record<DbssRegion, string>> = Object.freez
 /** Options for {@link createDbssClient}. */
 export interface DbssClientOptions extends HuaweiClientOptions {
   /** The region; picks `https://dbss.{region}.myhuaweicloud.com`. Give this or `baseUrl`. */
-  region?: DbssRegion;
+  region?: DbssRegion | undefined;
   /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The project id (32 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
-  projectId?: string;
+  projectId?: string | undefined;
 }
 
 /** The vendor's bucket object, exactly as received. */
@@ -89,12 +96,16 @@ export interface DbssBucket {
 export type DbssClient = Client<paths> & {
   /** The project id every call uses. */
   readonly projectId: string;
-  /** Lists the OBS buckets available for audit backup or risk export (one request: the API does not page). */
-  listObsBuckets(options?: CallOptions): Promise<DbssBucket[]>;
+  /**
+   * The OBS buckets available for audit backup or risk export, as a one-page {@link Paginator} (the
+   * API does not page: one request, sent when the first bucket is asked for).
+   */
+  listBuckets(options?: CallOptions): Paginator<DbssBucket, never>;
 };
 
 const DBSS: HuaweiService = {
   provider: "huaweicloud-dbss",
+  factory: "createDbssClient",
   operation: "listAuditObsBuckets",
   endpoints: DBSS_ENDPOINTS,
   projectId: { minLength: 32, maxLength: 64, hint: "DBSS project ids are 32 to 64 of 0-9, A-Z, a-z and '-'" },
@@ -113,21 +124,27 @@ export function createDbssClient(options: DbssClientOptions): DbssClient {
   return {
     ...client,
     projectId,
-    async listObsBuckets(call?: CallOptions): Promise<DbssBucket[]> {
+    listBuckets(call?: CallOptions): Paginator<DbssBucket, never> {
       const signal = checkCallOptions(call);
-      const result = await client.GET("/v2/{project_id}/audit/backup/obs-buckets", {
-        params: { path: { project_id: projectId } },
-        signal,
-      });
-      const data = await expectOk(result, context);
-      return listOf(data, "obs_list", "bucket_name", result.response, context).map((item) => {
-        const raw = item as DbssRawBucket;
-        return {
-          name: raw.bucket_name,
-          region: typeof raw.location === "string" ? raw.location : undefined,
-          raw,
-        };
-      });
+      return onePage(
+        async (pageSignal) => {
+          const result = await client.GET("/v2/{project_id}/audit/backup/obs-buckets", {
+            params: { path: { project_id: projectId } },
+            signal: pageSignal,
+          });
+          const data = await expectOk(result, context);
+          const items = listOf(data, "obs_list", "bucket_name", result.response, context).map((item) => {
+            const raw = item as DbssRawBucket;
+            return {
+              name: raw.bucket_name,
+              region: typeof raw.location === "string" ? raw.location : undefined,
+              raw,
+            };
+          });
+          return { items, ...answerMeta(result.response) };
+        },
+        { signal, context },
+      );
     },
   };
 }

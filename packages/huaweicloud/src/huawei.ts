@@ -5,12 +5,12 @@
  * on these idempotent GETs, with a fresh signature for each attempt.
  */
 import {
+  checkTokenSource,
   type HuaweiCredentials,
   huaweiAkSk,
   huaweiCredentials,
   huaweiIamToken,
-  registeredTokens,
-  type TokenSource,
+  type TokenCredentials,
   tokenAuth,
 } from "@bucketry/auth";
 import {
@@ -19,13 +19,16 @@ import {
   type ClientOptions,
   CredentialsError,
   createPipeline,
+  credentialsType,
   type FetchLike,
   InvalidInputError,
-  malformedResponse,
   type Pipeline,
   parseEndpoint,
+  readBody,
   redactUrl,
-  SecretRegistry,
+  resolveOptions,
+  type SecretRegistry,
+  UnexpectedShape,
 } from "@bucketry/core";
 import { USER_AGENT } from "./version.js";
 
@@ -39,7 +42,7 @@ export interface HuaweiAkSkInline {
   /** The secret access key (SK); never printed. */
   secretKey: string;
   /** The security token of temporary AK/SK (sent and signed as `X-Security-Token`). */
-  securityToken?: string;
+  securityToken?: string | undefined;
   from?: never;
 }
 
@@ -63,15 +66,17 @@ export interface HuaweiPasswordLogin {
   /** The IAM user's password; never printed. */
   password: string;
   /** The IAM endpoint; `https://iam.{region}.myhuaweicloud.com` by default (required when there is no `region`). */
-  iamEndpoint?: string;
+  iamEndpoint?: string | undefined;
 }
 
 /** Any ready token source (e.g. `staticToken(...)` or `huaweiIamToken(...)`), sent as `X-Auth-Token`. */
-export interface HuaweiTokenCredentials {
-  type: "token";
-  /** Hands out the token; asked again (once) when the service answers 401. */
-  source: TokenSource;
-}
+export type HuaweiTokenCredentials = TokenCredentials;
+
+const CREDENTIAL_FORMS = {
+  aksk: '{ type: "aksk", accessKey, secretKey } or { type: "aksk", from: huaweiCredentialsFromEnv() }',
+  password: '{ type: "password", accountName, userName, password }',
+  token: '{ type: "token", source }',
+};
 
 /** How a Huawei client authenticates: AK/SK signing, an IAM password login, or a token source. */
 export type HuaweiClientCredentials =
@@ -83,11 +88,11 @@ export type HuaweiClientCredentials =
 /** Options every Huawei client takes. */
 export interface HuaweiClientOptions extends ClientOptions {
   /** The region id; picks the endpoint (and the IAM endpoint of a password login). */
-  region?: string;
+  region?: string | undefined;
   /** The endpoint, instead of the region's (any http(s) URL, e.g. a proxy or a test fake). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The project id in the path (and `X-Project-Id`); defaults to the AK/SK credentials' `projectId`. */
-  projectId?: string;
+  projectId?: string | undefined;
   /** How to authenticate. */
   credentials: HuaweiClientCredentials;
 }
@@ -96,6 +101,8 @@ export interface HuaweiClientOptions extends ClientOptions {
 export interface HuaweiService {
   /** e.g. `huaweicloud-mpc`. */
   provider: string;
+  /** The factory, named in errors about the options object, e.g. `createMpcClient`. */
+  factory: string;
   /** The one operation's `operationId`, named in errors. */
   operation: string;
   /** The region → endpoint table. */
@@ -118,31 +125,19 @@ export interface HuaweiSetup {
 const PROJECT_ID_CHARS = /^[0-9A-Za-z-]+$/;
 
 /** Checks every option and builds the auth, or throws `InvalidInputError`/`CredentialsError`; sends nothing. */
-export function prepareHuaweiClient(options: HuaweiClientOptions, service: HuaweiService): HuaweiSetup {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError(
-      "options",
-      "must be an object with region or baseUrl, projectId and credentials",
-    );
-  }
+export function prepareHuaweiClient(given: HuaweiClientOptions, service: HuaweiService): HuaweiSetup {
+  const { options, client } = resolveOptions(given, {
+    factory: service.factory,
+    keys: ["region", "baseUrl", "projectId", "credentials"],
+  });
+  const { secrets, fetch: send } = client;
   const region = checkRegion(options.region, options.baseUrl, service);
   const baseUrl =
     options.baseUrl !== undefined
       ? parseEndpoint(options.baseUrl, "baseUrl")
       : (service.endpoints[region as string] as string);
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  const send = options.fetch;
-  const secrets = new SecretRegistry();
-  const credentials = options.credentials as HuaweiClientCredentials | undefined;
-  if (credentials === null || typeof credentials !== "object") {
-    throw new CredentialsError(
-      "credentials",
-      'is required: { type: "aksk", accessKey, secretKey }, { type: "aksk", from: huaweiCredentialsFromEnv() }, ' +
-        '{ type: "password", accountName, userName, password } or { type: "token", source }',
-    );
-  }
+  credentialsType(options.credentials, CREDENTIAL_FORMS);
+  const { credentials } = options;
   const from = credentials.type === "aksk" ? (credentials.from as unknown) : undefined;
   const fromProject =
     from !== null && typeof from === "object" ? (from as Partial<HuaweiCredentials>).projectId : undefined;
@@ -162,12 +157,11 @@ export function prepareHuaweiClient(options: HuaweiClientOptions, service: Huawe
     {
       provider: service.provider,
       steps: [auth],
-      secrets,
       describe: () => ({ operation: service.operation }),
       userAgent: USER_AGENT,
       throttleDelay: huaweiThrottleDelay,
     },
-    options,
+    client,
   );
   return { baseUrl, projectId, secrets, fetch: pipeline, service };
 }
@@ -297,28 +291,10 @@ function authStep(
           }),
         "credentials",
       );
-      return tokenAuth(source);
+      return tokenAuth(source, { secrets });
     }
-    case "token": {
-      const source = credentials.source as TokenSource | undefined;
-      if (
-        source === null ||
-        typeof source !== "object" ||
-        typeof source.token !== "function" ||
-        typeof source.invalidate !== "function"
-      ) {
-        throw new CredentialsError(
-          "credentials.source",
-          "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(...) or huaweiIamToken(...))",
-        );
-      }
-      return tokenAuth(registeredTokens(source, secrets));
-    }
-    default:
-      throw new CredentialsError(
-        "credentials.type",
-        `must be "aksk", "password" or "token", not ${JSON.stringify((credentials as { type?: unknown }).type)}`,
-      );
+    case "token":
+      return tokenAuth(checkTokenSource(credentials.source), { secrets });
   }
 }
 
@@ -355,9 +331,8 @@ export function helperContext(setup: HuaweiSetup, path: string): HelperContext {
 }
 
 /**
- * The array under `field` of a 200 answer; a `MalformedResponseError` (not retried: the server
- * answered, just not as documented) when it is missing or holds something other than objects with a
- * string `nameField`.
+ * The array under `field` of a 200 answer, each entry an object with a string `nameField`; a
+ * `MalformedResponseError` (not retried: the server answered, just not as documented) otherwise.
  */
 export function listOf(
   data: unknown,
@@ -366,14 +341,10 @@ export function listOf(
   response: Response,
   context: HelperContext,
 ): object[] {
-  const list =
-    data !== null && typeof data === "object" ? (data as Record<string, unknown>)[field] : undefined;
-  let problem: string;
-  let body: unknown;
-  if (!Array.isArray(list)) {
-    problem = `has no "${field}" list`;
-    body = data;
-  } else {
+  return readBody(response, context, () => {
+    const list =
+      data !== null && typeof data === "object" ? (data as Record<string, unknown>)[field] : undefined;
+    if (!Array.isArray(list)) throw new UnexpectedShape(`it has no "${field}" list`, data);
     const at = list.findIndex(
       (item) =>
         item === null ||
@@ -382,9 +353,10 @@ export function listOf(
         typeof (item as Record<string, unknown>)[nameField] !== "string",
     );
     if (at < 0) return list as object[];
-    problem = `has a "${field}" entry that is not an object with a string "${nameField}" (index ${at})`;
     // Only the offending entry: the whole answer may hold tens of thousands.
-    body = { [field]: { [at]: list[at] } };
-  }
-  throw malformedResponse(response, `an unexpected body: it ${problem}`, context, body);
+    throw new UnexpectedShape(
+      `it has a "${field}" entry that is not an object with a string "${nameField}" (index ${at})`,
+      { [field]: { [at]: list[at] } },
+    );
+  });
 }

@@ -1,10 +1,17 @@
 /**
  * Huawei Cloud Media Processing Center (MPC) "Querying Buckets" (`GET /v1/{project_id}/buckets`,
  * spec specs/huaweicloud/mpc.yaml): the typed openapi-fetch client, authenticated (AK/SK or IAM
- * token), with retries and time limits, plus `listBuckets()`, which normalises the vendor's
+ * token), with retries and time limits, plus `listBuckets()` (a one-page `Paginator`), which normalises the vendor's
  * `creation_date` quirk. The API does not page: every bucket of the region comes in one answer.
  */
-import { checkCallOptions, createApiClient, expectOk } from "@bucketry/core";
+import {
+  answerMeta,
+  checkCallOptions,
+  createApiClient,
+  expectOk,
+  onePage,
+  type Paginator,
+} from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/mpc.js";
 import {
@@ -35,11 +42,11 @@ export type MpcRegion = keyof typeof MPC_ENDPOINTS;
 /** Options for {@link createMpcClient}. */
 export interface MpcClientOptions extends HuaweiClientOptions {
   /** The region; picks `https://mpc.{region}.myhuaweicloud.com` (cn-north-1: `mts.`). Give this or `baseUrl`. */
-  region?: MpcRegion;
+  region?: MpcRegion | undefined;
   /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The project id (1 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
-  projectId?: string;
+  projectId?: string | undefined;
 }
 
 /** The vendor's bucket object, exactly as received. */
@@ -64,12 +71,16 @@ export interface MpcBucket {
 export type MpcClient = Client<paths> & {
   /** The project id every call uses. */
   readonly projectId: string;
-  /** Lists every OBS bucket of the region (one request: the API does not page). */
-  listBuckets(options?: CallOptions): Promise<MpcBucket[]>;
+  /**
+   * Every OBS bucket of the region, as a one-page {@link Paginator} (the API does not page: one
+   * request, sent when the first bucket is asked for); `await listBuckets().all()` for the array.
+   */
+  listBuckets(options?: CallOptions): Paginator<MpcBucket, never>;
 };
 
 const MPC: HuaweiService = {
   provider: "huaweicloud-mpc",
+  factory: "createMpcClient",
   operation: "listAllBuckets",
   endpoints: MPC_ENDPOINTS,
   projectId: { minLength: 1, maxLength: 64, hint: "MPC project ids are 1 to 64 of 0-9, A-Z, a-z and '-'" },
@@ -88,15 +99,21 @@ export function createMpcClient(options: MpcClientOptions): MpcClient {
   return {
     ...client,
     projectId,
-    async listBuckets(call?: CallOptions): Promise<MpcBucket[]> {
+    listBuckets(call?: CallOptions): Paginator<MpcBucket, never> {
       const signal = checkCallOptions(call);
-      const result = await client.GET("/v1/{project_id}/buckets", {
-        params: { path: { project_id: projectId } },
-        signal,
-      });
-      const data = await expectOk(result, context);
-      return listOf(data, "buckets", "bucket", result.response, context).map((raw) =>
-        toMpcBucket(raw as MpcRawBucket),
+      return onePage(
+        async (pageSignal) => {
+          const result = await client.GET("/v1/{project_id}/buckets", {
+            params: { path: { project_id: projectId } },
+            signal: pageSignal,
+          });
+          const data = await expectOk(result, context);
+          const items = listOf(data, "buckets", "bucket", result.response, context).map((raw) =>
+            toMpcBucket(raw as MpcRawBucket),
+          );
+          return { items, ...answerMeta(result.response) };
+        },
+        { signal, context },
       );
     },
   };

@@ -325,6 +325,15 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       field: "fetch",
       message: /must be a function/,
     },
+    {
+      name: "an unknown option (a typo of projectId)",
+      options: withOption("projectID", "0123456789abcdef0123456789abcdef"),
+      Class: I,
+      field: "projectID",
+      message: new RegExp(
+        `is not an option of ${service === "huaweicloud-mpc" ? "createMpcClient" : "createDbssClient"}; known: region, baseUrl, projectId, credentials, fetch`,
+      ),
+    },
   ];
 }
 
@@ -333,8 +342,8 @@ const CLIENTS = [
     name: "MPC",
     api: "huaweicloud-mpc" as const,
     create: (options: Options) => createMpcClient(options as unknown as MpcClientOptions),
-    list: (client: unknown, call: unknown) =>
-      (client as ReturnType<typeof createMpcClient>).listBuckets(call as never),
+    list: async (client: unknown, call: unknown) =>
+      (client as ReturnType<typeof createMpcClient>).listBuckets(call as never).all(),
     cases: [
       ...common("huaweicloud-mpc"),
       {
@@ -350,8 +359,8 @@ const CLIENTS = [
     name: "DBSS",
     api: "huaweicloud-dbss" as const,
     create: (options: Options) => createDbssClient(options as unknown as DbssClientOptions),
-    list: (client: unknown, call: unknown) =>
-      (client as ReturnType<typeof createDbssClient>).listObsBuckets(call as never),
+    list: async (client: unknown, call: unknown) =>
+      (client as ReturnType<typeof createDbssClient>).listBuckets(call as never).all(),
     cases: [
       ...common("huaweicloud-dbss"),
       {

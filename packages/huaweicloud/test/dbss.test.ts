@@ -11,7 +11,7 @@ function dbssFake(fake: unknown): DbssFake {
   return fake as DbssFake;
 }
 
-describe("DBSS listObsBuckets", () => {
+describe("DBSS listBuckets", () => {
   it("normalises bucket_name and location, keeping raw", async () => {
     const fake = dbssFake(await DBSS.start({ buckets: ["audit-logs", "risk-export"] }));
     fake.addBucket("elsewhere", "cn-north-7");
@@ -20,7 +20,7 @@ describe("DBSS listObsBuckets", () => {
       projectId: fake.projectId,
       credentials: akskOf(fake),
     });
-    expect(await client.listObsBuckets()).toEqual([
+    expect(await client.listBuckets().all()).toEqual([
       {
         name: "audit-logs",
         region: "cn-north-4",
@@ -115,7 +115,7 @@ describe("DBSS endpoints", () => {
         return new Response('{"obs_list":[]}', { headers: { "content-type": "application/json" } });
       },
     });
-    expect(await client.listObsBuckets()).toEqual([]);
+    expect(await client.listBuckets().all()).toEqual([]);
     expect(url).toBe(`https://dbss.${region}.myhuaweicloud.com`);
     expect(urls).toEqual([`${url}/v2/${PROJECT}/audit/backup/obs-buckets`]);
   });

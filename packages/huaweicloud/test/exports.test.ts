@@ -49,6 +49,6 @@ describe("public exports", () => {
       expect(client.projectId).toBe(projectId);
     }
     expect(typeof m.listBuckets).toBe("function");
-    expect(typeof d.listObsBuckets).toBe("function");
+    expect(typeof d.listBuckets).toBe("function");
   });
 });

@@ -81,7 +81,7 @@ export const MPC: Service = {
   create(fake, options = {}) {
     const client = createMpcClient(defaults(fake, options) as MpcClientOptions);
     return {
-      list: (call) => client.listBuckets(call),
+      list: async (call) => client.listBuckets(call).all(),
       rawGet: () =>
         client.GET("/v1/{project_id}/buckets", { params: { path: { project_id: client.projectId } } }),
       projectId: client.projectId,
@@ -107,7 +107,7 @@ export const DBSS: Service = {
   create(fake, options = {}) {
     const client = createDbssClient(defaults(fake, options) as DbssClientOptions);
     return {
-      list: (call) => client.listObsBuckets(call),
+      list: async (call) => client.listBuckets(call).all(),
       rawGet: () =>
         client.GET("/v2/{project_id}/audit/backup/obs-buckets", {
           params: { path: { project_id: client.projectId } },

@@ -52,7 +52,7 @@ describe("MPC listBuckets", () => {
       projectId: fake.projectId,
       credentials: akskOf(fake),
     });
-    const buckets = await client.listBuckets();
+    const buckets = await client.listBuckets().all();
     const delta = buckets.find((b) => b.name === "delta");
     expect(delta).toEqual({
       name: "delta",
@@ -87,7 +87,9 @@ describe("MPC listBuckets", () => {
       baseUrl: fake.url,
       projectId: fake.projectId,
       credentials: akskOf(fake),
-    }).listBuckets();
+    })
+      .listBuckets()
+      .all();
     expect(buckets).toEqual([
       { name: "int", createdAt: new Date("2022-10-26T15:25:11Z"), authorized: true, raw: raw[0] },
       { name: "string", createdAt: new Date("2022-10-26T10:47:36Z"), authorized: false, raw: raw[1] },
@@ -176,7 +178,7 @@ describe("MPC endpoints", () => {
         credentials: { type: "aksk", accessKey: "AK", secretKey: "SK" },
         fetch,
       });
-      await client.listBuckets();
+      await client.listBuckets().all();
       expect(urls).toEqual([`${url}/v1/${PROJECT}/buckets`]);
       expect(url).toBe(
         region === "cn-north-1"
@@ -194,7 +196,9 @@ describe("MPC endpoints", () => {
       projectId: PROJECT,
       credentials: login,
       fetch: first.fetch,
-    }).listBuckets();
+    })
+      .listBuckets()
+      .all();
     expect(first.urls).toEqual([
       "https://iam.ap-southeast-3.myhuaweicloud.com/v3/auth/tokens?nocatalog=true",
       `https://mpc.ap-southeast-3.myhuaweicloud.com/v1/${PROJECT}/buckets`,
@@ -205,7 +209,9 @@ describe("MPC endpoints", () => {
       projectId: PROJECT,
       credentials: { ...login, iamEndpoint: "https://iam.example/v3" },
       fetch: second.fetch,
-    }).listBuckets();
+    })
+      .listBuckets()
+      .all();
     expect(second.urls).toEqual([
       "https://iam.example/v3/auth/tokens?nocatalog=true",
       `https://proxy.example/mpc/v1/${PROJECT}/buckets`,

@@ -66,9 +66,10 @@ const options = (fake: MpcFake | DbssFake, fetch?: FetchLike) => ({
   retry: false as const,
   fetch,
 });
-const listMpc = (fake: MpcFake, fetch?: FetchLike) => createMpcClient(options(fake, fetch)).listBuckets();
+const listMpc = (fake: MpcFake, fetch?: FetchLike) =>
+  createMpcClient(options(fake, fetch)).listBuckets().all();
 const listDbss = (fake: DbssFake, fetch?: FetchLike) =>
-  createDbssClient(options(fake, fetch)).listObsBuckets();
+  createDbssClient(options(fake, fetch)).listBuckets().all();
 
 describe("Huawei Cloud MPC", () => {
   it("behind a private CA, the default fetch fails with a ConnectionError naming the certificate problem", async () => {

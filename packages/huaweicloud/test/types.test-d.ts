@@ -1,3 +1,4 @@
+import type { Paginator } from "@bucketry/core";
 import { describe, expectTypeOf, it } from "vitest";
 import { createDbssClient, type DbssApi, type DbssBucket } from "../src/dbss.js";
 import { createMpcClient, type MpcApi, type MpcBucket, staticToken } from "../src/mpc.js";
@@ -85,8 +86,8 @@ describe("the generated DBSS client types", () => {
 
 describe("the factories and helpers", () => {
   it("type the helpers' answers", () => {
-    expectTypeOf(mpc.listBuckets).returns.resolves.toEqualTypeOf<MpcBucket[]>();
-    expectTypeOf(dbss.listObsBuckets).returns.resolves.toEqualTypeOf<DbssBucket[]>();
+    expectTypeOf(mpc.listBuckets).returns.toEqualTypeOf<Paginator<MpcBucket, never>>();
+    expectTypeOf(dbss.listBuckets).returns.toEqualTypeOf<Paginator<DbssBucket, never>>();
     expectTypeOf<MpcBucket["raw"]>().toEqualTypeOf<MpcApi.components["schemas"]["ObsBucket"]>();
     expectTypeOf<DbssBucket["raw"]>().toEqualTypeOf<DbssApi.components["schemas"]["ObsBucketObject"]>();
     expectTypeOf(mpc.projectId).toEqualTypeOf<string>();

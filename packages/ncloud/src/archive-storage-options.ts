@@ -4,19 +4,21 @@
  * mistake throws an `InvalidInputError`/`CredentialsError` that names the option at fault.
  */
 import {
+  checkTokenSource,
   type NcloudCredentials,
   ncloudCredentials,
-  registeredTokens,
+  type TokenCredentials,
   type TokenSource,
 } from "@bucketry/auth";
 import {
-  CLIENT_OPTION_KEYS,
   type ClientOptions,
   CredentialsError,
   checkPathParameter,
+  credentialsType,
   InvalidInputError,
   parseEndpoint,
-  type SecretRegistry,
+  type ResolvedClientOptions,
+  resolveOptions as resolveClientOptions,
 } from "@bucketry/core";
 
 /** NAVER Cloud Archive Storage's zones: the public (Korea) zone and the government zone. */
@@ -38,20 +40,38 @@ export const ARCHIVE_STORAGE_ZONES: Readonly<
 
 /** An API authentication key, for the factory to log in to the zone's Keystone with. */
 export interface ArchiveStorageKeys {
+  type: "keystone";
   /** The access key id (the Keystone user name). */
   accessKeyId: string;
   /** The secret key (the Keystone password). */
   secretKey: string;
   /** The domain id shown in the Archive Storage console ("Check API usage information"). */
   domainId: string;
+  from?: never;
+}
+
+/** Credentials from `ncloudCredentials(...)` / `ncloudCredentialsFromEnv()`: `type` says which kind they hold. */
+export interface ArchiveStorageCredentialsFrom {
+  /** `keystone` for an API key, `token` for a pre-issued token (`OS_AUTH_TOKEN`); the same as `from.kind`. */
+  type: NcloudCredentials["kind"];
+  from: NcloudCredentials;
+  accessKeyId?: never;
+  source?: never;
 }
 
 /**
- * Credentials in every form the service accepts: an API key (logged in to Keystone, project-scoped
- * tokens renewed as needed), {@link NcloudCredentials} from `ncloudCredentials()` /
- * `ncloudCredentialsFromEnv()`, or any {@link TokenSource} (e.g. `staticToken(OS_AUTH_TOKEN)`).
+ * Credentials in every form the service accepts, one discriminated shape: an API key
+ * `{ type: "keystone", accessKeyId, secretKey, domainId }` (logged in to Keystone, project-scoped
+ * tokens renewed as needed), `{ type, from: ncloudCredentialsFromEnv() }`, or
+ * `{ type: "token", source }` with any {@link TokenSource} (e.g. `staticToken(OS_AUTH_TOKEN)`).
  */
-export type ArchiveStorageCredentials = ArchiveStorageKeys | NcloudCredentials | TokenSource;
+export type ArchiveStorageCredentials = ArchiveStorageKeys | ArchiveStorageCredentialsFrom | TokenCredentials;
+
+const CREDENTIAL_FORMS = {
+  keystone:
+    '{ type: "keystone", accessKeyId, secretKey, domainId } or { type: "keystone", from: ncloudCredentialsFromEnv() }',
+  token: '{ type: "token", source: staticToken(token) }',
+};
 
 /** Options for `createArchiveStorageClient`. */
 export interface ArchiveStorageClientOptions extends ClientOptions {
@@ -61,16 +81,16 @@ export interface ArchiveStorageClientOptions extends ClientOptions {
    * zone or `baseUrl` (or token credentials with a `storageUrl`). NAVER calls them zones, so there
    * is no `region` option (passing one is refused with a pointer here).
    */
-  zone?: ArchiveStorageZone;
+  zone?: ArchiveStorageZone | undefined;
   /** The storage endpoint instead of a zone, e.g. a proxy or a test server (without `/v1/AUTH_…`). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Keystone (`…/v3`) for {@link ArchiveStorageKeys}; the zone's by default, required with `baseUrl`. */
-  authUrl?: string;
+  authUrl?: string | undefined;
   /**
    * The project id (the account is `AUTH_{projectId}`), from the console. Required unless the
    * credentials carry it (`ncloudCredentials` with a project id or a storage URL).
    */
-  projectId?: string;
+  projectId?: string | undefined;
   /** Who the client acts as (see {@link ArchiveStorageCredentials}). */
   credentials: ArchiveStorageCredentials;
 }
@@ -79,7 +99,10 @@ export interface ArchiveStorageClientOptions extends ClientOptions {
 export interface ResolvedOptions {
   baseUrl: string;
   projectId: string;
+  /** The client's token source (the token step registers each token). */
   tokenSource: TokenSource;
+  /** The shared options, checked; `secrets` holds every credential the client handles. */
+  client: ResolvedClientOptions;
 }
 
 /** Keystone project ids are 32 hex digits; the database allows up to 64 id characters. */
@@ -89,61 +112,26 @@ const PROJECT_ID = {
   hint: "the project id from the Archive Storage console, e.g. 5942771066a0482bb6aaf7f5bc792b00",
 };
 
-const KNOWN_OPTIONS = new Set<string>([
-  "zone",
-  "baseUrl",
-  "authUrl",
-  "projectId",
-  "credentials",
-  ...CLIENT_OPTION_KEYS,
-]);
+const OPTION_KEYS = ["zone", "baseUrl", "authUrl", "projectId", "credentials"] as const;
 
 /** Checks every option (see the module comment) and resolves the endpoint, project and token source. */
-export function resolveOptions(
-  options: ArchiveStorageClientOptions,
-  secrets: SecretRegistry,
-): ResolvedOptions {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError(
-      "options",
-      "must be an object with zone or baseUrl, projectId and credentials",
-    );
-  }
-  const given = options as unknown as Record<string, unknown>;
-  if (given.region !== undefined) {
-    throw new InvalidInputError(
-      "region",
-      'NAVER Archive Storage has zones, not regions: give zone: "public" or "gov" (or baseUrl)',
-    );
-  }
-  for (const key of Object.keys(given)) {
-    if (!KNOWN_OPTIONS.has(key) && given[key] !== undefined) {
-      throw new InvalidInputError(key, `is not an option; known: ${[...KNOWN_OPTIONS].join(", ")}`);
-    }
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  for (const key of ["retry", "timeout"] as const) {
-    const value = options[key];
-    if (value !== undefined && value !== false && (value === null || typeof value !== "object")) {
-      throw new InvalidInputError(key, "must be an options object or false");
-    }
-  }
-
-  const credentials = options.credentials as unknown;
-  if (credentials === undefined || credentials === null) {
-    throw new CredentialsError(
-      "credentials",
-      "is required: an API key { accessKeyId, secretKey, domainId }, ncloudCredentials(...) / ncloudCredentialsFromEnv(), or a TokenSource",
-    );
-  }
-  if (typeof credentials !== "object") {
-    throw new CredentialsError(
-      "credentials",
-      "must be an API key object, NcloudCredentials or a TokenSource",
-    );
-  }
+export function resolveOptions(given: ArchiveStorageClientOptions): ResolvedOptions {
+  const { options, client } = resolveClientOptions(given, {
+    factory: "createArchiveStorageClient",
+    keys: OPTION_KEYS,
+    hints: {
+      region: 'NAVER Archive Storage has zones, not regions: give zone: "public" or "gov" (or baseUrl)',
+    },
+  });
+  const { fetch, secrets } = client;
+  const type = credentialsType(options.credentials, CREDENTIAL_FORMS);
+  const written = options.credentials as unknown as Record<string, unknown>;
+  const credentials: object =
+    written.from !== undefined
+      ? checkFrom(written.from, type)
+      : type === "token"
+        ? checkTokenSource(written.source)
+        : written;
 
   const zone = checkZone(options.zone);
   if (zone && options.baseUrl !== undefined) {
@@ -179,7 +167,7 @@ export function resolveOptions(
     tokenSource = credentials;
   } else if (isNcloudCredentials(credentials)) {
     if (zone && credentials.kind === "keystone") checkZoneKeystone(zone, credentials.authUrl);
-    tokenSource = credentials.tokenSource({ fetch: options.fetch, secrets });
+    tokenSource = credentials.tokenSource({ fetch, secrets });
   } else if (isKeys(credentials)) {
     const authUrl =
       options.authUrl !== undefined
@@ -193,7 +181,6 @@ export function resolveOptions(
         "is required with baseUrl when credentials are an API key (Keystone, …/v3)",
       );
     }
-    secrets.add(credentials.secretKey);
     tokenSource = underCredentials(() =>
       ncloudCredentials({
         accessKeyId: credentials.accessKeyId,
@@ -202,14 +189,29 @@ export function resolveOptions(
         projectId,
         authUrl,
       }),
-    ).tokenSource({ fetch: options.fetch, secrets });
+    ).tokenSource({ fetch, secrets });
   } else {
+    throw new CredentialsError("credentials", `must be ${CREDENTIAL_FORMS.keystone}`);
+  }
+  return { baseUrl, projectId, tokenSource, client };
+}
+
+/** `from` when it is {@link NcloudCredentials} of the kind `type` names. */
+function checkFrom(from: unknown, type: NcloudCredentials["kind"]): NcloudCredentials {
+  if (from === null || typeof from !== "object" || !isNcloudCredentials(from)) {
     throw new CredentialsError(
-      "credentials",
-      "must be an API key { accessKeyId, secretKey, domainId }, NcloudCredentials or a TokenSource { token(), invalidate() }",
+      "credentials.from",
+      "must be ncloudCredentials(...) or ncloudCredentialsFromEnv()",
     );
   }
-  return { baseUrl, projectId, tokenSource: registeredTokens(tokenSource, secrets) };
+  if (from.kind !== type) {
+    const holds = from.kind === "token" ? "a pre-issued token (OS_AUTH_TOKEN)" : "an API key";
+    throw new CredentialsError(
+      "credentials.type",
+      `is "${type}" but credentials.from holds ${holds}: use type "${from.kind}"`,
+    );
+  }
+  return from;
 }
 
 /** The keys of an API key: auth names them bare, the client's option is `credentials`. */

@@ -10,6 +10,7 @@ import {
   answerMeta,
   BucketryError,
   type BufferedBody,
+  type CallOptions,
   checkCallOptions,
   createApiClient,
   createPipeline,
@@ -24,7 +25,6 @@ import {
   parsedJson,
   type ResumePoint,
   redact,
-  SecretRegistry,
 } from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import {
@@ -85,12 +85,6 @@ export interface ListContainersParams<F extends ListingFormat = ListingFormat> e
   from?: ResumePoint<string>;
 }
 
-/** Per-call options of the helpers. */
-export interface CallOptions {
-  /** Cancels the call (the paginator's whole walk, for `listContainers`). */
-  signal?: AbortSignal;
-}
-
 /** What Swift sent for one listing page, secret headers redacted. */
 export interface RawListing {
   status: number;
@@ -146,13 +140,12 @@ export { MalformedResponseError };
  * `CredentialsError` naming it, and nothing is sent.
  */
 export function createArchiveStorageClient(options: ArchiveStorageClientOptions): ArchiveStorageClient {
-  const secrets = new SecretRegistry();
-  const { baseUrl, projectId, tokenSource } = resolveOptions(options, secrets);
+  const { baseUrl, projectId, tokenSource, client: resolved } = resolveOptions(options);
+  const { secrets } = resolved;
   const fetch = createPipeline(
     {
       provider: ARCHIVE_STORAGE_PROVIDER,
-      steps: [tokenAuth(tokenSource)],
-      secrets,
+      steps: [tokenAuth(tokenSource, { secrets })],
       // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
       describe: (method, path) =>
         method === "GET" && path.startsWith("/v1/AUTH_")
@@ -160,7 +153,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
           : undefined,
       userAgent: USER_AGENT,
     },
-    options,
+    resolved,
   );
   const client = createApiClient<paths>(fetch, { baseUrl });
 

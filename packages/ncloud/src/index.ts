@@ -4,14 +4,15 @@ export {
   ncloudCredentials,
   ncloudCredentialsFromEnv,
   staticToken,
+  type TokenCredentials,
   type TokenSource,
 } from "@bucketry/auth";
+export type { CallOptions, Paginator } from "@bucketry/core";
 export {
   type AccountPage,
   ARCHIVE_STORAGE_PROVIDER,
   type ArchiveStorageClient,
   type ArchiveStorageHelpers,
-  type CallOptions,
   createArchiveStorageClient,
   type GetAccountParams,
   type ListContainersParams,
@@ -38,6 +39,7 @@ export {
   ARCHIVE_STORAGE_ZONES,
   type ArchiveStorageClientOptions,
   type ArchiveStorageCredentials,
+  type ArchiveStorageCredentialsFrom,
   type ArchiveStorageKeys,
   type ArchiveStorageZone,
 } from "./archive-storage-options.js";

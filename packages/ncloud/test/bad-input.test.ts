@@ -78,24 +78,49 @@ const FACTORY_CASES: Case[] = [
     "baseUrl",
     /is not a URL/,
   ],
-  ["no credentials", { credentials: undefined }, CredentialsError, "credentials", /is required: an API key/],
+  [
+    "no credentials",
+    { credentials: undefined },
+    CredentialsError,
+    "credentials",
+    /is required: \{ type: "keystone", accessKeyId, secretKey, domainId \}/,
+  ],
   [
     "credentials of no known form",
     { credentials: "token" },
     CredentialsError,
     "credentials",
-    /must be an API key object/,
+    /must be \{ type: "keystone"/,
+  ],
+  [
+    "an API key without its type (the old duck-typed form)",
+    { credentials: { accessKeyId: KEYS.accessKeyId, secretKey: KEYS.secretKey, domainId: "default" } },
+    CredentialsError,
+    "credentials.type",
+    /must be "keystone" or "token", not undefined/,
+  ],
+  [
+    "a pre-issued token under type keystone",
+    {
+      credentials: {
+        type: "keystone",
+        from: ncloudCredentials({ token: "t0ken-value", storageUrl: "https://swift.example/v1/AUTH_x" }),
+      },
+    },
+    CredentialsError,
+    "credentials.type",
+    /holds a pre-issued token \(OS_AUTH_TOKEN\): use type "token"/,
   ],
   [
     "an API key without its secret",
-    { credentials: { accessKeyId: KEYS.accessKeyId, domainId: "default" } },
+    { credentials: { type: "keystone", accessKeyId: KEYS.accessKeyId, domainId: "default" } },
     CredentialsError,
     "credentials.secretKey",
     /is not set/,
   ],
   [
     "an API key without a domain id",
-    { credentials: { accessKeyId: KEYS.accessKeyId, secretKey: KEYS.secretKey } },
+    { credentials: { type: "keystone", accessKeyId: KEYS.accessKeyId, secretKey: KEYS.secretKey } },
     CredentialsError,
     "credentials.domainId",
     /is not set/,
@@ -109,7 +134,10 @@ const FACTORY_CASES: Case[] = [
   ],
   [
     "authUrl with a TokenSource",
-    { authUrl: "https://keystone.example/v3", credentials: staticToken("t0ken-value") },
+    {
+      authUrl: "https://keystone.example/v3",
+      credentials: { type: "token", source: staticToken("t0ken-value") },
+    },
     InvalidInputError,
     "authUrl",
     /only to credentials given as an API key/,
@@ -118,7 +146,7 @@ const FACTORY_CASES: Case[] = [
     "authUrl with NcloudCredentials",
     {
       authUrl: "https://keystone.example/v3",
-      credentials: ncloudCredentials({ ...KEYS, projectId: PROJECT }),
+      credentials: { type: "keystone", from: ncloudCredentials({ ...KEYS, projectId: PROJECT }) },
     },
     InvalidInputError,
     "authUrl",
@@ -126,14 +154,22 @@ const FACTORY_CASES: Case[] = [
   ],
   [
     "a project id other than the credentials'",
-    { credentials: ncloudCredentials({ ...KEYS, projectId: "0123456789abcdef0123456789abcdef" }) },
+    {
+      credentials: {
+        type: "keystone",
+        from: ncloudCredentials({ ...KEYS, projectId: "0123456789abcdef0123456789abcdef" }),
+      },
+    },
     InvalidInputError,
     "projectId",
     /differs from the credentials' project id/,
   ],
   [
     "gov zone with public-zone credentials",
-    { zone: "gov", credentials: ncloudCredentials({ ...KEYS, projectId: PROJECT }) },
+    {
+      zone: "gov",
+      credentials: { type: "keystone", from: ncloudCredentials({ ...KEYS, projectId: PROJECT }) },
+    },
     InvalidInputError,
     "zone",
     /is "gov" but the credentials log in to the public zone's Keystone/,
@@ -143,7 +179,10 @@ const FACTORY_CASES: Case[] = [
     {
       zone: undefined,
       projectId: undefined,
-      credentials: ncloudCredentials({ token: "t0ken-value", storageUrl: "https://swift.example/v1/" }),
+      credentials: {
+        type: "token",
+        from: ncloudCredentials({ token: "t0ken-value", storageUrl: "https://swift.example/v1/" }),
+      },
     },
     InvalidInputError,
     "credentials.storageUrl",
@@ -151,14 +190,14 @@ const FACTORY_CASES: Case[] = [
   ],
   [
     "an API key with an access key id that has a space",
-    { credentials: { ...KEYS, accessKeyId: "NCP KEY" } },
+    { credentials: { type: "keystone", ...KEYS, accessKeyId: "NCP KEY" } },
     CredentialsError,
     "credentials.accessKeyId",
     /must be printable ASCII/,
   ],
   [
     "an API key whose secret ends in a newline",
-    { credentials: { ...KEYS, secretKey: `${KEYS.secretKey}\n` } },
+    { credentials: { type: "keystone", ...KEYS, secretKey: `${KEYS.secretKey}\n` } },
     CredentialsError,
     "credentials.secretKey",
     /leading or trailing whitespace/,
@@ -183,7 +222,7 @@ const FACTORY_CASES: Case[] = [
     { endpoint: "https://swift.example" },
     InvalidInputError,
     "endpoint",
-    /is not an option/,
+    /is not an option of createArchiveStorageClient; known: zone, baseUrl, authUrl, projectId, credentials, fetch/,
   ],
 ];
 
@@ -287,7 +326,7 @@ describe(`bad input to the factory (${FACTORY_CASES.length} cases): a typed erro
       const options = {
         zone: "public",
         projectId: PROJECT,
-        credentials: KEYS,
+        credentials: { type: "keystone", ...KEYS },
         fetch: recorder(sent),
         ...override,
       };

@@ -64,7 +64,7 @@ describe("zones", () => {
       const client = createArchiveStorageClient({
         zone,
         projectId,
-        credentials: { accessKeyId, secretKey, domainId },
+        credentials: { type: "keystone", accessKeyId, secretKey, domainId },
         fetch: routedFetch(fake, zone, seen),
       });
       const names = (await client.listContainers().all()).map((entry) => entry.name);
@@ -86,7 +86,7 @@ describe("credentials", () => {
       baseUrl: fake.url,
       authUrl: fake.keystoneUrl,
       projectId,
-      credentials: { accessKeyId, secretKey, domainId },
+      credentials: { type: "keystone", accessKeyId, secretKey, domainId },
     });
     await client.getAccount();
     const [login] = tokenRequests(fake);
@@ -106,7 +106,10 @@ describe("credentials", () => {
     const fake = await startFake({ containers: 2 });
     const client = createArchiveStorageClient({
       baseUrl: fake.url,
-      credentials: ncloudCredentials({ ...fake.credentials, authUrl: fake.keystoneUrl }),
+      credentials: {
+        type: "keystone",
+        from: ncloudCredentials({ ...fake.credentials, authUrl: fake.keystoneUrl }),
+      },
     });
     expect(client.projectId).toBe(fake.credentials.projectId);
     expect((await client.getAccount()).containers).toHaveLength(2);
@@ -121,7 +124,10 @@ describe("credentials", () => {
       OS_USER_DOMAIN_ID: fake.credentials.domainId,
       OS_PROJECT_ID: fake.credentials.projectId,
     });
-    const client = createArchiveStorageClient({ baseUrl: fake.url, credentials });
+    const client = createArchiveStorageClient({
+      baseUrl: fake.url,
+      credentials: { type: "keystone", from: credentials },
+    });
     expect((await client.getAccount()).account.containerCount).toBe(2);
   });
 
@@ -130,7 +136,7 @@ describe("credentials", () => {
     const issuer = ncloudKeystoneToken({ ...fake.credentials, endpoint: fake.keystoneUrl });
     const token = (await issuer.token()).reveal();
     const credentials = ncloudCredentialsFromEnv({ OS_AUTH_TOKEN: token, OS_STORAGE_URL: fake.storageUrl });
-    const client = createArchiveStorageClient({ credentials });
+    const client = createArchiveStorageClient({ credentials: { type: "token", from: credentials } });
     expect(client.projectId).toBe(fake.credentials.projectId);
     expect((await client.getAccount()).containers).toHaveLength(2);
     expect(listingRequests(fake).map((r) => r.headers["x-auth-token"])).toEqual([token]);
@@ -144,7 +150,7 @@ describe("credentials", () => {
     const client = createArchiveStorageClient({
       baseUrl: fake.url,
       projectId: fake.credentials.projectId,
-      credentials: staticToken(token),
+      credentials: { type: "token", source: staticToken(token) },
     });
     expect((await client.getAccount()).containers).toHaveLength(2);
   });
@@ -212,7 +218,12 @@ describe("secrets", () => {
       baseUrl: fake.url,
       authUrl: fake.keystoneUrl,
       projectId: fake.credentials.projectId,
-      credentials: { accessKeyId: fake.credentials.accessKeyId, secretKey, domainId: "default" },
+      credentials: {
+        type: "keystone",
+        accessKeyId: fake.credentials.accessKeyId,
+        secretKey,
+        domainId: "default",
+      },
     });
     const error = await thrown(() => client.getAccount());
     expect(error).toBeInstanceOf(AuthenticationError);
@@ -234,7 +245,7 @@ describe("secrets", () => {
     const client = createArchiveStorageClient({
       baseUrl: fake.url,
       projectId: fake.credentials.projectId,
-      credentials: staticToken(token),
+      credentials: { type: "token", source: staticToken(token) },
     });
     const error = await thrown(() => client.getAccount());
     expect(error).toBeInstanceOf(AuthenticationError);

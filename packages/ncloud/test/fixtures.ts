@@ -27,7 +27,10 @@ export function clientFor(
 ): ArchiveStorageClient {
   return createArchiveStorageClient({
     baseUrl: fake.url,
-    credentials: ncloudCredentials({ ...fake.credentials, authUrl: fake.keystoneUrl }),
+    credentials: {
+      type: "keystone",
+      from: ncloudCredentials({ ...fake.credentials, authUrl: fake.keystoneUrl }),
+    },
     retry: { random: () => 0 },
     ...options,
   });

@@ -149,7 +149,7 @@ describe("error statuses", () => {
     const client = createArchiveStorageClient({
       baseUrl: fake.url,
       projectId: fake.credentials.projectId,
-      credentials: staticToken("not-a-token-0001"),
+      credentials: { type: "token", source: staticToken("not-a-token-0001") },
     });
     const error = (await thrown(() => client.getAccount())) as AuthenticationError;
     expect(error).toBeInstanceOf(AuthenticationError);
@@ -168,7 +168,7 @@ describe("error statuses", () => {
     const client = createArchiveStorageClient({
       baseUrl: fake.url,
       projectId: fake.credentials.projectId,
-      credentials: source,
+      credentials: { type: "token", source },
     });
     const error = (await thrown(() => client.getAccount())) as PermissionError;
     expect(error).toBeInstanceOf(PermissionError);

@@ -55,7 +55,10 @@ async function start(): Promise<ArchiveStorageFake> {
 const list = (fake: ArchiveStorageFake, fetch?: FetchLike) =>
   createArchiveStorageClient({
     baseUrl: fake.url,
-    credentials: ncloudCredentials({ ...fake.credentials, authUrl: fake.keystoneUrl }),
+    credentials: {
+      type: "keystone",
+      from: ncloudCredentials({ ...fake.credentials, authUrl: fake.keystoneUrl }),
+    },
     retry: false,
     fetch,
   })

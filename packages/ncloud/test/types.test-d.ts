@@ -11,7 +11,7 @@ const project_id = "5942771066a0482bb6aaf7f5bc792b00";
 const client = createArchiveStorageClient({
   baseUrl: "https://kr.archive.ncloudstorage.com",
   projectId: project_id,
-  credentials: staticToken("a-pre-issued-token"),
+  credentials: { type: "token", source: staticToken("a-pre-issued-token") },
 });
 
 describe("the generated Archive Storage client types", () => {

@@ -1,11 +1,13 @@
 export { type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "@bucketry/auth";
-export { Secret } from "@bucketry/core";
+export { type CallOptions, type Paginator, Secret } from "@bucketry/core";
 export type * as OstorApi from "./generated/ostor.js";
 export {
   createOstorClient,
   MalformedResponseError,
-  type OstorCallOptions,
+  type OstorAkSkFrom,
+  type OstorAkSkInline,
   type OstorClient,
+  type OstorClientCredentials,
   type OstorClientOptions,
   type OstorCredentialsSource,
   type OstorHelpers,

@@ -6,7 +6,7 @@
  * the body, so the normalised fields AND `raw` print, log and serialise as `[REDACTED]`; the value is
  * read on purpose with `secretAccessKey.reveal()`.
  */
-import { isSecretField, Secret } from "@bucketry/core";
+import { isSecretField, Secret, UnexpectedShape } from "@bucketry/core";
 import type { components } from "./generated/ostor.js";
 
 type Schemas = components["schemas"];
@@ -85,8 +85,8 @@ export interface OstorUserDetail extends Omit<OstorUser, "raw"> {
   raw: OstorRawUserDetail;
 }
 
-/** A 200 body that is not the documented shape; `path` names the offending field. */
-export class MalformedBody extends Error {
+/** A 200 body that is not the documented shape (core's `UnexpectedShape`); `path` names the offending field. */
+export class MalformedBody extends UnexpectedShape {
   override name = "MalformedBody";
   constructor(
     readonly path: string,

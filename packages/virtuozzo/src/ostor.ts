@@ -17,25 +17,33 @@ import {
 } from "@bucketry/auth";
 import {
   type AttemptStep,
+  answerMeta,
+  type CallOptions,
   type ClientOptions,
   CredentialsError,
   checkCallOptions,
   createApiClient,
   createPipeline,
+  credentialsType,
+  type Env,
   expectOk,
   InvalidInputError,
   MalformedResponseError,
-  malformedResponse,
+  onePage,
+  type Paginator,
   parsedJson,
   parseEndpoint,
+  processEnv,
+  readBody,
+  readEnv,
   redactUrl,
   requireJson,
-  SecretRegistry,
+  resolveOptions,
+  type SecretRegistry,
 } from "@bucketry/core";
 import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
 import type { components, paths } from "./generated/ostor.js";
 import {
-  MalformedBody,
   type OstorUser,
   type OstorUserDetail,
   type Sealed,
@@ -54,8 +62,34 @@ const OPERATION = "listOstorUsers";
 /** The signature versions ostor accepts for admin calls. */
 export type OstorSignatureVersion = "v2" | "v4";
 
-/** Credentials of an S3 system user: a key pair, or a function returning the current one (per attempt). */
+/** Ready S3 credentials, or a function returning the current ones (called per attempt, so rotated keys are picked up). */
 export type OstorCredentialsSource = S3Credentials | (() => S3Credentials | Promise<S3Credentials>);
+
+/** An S3 key pair given inline, signed with SigV2 or SigV4. */
+export interface OstorAkSkInline {
+  type: "aksk";
+  accessKeyId: string;
+  /** Never printed. */
+  secretAccessKey: string;
+  /** A temporary session token (SigV4 only). */
+  sessionToken?: string | undefined;
+  from?: never;
+}
+
+/** An S3 key pair from `s3Credentials(...)` / `s3CredentialsFromEnv()`, or a function returning one. */
+export interface OstorAkSkFrom {
+  type: "aksk";
+  from: OstorCredentialsSource;
+  accessKeyId?: never;
+  secretAccessKey?: never;
+}
+
+/** How an ostor client authenticates: the S3 key pair of a system user (ostor has no other scheme). */
+export type OstorClientCredentials = OstorAkSkInline | OstorAkSkFrom;
+
+const CREDENTIAL_FORMS = {
+  aksk: '{ type: "aksk", accessKeyId, secretAccessKey } or { type: "aksk", from: s3CredentialsFromEnv() } (OSTOR_ACCESS_KEY_ID / OSTOR_SECRET_ACCESS_KEY)',
+};
 
 /** Options for {@link createOstorClient}. */
 export interface OstorClientOptions extends ClientOptions {
@@ -65,29 +99,23 @@ export interface OstorClientOptions extends ClientOptions {
    */
   baseUrl: string;
   /**
-   * The S3 key pair of an ostor *system* user (`ostor-s3-admin create-user -S …`), e.g.
-   * `s3Credentials({ accessKeyId, secretAccessKey })` or `s3CredentialsFromEnv()`
+   * The S3 key pair of an ostor *system* user (`ostor-s3-admin create-user -S …`):
+   * `{ type: "aksk", accessKeyId, secretAccessKey }` or `{ type: "aksk", from: s3CredentialsFromEnv() }`
    * (`OSTOR_ACCESS_KEY_ID` / `OSTOR_SECRET_ACCESS_KEY`).
    */
-  credentials: OstorCredentialsSource;
+  credentials: OstorClientCredentials;
   /**
    * `"v2"` (default: the only form with vendor examples; the resource signed is `/?ostor-users`) or
    * `"v4"` (service `s3`; the vendor documents it, no public admin-call example exists).
    */
-  signature?: OstorSignatureVersion;
+  signature?: OstorSignatureVersion | undefined;
   /** SigV4 credential-scope region; ostor ignores it, its docs use `ostor` (the default). V4 only. */
-  region?: string;
+  region?: string | undefined;
   /**
    * SigV2 only: send the time as `x-amz-date` instead of `Date`. Not needed in a browser: fetch
    * drops `Date` there, so the signer always uses `x-amz-date` in one (README, Platforms).
    */
-  useAmzDate?: boolean;
-}
-
-/** Options every helper call takes. */
-export interface OstorCallOptions {
-  /** Cancels the call (an `AbortedError` is thrown). */
-  signal?: AbortSignal;
+  useAmzDate?: boolean | undefined;
 }
 
 /** What {@link OstorHelpers.listUsers} takes. */
@@ -118,10 +146,13 @@ export type OstorUserSelector =
 
 /** The helpers {@link createOstorClient} adds to the typed client. */
 export interface OstorHelpers {
-  /** Every S3 user (`GET /?ostor-users[&space]`), in the server's order; the API does not page. */
-  listUsers(params?: OstorListUsersParams, options?: OstorCallOptions): Promise<OstorUser[]>;
+  /**
+   * Every S3 user (`GET /?ostor-users[&space]`), in the server's order, as a one-page
+   * {@link Paginator} (the API does not page: one request, sent when the first user is asked for).
+   */
+  listUsers(params?: OstorListUsersParams, options?: CallOptions): Paginator<OstorUser, never>;
   /** One user with keys and accounts (`GET /?ostor-users&id=…` or `&emailAddress=…`); 404 → `NotFoundError`. */
-  getUser(selector: OstorUserSelector, options?: OstorCallOptions): Promise<OstorUserDetail>;
+  getUser(selector: OstorUserSelector, options?: CallOptions): Promise<OstorUserDetail>;
 }
 
 type ListOperation = paths["/?ostor-users"]["get"];
@@ -161,10 +192,11 @@ const REGION = /^[A-Za-z0-9._-]{1,64}$/;
  * Creates a client of the Virtuozzo / Acronis ostor admin API. Every option is checked here, and a
  * bad one throws `InvalidInputError` (or `CredentialsError`) naming it, before anything is sent.
  */
-export function createOstorClient(options: OstorClientOptions): OstorClient {
-  if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("options", "must be an object with baseUrl and credentials");
-  }
+export function createOstorClient(given: OstorClientOptions): OstorClient {
+  const { options, client: transport } = resolveOptions(given, {
+    factory: "createOstorClient",
+    keys: ["baseUrl", "credentials", "signature", "region", "useAmzDate"],
+  });
   const baseUrl = checkBaseUrl(options.baseUrl, "baseUrl");
   const signature = options.signature ?? "v2";
   if (signature !== "v2" && signature !== "v4") {
@@ -192,10 +224,7 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
       );
     }
   }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new InvalidInputError("fetch", "must be a function (request: Request) => Promise<Response>");
-  }
-  const secrets = new SecretRegistry();
+  const { secrets } = transport;
   const credentials = credentialSource(options.credentials, signature, secrets);
   const auth: AttemptStep =
     signature === "v4"
@@ -206,12 +235,11 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     {
       provider: PROVIDER,
       steps: [ostorQuery, auth],
-      secrets,
       // Every admin answer is JSON, whatever its Content-Type says (and the helpers read it as text).
       describe: () => ({ operation: OPERATION, check: requireJson }),
       userAgent: USER_AGENT,
     },
-    options,
+    transport,
   );
   const client = createApiClient<paths>(fetch, { baseUrl, querySerializer: serializeOstorQuery });
 
@@ -223,28 +251,21 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     query: Record<string, string | boolean>,
     make: (body: unknown) => T,
     signal: AbortSignal | undefined,
-  ): Promise<T> => {
+  ): Promise<{ value: T; response: Response }> => {
     const serialized = serializeOstorQuery(query);
     const url = redactUrl(`${baseUrl}/?ostor-users${serialized ? `&${serialized}` : ""}`);
     const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url }, secrets };
     const result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
     const text = await expectOk(result, call);
-    try {
-      // Parsed by requireJson in the pipeline: a body that is not JSON never gets here.
-      return make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? "")));
-    } catch (error) {
-      if (!(error instanceof MalformedBody)) throw error;
-      // A well-formed body of the wrong shape is not transient: not retried. The message names
-      // the field and what was expected, never a value.
-      throw malformedResponse(
-        result.response,
-        `a body that is not the documented shape (${error.message})`,
-        call,
-      );
-    }
+    // Parsed by requireJson in the pipeline: a body that is not JSON never gets here. A wrong
+    // shape is not transient (not retried); no body is kept, as it may hold secret keys.
+    const value = readBody(result.response, call, () =>
+      make(sealSecrets(parsedJson(result.response)?.value ?? JSON.parse(text ?? ""))),
+    );
+    return { value, response: result.response };
   };
 
-  const listUsers = async (params: OstorListUsersParams = {}, callOptions: OstorCallOptions = {}) => {
+  const listUsers = (params: OstorListUsersParams = {}, callOptions: CallOptions = {}) => {
     if (params === null || typeof params !== "object") {
       throw new InvalidInputError("params", "must be an object like { space: true }");
     }
@@ -258,13 +279,19 @@ export function createOstorClient(options: OstorClientOptions): OstorClient {
     }
     const space = flag(params.space);
     const signal = checkCallOptions(callOptions);
-    return read(space ? { space } : {}, toUsers, signal);
+    return onePage(
+      async (pageSignal) => {
+        const { value, response } = await read(space ? { space } : {}, toUsers, pageSignal);
+        return { items: value, ...answerMeta(response) };
+      },
+      { signal, context: { provider: PROVIDER, operation: OPERATION } },
+    );
   };
 
-  const getUser = async (selector: OstorUserSelector, callOptions: OstorCallOptions = {}) => {
+  const getUser = async (selector: OstorUserSelector, callOptions: CallOptions = {}) => {
     const query = checkSelector(selector);
     const signal = checkCallOptions(callOptions);
-    return read(query, toUserDetail, signal);
+    return (await read(query, toUserDetail, signal)).value;
   };
 
   return { ...sealed(client), listUsers, getUser };
@@ -292,16 +319,20 @@ function sealed(client: Client<paths>): Omit<OstorClient, keyof OstorHelpers> {
  * `OSTOR_SECRET_ACCESS_KEY` (errors name the variable). Spread it into {@link createOstorClient}'s options.
  */
 export function ostorOptionsFromEnv(
-  env: Record<string, string | undefined> = defaultEnv(),
-): Pick<OstorClientOptions, "baseUrl"> & { credentials: S3Credentials } {
+  env: Env = processEnv(),
+): Pick<OstorClientOptions, "baseUrl"> & { credentials: OstorAkSkFrom & { from: S3Credentials } } {
   const endpoint = OSTOR_ENV.endpoint;
-  if (!env[endpoint]) {
+  const value = readEnv(endpoint, env);
+  if (value === undefined) {
     throw new InvalidInputError(
       endpoint,
       "is not set: the cluster's S3 endpoint, e.g. https://s3.example.com",
     );
   }
-  return { baseUrl: checkBaseUrl(env[endpoint], endpoint), credentials: s3CredentialsFromEnv(env) };
+  return {
+    baseUrl: checkBaseUrl(value, endpoint),
+    credentials: { type: "aksk", from: s3CredentialsFromEnv(env) },
+  };
 }
 
 /** An http(s) URL of the endpoint's root: ostor's admin calls are sub-resources of `/`. */
@@ -321,32 +352,29 @@ function checkBaseUrl(value: unknown, field: string): string {
  * `credentials.<field>`, and registers every secret so no error or log can show it.
  */
 function credentialSource(
-  source: unknown,
+  given: unknown,
   signature: OstorSignatureVersion,
   secrets: SecretRegistry,
 ): S3Credentials | (() => Promise<S3Credentials>) {
-  if (source === undefined || source === null) {
-    throw new CredentialsError(
-      "credentials",
-      "are required: the S3 key pair of an ostor system user, e.g. s3CredentialsFromEnv() " +
-        "(OSTOR_ACCESS_KEY_ID / OSTOR_SECRET_ACCESS_KEY)",
-    );
-  }
+  credentialsType(given, CREDENTIAL_FORMS);
+  const written = given as Record<string, unknown>;
+  const source = written.from ?? written;
+  const field = written.from === undefined ? "credentials" : "credentials.from";
   const check = (value: unknown): S3Credentials => {
     if (value === null || typeof value !== "object") {
-      throw new CredentialsError("credentials", "must be an S3 key pair { accessKeyId, secretAccessKey }");
+      throw new CredentialsError(field, "must be an S3 key pair { accessKeyId, secretAccessKey }");
     }
     const { accessKeyId, secretAccessKey, sessionToken } = value as S3Credentials;
     // Registered before the checks, so even a rejected secret cannot surface later.
     secrets.add(String(secretAccessKey ?? ""), String(sessionToken ?? ""));
     if (sessionToken !== undefined && signature === "v2") {
-      throw new CredentialsError("credentials.sessionToken", 'is only sent with signature "v4"');
+      throw new CredentialsError(`${field}.sessionToken`, 'is only sent with signature "v4"');
     }
     try {
       return s3Credentials({ accessKeyId, secretAccessKey, sessionToken });
     } catch (error) {
       if (!(error instanceof CredentialsError)) throw error;
-      throw new CredentialsError(`credentials.${error.field}`, error.message.slice(error.field.length + 2));
+      throw new CredentialsError(`${field}.${error.field}`, error.message.slice(error.field.length + 2));
     }
   };
   if (typeof source === "function") {
@@ -393,8 +421,4 @@ function flag(value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== "boolean") throw new InvalidInputError("space", "must be true or false");
   return value;
-}
-
-function defaultEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

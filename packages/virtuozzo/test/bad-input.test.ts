@@ -142,21 +142,21 @@ const cases: Case[] = [
   },
   {
     name: "space that is not a boolean (listUsers)",
-    run: ({ client }) => client.listUsers({ space: 1 } as Any),
+    run: ({ client }) => client.listUsers({ space: 1 } as Any).all(),
     error: InvalidInputError,
     field: "space",
     message: /true or false/,
   },
   {
     name: "a selector passed to listUsers",
-    run: ({ client }) => client.listUsers({ id: USER1.id } as Any),
+    run: ({ client }) => client.listUsers({ id: USER1.id } as Any).all(),
     error: InvalidInputError,
     field: "id",
     message: /not a parameter of listUsers/,
   },
   {
     name: "a signal that is not an AbortSignal",
-    run: ({ client }) => client.listUsers({}, { signal: "stop" } as Any),
+    run: ({ client }) => client.listUsers({}, { signal: "stop" } as Any).all(),
     error: InvalidInputError,
     field: "signal",
     message: /AbortSignal/,
@@ -167,14 +167,25 @@ const cases: Case[] = [
     run: ({ good }) => createOstorClient({ ...good, credentials: undefined } as Any),
     error: CredentialsError,
     field: "credentials",
-    message: /are required: the S3 key pair of an ostor system user/,
+    message: /is required: \{ type: "aksk", accessKeyId, secretAccessKey \}/,
+  },
+  {
+    name: "a bare key pair without its type (the old form)",
+    run: ({ good }) =>
+      createOstorClient({
+        ...good,
+        credentials: { accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "x" },
+      } as Any),
+    error: CredentialsError,
+    field: "credentials.type",
+    message: /must be "aksk", not undefined/,
   },
   {
     name: "an empty secret",
     run: ({ good }) =>
       createOstorClient({
         ...good,
-        credentials: { accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "" },
+        credentials: { type: "aksk", accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "" },
       }),
     error: CredentialsError,
     field: "credentials.secretAccessKey",
@@ -183,7 +194,10 @@ const cases: Case[] = [
   {
     name: "an empty access key id",
     run: ({ good }) =>
-      createOstorClient({ ...good, credentials: { accessKeyId: "", secretAccessKey: "x-secret" } }),
+      createOstorClient({
+        ...good,
+        credentials: { type: "aksk", accessKeyId: "", secretAccessKey: "x-secret" },
+      }),
     error: CredentialsError,
     field: "credentials.accessKeyId",
     message: /access key id is missing/,
@@ -191,7 +205,10 @@ const cases: Case[] = [
   {
     name: "an access key id with '/'",
     run: ({ good }) =>
-      createOstorClient({ ...good, credentials: { accessKeyId: "a/b", secretAccessKey: "x-secret" } }),
+      createOstorClient({
+        ...good,
+        credentials: { type: "aksk", accessKeyId: "a/b", secretAccessKey: "x-secret" },
+      }),
     error: CredentialsError,
     field: "credentials.accessKeyId",
     message: /printable ASCII/,
@@ -201,7 +218,7 @@ const cases: Case[] = [
     run: ({ good }) =>
       createOstorClient({
         ...good,
-        credentials: { accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "x-secret\n" },
+        credentials: { type: "aksk", accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "x-secret\n" },
       }),
     error: CredentialsError,
     field: "credentials.secretAccessKey",
@@ -213,6 +230,7 @@ const cases: Case[] = [
       createOstorClient({
         ...good,
         credentials: {
+          type: "aksk",
           accessKeyId: "f373d5175d1f3b63S7SX",
           secretAccessKey: "x-secret",
           sessionToken: "tok-123",
@@ -332,7 +350,15 @@ const cases: Case[] = [
     run: () => createOstorClient(undefined as Any),
     error: InvalidInputError,
     field: "options",
-    message: /must be an object/,
+    message: /createOstorClient takes one options object/,
+  },
+  {
+    name: "an unknown option (a typo of signature)",
+    run: ({ good }) => createOstorClient({ ...good, signatureVersion: "v4" } as Any),
+    error: InvalidInputError,
+    field: "signatureVersion",
+    message:
+      /is not an option of createOstorClient; known: baseUrl, credentials, signature, region, useAmzDate, fetch, retry/,
   },
 ];
 
@@ -343,7 +369,10 @@ describe("bad input is refused before anything is sent", () => {
 
   it.each(cases)("$name → $error.name on $field", async ({ run, error, field, message }) => {
     const fake = await startFake();
-    const good: OstorClientOptions = { baseUrl: fake.url, credentials: s3Credentials(fake.credentials) };
+    const good: OstorClientOptions = {
+      baseUrl: fake.url,
+      credentials: { type: "aksk", from: s3Credentials(fake.credentials) },
+    };
     const client = clientFor(fake);
     let thrown: unknown;
     try {
@@ -363,11 +392,17 @@ describe("bad input is refused before anything is sent", () => {
     const fake = await startFake();
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: () => ({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: "" }),
+      credentials: {
+        type: "aksk",
+        from: () => ({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: "" }),
+      },
     });
-    const error = await client.listUsers().catch((e: unknown) => e);
+    const error = await client
+      .listUsers()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsError);
-    expect(error).toMatchObject({ field: "credentials.secretAccessKey" });
+    expect(error).toMatchObject({ field: "credentials.from.secretAccessKey" });
     expect(fake.log).toEqual([]);
   });
 
@@ -376,7 +411,7 @@ describe("bad input is refused before anything is sent", () => {
     try {
       createOstorClient({
         baseUrl: "https://s3.example.com",
-        credentials: { accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: secret },
+        credentials: { type: "aksk", accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: secret },
       });
       expect.unreachable();
     } catch (error) {

@@ -65,11 +65,17 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     const ids: (string | null)[] = [];
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: s3Credentials({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: wrong }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({ accessKeyId: fake.credentials.accessKeyId, secretAccessKey: wrong }),
+      },
       signature,
       fetch: recordingFetch(ids),
     });
-    const error = await client.listUsers().catch((e: unknown) => e);
+    const error = await client
+      .listUsers()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ status: 403, code: "SignatureDoesNotMatch", requestId: ids[0] });
     expect((error as Error).message).toContain("does not match the signature you provided");
@@ -84,10 +90,13 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     const fake = await startFake();
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: s3Credentials({
-        accessKeyId: "ffffffffffffffffZZZZ",
-        secretAccessKey: "secret-of-nobody",
-      }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({
+          accessKeyId: "ffffffffffffffffZZZZ",
+          secretAccessKey: "secret-of-nobody",
+        }),
+      },
       signature,
     });
     const error = await client.getUser({ id: USER1.id }).catch((e: unknown) => e);
@@ -101,13 +110,19 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     const key = fake.findUser(USER2.id)!.AWSAccessKeys[0]!;
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: s3Credentials({
-        accessKeyId: key.AWSAccessKeyId,
-        secretAccessKey: key.AWSSecretAccessKey,
-      }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({
+          accessKeyId: key.AWSAccessKeyId,
+          secretAccessKey: key.AWSSecretAccessKey,
+        }),
+      },
       signature,
     });
-    const error = await client.listUsers().catch((e: unknown) => e);
+    const error = await client
+      .listUsers()
+      .all()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({
       status: 403,
@@ -123,6 +138,7 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     fake.setClock(() => Date.now() + 20 * 60_000);
     const error = await clientFor(fake, { signature })
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ status: 403, code: "RequestTimeTooSkewed" });
@@ -130,7 +146,7 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     expect(fake.log).toHaveLength(1);
     // Within the window, the same client succeeds.
     fake.setClock(() => Date.now() + 10 * 60_000);
-    await expect(clientFor(fake, { signature }).listUsers()).resolves.toHaveLength(3);
+    await expect(clientFor(fake, { signature }).listUsers().all()).resolves.toHaveLength(3);
   });
 
   it("400 for two selectors, which only a raw call can send; expectOk types it", async () => {
@@ -171,6 +187,7 @@ describe("error bodies", () => {
     });
     const error = await clientFor(fake)
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ requestId: "8000000000000016abcdef0123456789" });
@@ -199,6 +216,7 @@ describe("error bodies", () => {
     });
     const error = await clientFor(fake)
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as Error).message).toContain("bad key [REDACTED]");

@@ -33,10 +33,13 @@ describe("@bucketry/virtuozzo exports", () => {
   it("returns the typed client with its helpers", () => {
     const client = virtuozzo.createOstorClient({
       baseUrl: "https://s3.example.com",
-      credentials: virtuozzo.s3Credentials({
-        accessKeyId: "f373d5175d1f3b63S7SX",
-        secretAccessKey: "x-secret",
-      }),
+      credentials: {
+        type: "aksk",
+        from: virtuozzo.s3Credentials({
+          accessKeyId: "f373d5175d1f3b63S7SX",
+          secretAccessKey: "x-secret",
+        }),
+      },
     });
     for (const name of ["GET", "PUT", "POST", "DELETE", "use", "eject", "listUsers", "getUser"]) {
       expect(typeof (client as unknown as Record<string, unknown>)[name]).toBe("function");

@@ -26,7 +26,7 @@ describe("retried statuses, signed afresh", () => {
   it("V2: a 429 burst with Retry-After: 1 recovers; every attempt has its own Date and signature", async () => {
     const fake = await startFake();
     fake.inject({ kind: "status", status: 429, retryAfter: 1 }, { times: 2 });
-    const users = await clientFor(fake).listUsers();
+    const users = await clientFor(fake).listUsers().all();
     expect(users.map((u) => u.id)).toEqual(await expectedList(fake));
     expect(fake.log.map((r) => [r.status, r.fault])).toEqual([
       [429, "status"],
@@ -65,7 +65,7 @@ describe("retried statuses, signed afresh", () => {
       code: "SlowDown",
       message: "Please reduce your request rate.",
     });
-    await expect(clientFor(fake).listUsers({ space: true })).resolves.toHaveLength(3);
+    await expect(clientFor(fake).listUsers({ space: true }).all()).resolves.toHaveLength(3);
     expect(fake.log.map((r) => r.status)).toEqual([500, 503, 200]);
   });
 
@@ -74,6 +74,7 @@ describe("retried statuses, signed afresh", () => {
     fake.inject({ kind: "status", status: 429, retryAfter: 0 }, { times: 5 });
     const error = await clientFor(fake)
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(0);
@@ -94,7 +95,7 @@ describe("retried statuses, signed afresh", () => {
   it("retry: false sends each request once", async () => {
     const fake = await startFake();
     fake.inject({ kind: "status", status: 503 });
-    await expect(clientFor(fake, { retry: false }).listUsers()).rejects.toBeInstanceOf(ServerError);
+    await expect(clientFor(fake, { retry: false }).listUsers().all()).rejects.toBeInstanceOf(ServerError);
     expect(fake.log).toHaveLength(1);
   });
 });
@@ -103,7 +104,7 @@ describe("bodies that break off or do not parse", () => {
   it("a connection reset mid-body is retried and nothing is lost or repeated", async () => {
     const fake = await startFake({ users: 2_000 });
     fake.inject({ kind: "reset" });
-    const users = await clientFor(fake).listUsers();
+    const users = await clientFor(fake).listUsers().all();
     expect(users.map((u) => u.id)).toEqual(await expectedList(fake));
     expect(fake.log.map((r) => r.fault)).toEqual(["reset", undefined]);
   });
@@ -122,7 +123,7 @@ describe("bodies that break off or do not parse", () => {
   it("malformed JSON on a 200 is retried", async () => {
     const fake = await startFake();
     fake.inject({ kind: "malformed-json" });
-    await expect(clientFor(fake).listUsers()).resolves.toHaveLength(3);
+    await expect(clientFor(fake).listUsers().all()).resolves.toHaveLength(3);
     expect(fake.log.map((r) => r.fault)).toEqual(["malformed-json", undefined]);
   });
 
@@ -140,7 +141,7 @@ describe("bodies that break off or do not parse", () => {
   it("truncations that persist → ConnectionError; with retry: false after one attempt", async () => {
     const fake = await startFake();
     fake.inject({ kind: "truncate" }, { times: 5 });
-    await expect(clientFor(fake, { retry: false }).listUsers()).rejects.toBeInstanceOf(ConnectionError);
+    await expect(clientFor(fake, { retry: false }).listUsers().all()).rejects.toBeInstanceOf(ConnectionError);
     expect(fake.log).toHaveLength(1);
   });
 
@@ -149,6 +150,7 @@ describe("bodies that break off or do not parse", () => {
     fake.inject({ kind: "malformed-json" }, { times: 5 });
     const error = await clientFor(fake)
       .listUsers()
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 200, code: "MalformedResponse", body: undefined });
@@ -162,7 +164,7 @@ describe("bodies that break off or do not parse", () => {
     const client = clientFor(fake, {
       retry: { maxAttempts: 5, baseDelayMs: 1_000, maxElapsedMs: 100, random: () => 1 },
     });
-    await expect(client.listUsers()).rejects.toMatchObject({ code: "MalformedResponse" });
+    await expect(client.listUsers().all()).rejects.toMatchObject({ code: "MalformedResponse" });
     expect(fake.log).toHaveLength(1);
   });
 
@@ -190,16 +192,22 @@ describe("bodies that break off or do not parse", () => {
       let calls = 0;
       const client = createOstorClient({
         baseUrl: "http://127.0.0.1:9",
-        credentials: s3Credentials({
-          accessKeyId: "f373d5175d1f3b63S7SX",
-          secretAccessKey: "example-secret",
-        }),
+        credentials: {
+          type: "aksk",
+          from: s3Credentials({
+            accessKeyId: "f373d5175d1f3b63S7SX",
+            secretAccessKey: "example-secret",
+          }),
+        },
         fetch: async () => {
           calls += 1;
           return new Response(body, { headers: { "content-type": "application/json" } });
         },
       });
-      const error = await client.listUsers().catch((e: unknown) => e);
+      const error = await client
+        .listUsers()
+        .all()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MalformedResponseError);
       expect(error).toMatchObject({ code: "MalformedResponse", status: 200 });
       expect((error as Error).message).toContain(detail);
@@ -221,7 +229,10 @@ describe("bodies that break off or do not parse", () => {
     });
     const client = createOstorClient({
       baseUrl: "http://127.0.0.1:9",
-      credentials: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" }),
+      credentials: {
+        type: "aksk",
+        from: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" }),
+      },
       fetch: async () => new Response(body, { headers: { "content-type": "application/json" } }),
     });
     const error = await client.getUser({ id: "0123456789abcdef" }).catch((e: unknown) => e);
@@ -249,10 +260,13 @@ describe("bodies that break off or do not parse", () => {
     ] as const) {
       const client = createOstorClient({
         baseUrl: "http://127.0.0.1:9",
-        credentials: s3Credentials({
-          accessKeyId: "f373d5175d1f3b63S7SX",
-          secretAccessKey: "example-secret",
-        }),
+        credentials: {
+          type: "aksk",
+          from: s3Credentials({
+            accessKeyId: "f373d5175d1f3b63S7SX",
+            secretAccessKey: "example-secret",
+          }),
+        },
         fetch: async () => new Response(body),
       });
       expect((await client.getUser({ id: "0123456789abcdef" })).accountCount).toBe(count);
@@ -266,7 +280,7 @@ describe("time limits, aborts and faults that do not apply", () => {
     fake.inject({ kind: "latency", ms: 5_000 });
     // Half a second for the retry: ample on a loaded machine.
     const client = clientFor(fake, { timeout: { attemptMs: 500 } });
-    await expect(client.listUsers()).resolves.toHaveLength(3);
+    await expect(client.listUsers().all()).resolves.toHaveLength(3);
     expect(fake.log).toHaveLength(2);
   });
 
@@ -285,6 +299,7 @@ describe("time limits, aborts and faults that do not apply", () => {
     const fake = await startFake();
     const error = await clientFor(fake)
       .listUsers({}, { signal: AbortSignal.abort() })
+      .all()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortedError);
     expect(fake.log).toEqual([]);
@@ -308,7 +323,7 @@ describe("time limits, aborts and faults that do not apply", () => {
   it("expire-tokens changes nothing: ostor signs every request, there is no token", async () => {
     const fake = await startFake();
     fake.inject({ kind: "expire-tokens" });
-    await expect(clientFor(fake, { signature: "v4" }).listUsers()).resolves.toHaveLength(3);
+    await expect(clientFor(fake, { signature: "v4" }).listUsers().all()).resolves.toHaveLength(3);
     expect(fake.log).toHaveLength(1);
   });
 });

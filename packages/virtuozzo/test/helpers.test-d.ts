@@ -14,7 +14,10 @@ import {
   s3Credentials,
 } from "../src/index.js";
 
-const credentials = s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "x-secret" });
+const credentials = {
+  type: "aksk",
+  from: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "x-secret" }),
+} as const;
 const client = createOstorClient({ baseUrl: "https://s3.example.com", credentials });
 const id = "b09693b73b3c7686";
 const emailAddress = "user1@email.com";
@@ -57,17 +60,17 @@ describe("getUser selectors", () => {
 
 describe("listUsers", () => {
   it("takes an optional space flag and returns OstorUser[]", () => {
-    expectTypeOf(client.listUsers()).resolves.toEqualTypeOf<OstorUser[]>();
+    expectTypeOf(client.listUsers().all()).resolves.toEqualTypeOf<OstorUser[]>();
     expectTypeOf(
-      client.listUsers({ space: true }, { signal: new AbortController().signal }),
+      client.listUsers({ space: true }, { signal: new AbortController().signal }).all(),
     ).resolves.toEqualTypeOf<OstorUser[]>();
   });
 
   it("refuses selectors (that is getUser)", () => {
     // @ts-expect-error: listUsers lists everyone
-    client.listUsers({ id });
+    client.listUsers({ id }).all();
     // @ts-expect-error: space is a boolean flag
-    client.listUsers({ space: 1 });
+    client.listUsers({ space: 1 }).all();
   });
 });
 
@@ -96,7 +99,10 @@ describe("factory options", () => {
   it("accept v2 (default) and v4, region for v4, useAmzDate for v2", () => {
     createOstorClient({ baseUrl: "https://s3.example.com", credentials, signature: "v4", region: "ostor" });
     createOstorClient({ baseUrl: "https://s3.example.com", credentials, useAmzDate: true, retry: false });
-    createOstorClient({ baseUrl: "https://s3.example.com", credentials: () => credentials });
+    createOstorClient({
+      baseUrl: "https://s3.example.com",
+      credentials: { type: "aksk", from: () => credentials.from },
+    });
   });
 
   it("refuse a missing baseUrl or credentials and unknown signature versions", () => {

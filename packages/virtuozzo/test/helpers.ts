@@ -35,7 +35,7 @@ export async function startFake(options: OstorFakeOptions = {}): Promise<OstorFa
 export function clientFor(fake: OstorFake, options: Partial<OstorClientOptions> = {}): OstorClient {
   return createOstorClient({
     baseUrl: fake.url,
-    credentials: s3Credentials(fake.credentials),
+    credentials: { type: "aksk", from: s3Credentials(fake.credentials) },
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
     ...options,
   });

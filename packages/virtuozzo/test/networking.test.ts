@@ -47,7 +47,14 @@ async function start(): Promise<OstorFake> {
 }
 
 const list = (fake: OstorFake, fetch?: FetchLike) =>
-  createOstorClient({ baseUrl: fake.url, credentials: fake.credentials, retry: false, fetch }).listUsers();
+  createOstorClient({
+    baseUrl: fake.url,
+    credentials: { type: "aksk", from: fake.credentials },
+    retry: false,
+    fetch,
+  })
+    .listUsers()
+    .all();
 
 describe("Virtuozzo ostor", () => {
   it("behind a private CA, the default fetch fails with a ConnectionError naming the certificate problem", async () => {

@@ -49,7 +49,7 @@ describe("secret access keys in results", () => {
         [user1, system],
         { users: [user1, system] },
         system,
-        await client.listUsers({ space: true }),
+        await client.listUsers({ space: true }).all(),
       ];
       for (const subject of subjects) {
         for (const view of views(subject)) for (const secret of secrets) expect(view).not.toContain(secret);

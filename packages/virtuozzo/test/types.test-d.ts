@@ -3,7 +3,10 @@ import { describe, expectTypeOf, it } from "vitest";
 import { createOstorClient, type OstorApi, s3Credentials } from "../src/index.js";
 import type { Sealed } from "../src/ostor-model.js";
 
-const credentials = s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" });
+const credentials = {
+  type: "aksk",
+  from: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" }),
+} as const;
 const client = createOstorClient({ baseUrl: "https://s3.ostor.local", credentials });
 
 describe("the generated ostor client types", () => {

@@ -10,9 +10,9 @@ import { clientFor, SIGNATURES, SYSTEM, startFake, USER1, USER2 } from "./helper
 
 describe.each(SIGNATURES)("signature %s", (signature) => {
   const cases = [
-    ["listUsers()", (c: ReturnType<typeof clientFor>) => c.listUsers(), "/?ostor-users"],
-    ["listUsers({ space: true })", (c) => c.listUsers({ space: true }), "/?ostor-users&space"],
-    ["listUsers({ space: false })", (c) => c.listUsers({ space: false }), "/?ostor-users"],
+    ["listUsers()", (c: ReturnType<typeof clientFor>) => c.listUsers().all(), "/?ostor-users"],
+    ["listUsers({ space: true })", (c) => c.listUsers({ space: true }).all(), "/?ostor-users&space"],
+    ["listUsers({ space: false })", (c) => c.listUsers({ space: false }).all(), "/?ostor-users"],
     ["getUser({ id })", (c) => c.getUser({ id: USER1.id }), `/?ostor-users&id=${USER1.id}`],
     [
       "getUser({ id, space })",
@@ -63,7 +63,7 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
 
   it("lists every sample user, normalised, with raw kept", async () => {
     const fake = await startFake();
-    const users = await clientFor(fake, { signature }).listUsers();
+    const users = await clientFor(fake, { signature }).listUsers().all();
     expect(users.map((u) => u.id)).toEqual(fake.users.map((u) => u.UserId));
     const user1 = users.find((u) => u.id === USER1.id);
     expect(user1).toEqual({
@@ -86,7 +86,7 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
 
   it("adds spaceStat with space: true (SizeCurr → sizeCurrent, SizeHInt → sizeHIntegral)", async () => {
     const fake = await startFake();
-    const users = await clientFor(fake, { signature }).listUsers({ space: true });
+    const users = await clientFor(fake, { signature }).listUsers({ space: true }).all();
     const user2 = users.find((u) => u.id === USER2.id);
     expect(user2?.spaceStat).toEqual({
       lastTs: 471425,
@@ -191,7 +191,7 @@ describe("signature details", () => {
 
   it("V4 uses the given region in the credential scope (ostor ignores it)", async () => {
     const fake = await startFake();
-    await clientFor(fake, { signature: "v4", region: "us-east-1" }).listUsers();
+    await clientFor(fake, { signature: "v4", region: "us-east-1" }).listUsers().all();
     expect(fake.log[0]?.status).toBe(200);
     expect(fake.log[0]?.headers.authorization).toMatch(/\/\d{8}\/us-east-1\/s3\/aws4_request, /);
     expect(fake.log[0]?.headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
@@ -203,9 +203,12 @@ describe("signature details", () => {
     let calls = 0;
     const client = createOstorClient({
       baseUrl: fake.url,
-      credentials: () => {
-        calls += 1;
-        return fake.credentials;
+      credentials: {
+        type: "aksk",
+        from: () => {
+          calls += 1;
+          return fake.credentials;
+        },
       },
       retry: { baseDelayMs: 1 },
     });
@@ -222,7 +225,9 @@ describe("signature details", () => {
       OSTOR_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey,
     });
     expect(options.baseUrl).toBe(fake.url);
-    const users = await createOstorClient({ ...options, signature: "v4" }).listUsers();
+    const users = await createOstorClient({ ...options, signature: "v4" })
+      .listUsers()
+      .all();
     expect(users).toHaveLength(fake.users.length);
   });
 
@@ -230,9 +235,9 @@ describe("signature details", () => {
     const fake = await startFake();
     const client = createOstorClient({
       baseUrl: `${fake.url}/`,
-      credentials: s3Credentials(fake.credentials),
+      credentials: { type: "aksk", from: s3Credentials(fake.credentials) },
     });
-    await client.listUsers();
+    await client.listUsers().all();
     expect(fake.log[0]?.target).toBe("/?ostor-users");
   });
 });
@@ -243,12 +248,12 @@ describe("many users", () => {
     async (signature) => {
       const fake = await startFake({ users: 25_000 });
       const client = clientFor(fake, { signature });
-      const users = await client.listUsers();
+      const users = await client.listUsers().all();
       expect(users).toHaveLength(25_003);
       expect(users.map((u) => u.id)).toEqual(fake.users.map((u) => u.UserId));
       expect(new Set(users.map((u) => u.email)).size).toBe(25_003);
       expect(users.filter((u) => u.state === "disabled")).toHaveLength(2_500 + 1);
-      const withSpace = await client.listUsers({ space: true });
+      const withSpace = await client.listUsers({ space: true }).all();
       expect(withSpace.map((u) => u.id)).toEqual(fake.users.map((u) => u.UserId));
       const n42 = withSpace.find((u) => u.email === "s3user-000042@example.com");
       const size = ((42 * 7919) % 1000) * 1_048_576;

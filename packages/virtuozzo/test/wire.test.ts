@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOstorClient, s3Credentials } from "../src/index.js";
 
 // What reaches the server, byte for byte: the raw request target. This server checks no signature.
-const credentials = s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" });
+const credentials = {
+  type: "aksk",
+  from: s3Credentials({ accessKeyId: "f373d5175d1f3b63S7SX", secretAccessKey: "example-secret" }),
+} as const;
 let server: Server;
 let baseUrl: string;
 const seen: string[] = [];

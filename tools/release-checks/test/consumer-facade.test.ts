@@ -53,7 +53,7 @@ describe.skipIf(!facade.ready)(
         buckets: ["huaweicloud-mpc:alpha", "huaweicloud-mpc:beta"],
         errors: 0,
         users: expect.any(Number),
-        userProviders: ["virtuozzo"],
+        userProviders: ["virtuozzo-ostor"],
         raw: 2,
       });
       expect(JSON.parse(out.stdout).users).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 /**
  * The README examples compile: every ```ts block of each publishable package's README is written
- * out as its own module and type-checked, strict, against the packages' published types (through
+ * out as its own module and type-checked (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess) against the packages' published types (through
  * this package's workspace links, which resolve to their exports' dist/). A block must be complete on
  * its own, imports included. The facade's README and the root README's examples are compiled and run
  * by packages/bucketry's own tests (test/readme.test.ts).
@@ -67,7 +67,14 @@ beforeAll(async () => {
     join(out, "tsconfig.json"),
     JSON.stringify({
       extends: "../../../../../tsconfig.base.json",
-      compilerOptions: { types: ["node"], noEmit: true },
+      // The strictest consumer: `baseUrl: process.env.X` must compile (optional options take undefined).
+      compilerOptions: {
+        types: ["node"],
+        noEmit: true,
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+      },
       include: ["*.ts"],
     }),
   );

@@ -4,7 +4,7 @@
  * signature failures lock an AK for five minutes). The SK and the security token live in private
  * fields: `util.inspect`, `JSON.stringify` and spreading never show them.
  */
-import { CredentialsError, REDACTED } from "@bucketry/core";
+import { CredentialsError, type Env, processEnv, REDACTED, readEnvTable } from "@bucketry/core";
 
 /** Huawei Cloud AK/SK credentials, optionally temporary (with a security token) and project-scoped. */
 export interface HuaweiCredentials {
@@ -132,28 +132,13 @@ export function huaweiCredentials(init: HuaweiCredentialsInit): HuaweiCredential
   return seal(init, OPTION_NAMES);
 }
 
-function defaultEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-}
-
 /**
  * Huawei credentials from `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` and the optional
  * `HUAWEICLOUD_SDK_PROJECT_ID` and `HUAWEICLOUD_SDK_SECURITY_TOKEN`; errors name the variable.
  */
-export function huaweiCredentialsFromEnv(
-  env: Record<string, string | undefined> = defaultEnv(),
-): HuaweiCredentials {
-  // `export VAR=` leaves an empty string: for the optional variables that means "not set".
-  const optional = (name: string) => (env[name] === "" ? undefined : env[name]);
-  if (!env[HUAWEI_ENV.accessKey]) throw new CredentialsError(HUAWEI_ENV.accessKey, "is not set");
-  if (!env[HUAWEI_ENV.secretKey]) throw new CredentialsError(HUAWEI_ENV.secretKey, "is not set");
-  return seal(
-    {
-      accessKey: env[HUAWEI_ENV.accessKey] as string,
-      secretKey: env[HUAWEI_ENV.secretKey] as string,
-      projectId: optional(HUAWEI_ENV.projectId),
-      securityToken: optional(HUAWEI_ENV.securityToken),
-    },
-    HUAWEI_ENV,
-  );
+export function huaweiCredentialsFromEnv(env: Env = processEnv()): HuaweiCredentials {
+  const { accessKey, secretKey, ...optional } = readEnvTable(HUAWEI_ENV, env);
+  if (!accessKey) throw new CredentialsError(HUAWEI_ENV.accessKey, "is not set");
+  if (!secretKey) throw new CredentialsError(HUAWEI_ENV.secretKey, "is not set");
+  return seal({ accessKey, secretKey, ...optional }, HUAWEI_ENV);
 }

@@ -13,7 +13,7 @@
  *
  * The returned object holds no secret: the password and client secret live only inside `tokenSource`.
  */
-import { CredentialsError, type SecretRegistry } from "@bucketry/core";
+import { CredentialsError, type Env, processEnv, readEnvTable, type SecretRegistry } from "@bucketry/core";
 import { keycloakPasswordToken } from "../tokens/keycloak.js";
 import type { TokenSource } from "../tokens/token.js";
 
@@ -76,14 +76,8 @@ export function vspOneObjectCredentials(input: VspOneObjectCredentialsInit): Vsp
  * Reads VSP One Object credentials from `VSP_OBJECT_*` variables (see the module comment); a missing
  * or malformed one throws a `CredentialsError` naming the variable.
  */
-export function vspOneObjectCredentialsFromEnv(
-  env: Record<string, string | undefined> = processEnv(),
-): VspOneObjectCredentials {
-  const values: Partial<Record<Field, string>> = {};
-  for (const [field, name] of Object.entries(VSP_OBJECT_ENV) as [Field, string][]) {
-    if (env[name] !== undefined && env[name] !== "") values[field] = env[name];
-  }
-  return build(values, VSP_OBJECT_ENV);
+export function vspOneObjectCredentialsFromEnv(env: Env = processEnv()): VspOneObjectCredentials {
+  return build(readEnvTable(VSP_OBJECT_ENV, env), VSP_OBJECT_ENV);
 }
 
 function build(
@@ -147,8 +141,4 @@ function regionName(name: string, value: string): string {
     throw new CredentialsError(name, "must be a region name such as us-west-2");
   }
   return region;
-}
-
-function processEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

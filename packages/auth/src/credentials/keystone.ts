@@ -14,7 +14,7 @@
  *
  * The returned object holds no secret: the secret key or token lives only inside `tokenSource`.
  */
-import { CredentialsError, type SecretRegistry } from "@bucketry/core";
+import { CredentialsError, type Env, processEnv, readEnvTable, type SecretRegistry } from "@bucketry/core";
 import { NCLOUD_KEYSTONE_ENDPOINT, ncloudKeystoneToken } from "../tokens/keystone.js";
 import { staticToken, type TokenSource } from "../tokens/token.js";
 
@@ -81,14 +81,8 @@ export function ncloudCredentials(input: NcloudCredentialsInit): NcloudCredentia
  * Reads NAVER Archive Storage credentials from `OS_*` variables (see the module comment); a missing
  * or malformed one throws a `CredentialsError` naming the variable.
  */
-export function ncloudCredentialsFromEnv(
-  env: Record<string, string | undefined> = processEnv(),
-): NcloudCredentials {
-  const values: Partial<Record<Field, string>> = {};
-  for (const [field, name] of Object.entries(NCLOUD_ENV) as [Field, string][]) {
-    if (env[name] !== undefined && env[name] !== "") values[field] = env[name];
-  }
-  return build(values, NCLOUD_ENV);
+export function ncloudCredentialsFromEnv(env: Env = processEnv()): NcloudCredentials {
+  return build(readEnvTable(NCLOUD_ENV, env), NCLOUD_ENV);
 }
 
 function build(values: Partial<Record<Field, string>>, names: Record<Field, string>): NcloudCredentials {
@@ -159,8 +153,4 @@ function url(name: string, value: string): string {
     // reported below
   }
   throw new CredentialsError(name, "must be an absolute http(s) URL");
-}
-
-function processEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

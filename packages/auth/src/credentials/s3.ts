@@ -4,7 +4,7 @@
  * and the session token live in private fields: `util.inspect`, `JSON.stringify` and spreading never
  * show them.
  */
-import { CredentialsError, REDACTED } from "@bucketry/core";
+import { CredentialsError, type Env, processEnv, REDACTED, readEnvTable } from "@bucketry/core";
 
 /** An S3 access key pair, optionally with an STS session token (SigV4 only). */
 export interface S3Credentials {
@@ -118,29 +118,13 @@ export function s3Credentials(init: S3CredentialsInit): S3Credentials {
   });
 }
 
-function defaultEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-}
-
 /**
  * S3 credentials from the environment: by default ostor's `OSTOR_ACCESS_KEY_ID` and
  * `OSTOR_SECRET_ACCESS_KEY` ({@link OSTOR_ENV}); pass `names` for other variables. Errors name the variable.
  */
-export function s3CredentialsFromEnv(
-  env: Record<string, string | undefined> = defaultEnv(),
-  names: S3EnvNames = OSTOR_ENV,
-): S3Credentials {
-  if (!env[names.accessKeyId]) throw new CredentialsError(names.accessKeyId, "is not set");
-  if (!env[names.secretAccessKey]) throw new CredentialsError(names.secretAccessKey, "is not set");
-  // `export VAR=` leaves an empty string: for the optional token that means "not set".
-  const token =
-    names.sessionToken === undefined || env[names.sessionToken] === "" ? undefined : env[names.sessionToken];
-  return seal(
-    {
-      accessKeyId: env[names.accessKeyId] as string,
-      secretAccessKey: env[names.secretAccessKey] as string,
-      sessionToken: token,
-    },
-    { sessionToken: "sessionToken", ...names },
-  );
+export function s3CredentialsFromEnv(env: Env = processEnv(), names: S3EnvNames = OSTOR_ENV): S3Credentials {
+  const { accessKeyId, secretAccessKey, sessionToken } = readEnvTable(names, env);
+  if (!accessKeyId) throw new CredentialsError(names.accessKeyId, "is not set");
+  if (!secretAccessKey) throw new CredentialsError(names.secretAccessKey, "is not set");
+  return seal({ accessKeyId, secretAccessKey, sessionToken }, { sessionToken: "sessionToken", ...names });
 }

@@ -53,7 +53,10 @@ export function xsrfSession(options: XsrfSessionOptions): AttemptStep {
 
   async function request(signal: AbortSignal, token: Token | undefined): Promise<Response> {
     const headers = new Headers({ Accept: "application/json" });
-    if (token) headers.set("Authorization", `Bearer ${token.reveal()}`);
+    if (token) {
+      secrets.add(token.reveal());
+      headers.set("Authorization", `Bearer ${token.reveal()}`);
+    }
     try {
       return await send(new Request(endpoint.url, { method: "GET", headers, signal }));
     } catch (error) {

@@ -163,7 +163,7 @@ export function ncloudKeystoneToken(options: NcloudKeystoneTokenOptions): TokenS
     fetch: options.fetch,
     marginMs: options.marginMs,
     secrets: options.secrets,
-    provider: "ncloud-keystone",
+    provider: "ncloud-archive-storage",
   });
 }
 

@@ -4,8 +4,8 @@
  * invalidated (only if it is still the cached one, so a burst of 401s causes one refresh) and the
  * pipeline repeats the attempt at once, under the call's retry policy and deadline.
  */
-import type { AttemptStep } from "@bucketry/core";
-import { Token, type TokenSource } from "./token.js";
+import type { AttemptStep, SecretRegistry } from "@bucketry/core";
+import { registeredTokens, Token, type TokenSource } from "./token.js";
 
 /** Options of {@link tokenAuth}. */
 export interface TokenAuthOptions {
@@ -13,10 +13,13 @@ export interface TokenAuthOptions {
   header?: string;
   /** A scheme written before the token, e.g. `Bearer`; none by default. */
   scheme?: string;
+  /** The client's registry: every token handed out is checked to be a `Token` and registered in it. */
+  secrets?: SecretRegistry | undefined;
 }
 
 /** Sends the token in `X-Auth-Token` (or `options.header`), renewing it once per call on a 401. */
-export function tokenAuth(source: TokenSource, options: TokenAuthOptions = {}): AttemptStep {
+export function tokenAuth(given: TokenSource, options: TokenAuthOptions = {}): AttemptStep {
+  const source = options.secrets ? registeredTokens(given, options.secrets) : given;
   const header = options.header ?? "X-Auth-Token";
   const prefix = options.scheme ? `${options.scheme} ` : "";
   return {
@@ -40,6 +43,9 @@ export function tokenAuth(source: TokenSource, options: TokenAuthOptions = {}): 
 }
 
 /** Sends the token as `Authorization: Bearer <token>`, renewing it once per call on a 401. */
-export function bearerAuth(source: TokenSource): AttemptStep {
-  return tokenAuth(source, { header: "Authorization", scheme: "Bearer" });
+export function bearerAuth(
+  source: TokenSource,
+  options: Pick<TokenAuthOptions, "secrets"> = {},
+): AttemptStep {
+  return tokenAuth(source, { ...options, header: "Authorization", scheme: "Bearer" });
 }

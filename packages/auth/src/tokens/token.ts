@@ -106,6 +106,33 @@ export function staticToken(value: string | Token): TokenSource {
   };
 }
 
+/** Credentials that are a ready token source: the `{ type: "token" }` form every client takes. */
+export interface TokenCredentials {
+  type: "token";
+  /** Hands out the token; asked again (once) when the service answers 401, if it can renew. */
+  source: TokenSource;
+}
+
+/** `value` when it is a {@link TokenSource}; a `CredentialsError` for `field` saying what to pass otherwise. */
+export function checkTokenSource(value: unknown, field = "credentials.source"): TokenSource {
+  if (value instanceof Token) {
+    throw new CredentialsError(field, "is a Token, not a TokenSource: wrap it with staticToken(token)");
+  }
+  const source = value as Partial<TokenSource> | null | undefined;
+  if (
+    source === null ||
+    typeof source !== "object" ||
+    typeof source.token !== "function" ||
+    typeof source.invalidate !== "function"
+  ) {
+    throw new CredentialsError(
+      field,
+      "must be a TokenSource ({ token(), invalidate() }, e.g. staticToken(accessToken))",
+    );
+  }
+  return source as TokenSource;
+}
+
 /**
  * `source`, with every token it hands out registered in `secrets` (so no error or event can echo it)
  * and checked to be a {@link Token}: for token sources a user passes in.

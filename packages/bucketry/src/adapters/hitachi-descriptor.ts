@@ -7,8 +7,8 @@ import { type AdapterDescriptor, definedOnly, hostOf } from "./descriptor.js";
 import { hitachiSource } from "./hitachi.js";
 
 /** What `bucketry/hitachi` says about itself: its settings and how a source is made from them. */
-export const hitachiDescriptor: AdapterDescriptor<"hitachi"> = {
-  provider: "hitachi",
+export const hitachiDescriptor: AdapterDescriptor<"hitachi-vsp-one-object"> = {
+  provider: "hitachi-vsp-one-object",
   title: "Hitachi VSP One Object",
   adapter: "bucketry/hitachi",
   packageName: "@bucketry/hitachi",
@@ -55,6 +55,7 @@ export const hitachiDescriptor: AdapterDescriptor<"hitachi"> = {
   build(settings, options) {
     const userIds = parseUserIds(settings);
     const credentials = {
+      type: "password" as const,
       username: settings.need("username"),
       password: settings.need("password"),
       ...definedOnly({
@@ -69,7 +70,7 @@ export const hitachiDescriptor: AdapterDescriptor<"hitachi"> = {
     }
     const cluster = settings.need("cluster", ` (or set ${settings.describe("endpoint")})`);
     const region = settings.need("region");
-    return hitachiSource({ ...options, credentials: { cluster, region, ...credentials }, userIds });
+    return hitachiSource({ ...options, cluster, region, credentials, userIds });
   },
   scope(settings) {
     return definedOnly({

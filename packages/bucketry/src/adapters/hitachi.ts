@@ -4,9 +4,16 @@
  * Needs `@bucketry/hitachi` (an optional peer dependency, loaded on first use).
  */
 import { InvalidInputError } from "@bucketry/core";
-import type { VspOneObjectClient, VspOneObjectClientOptions } from "@bucketry/hitachi";
+import type { VspOneObjectBucket, VspOneObjectClient, VspOneObjectClientOptions } from "@bucketry/hitachi";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+declare module "../model.js" {
+  /** A Hitachi bucket's `raw`: the provider's normalised bucket. */
+  interface ProviderRecords {
+    "hitachi-vsp-one-object": VspOneObjectBucket;
+  }
+}
 
 /** What the adapter needs from `@bucketry/hitachi`. */
 export type HitachiModule = Pick<typeof import("@bucketry/hitachi"), "createVspOneObjectClient">;
@@ -16,7 +23,7 @@ export interface HitachiSourceOptions extends VspOneObjectClientOptions, Adapter
   /** The MAPI user ids whose buckets are listed (signed integers, e.g. `-468170324`), in this order. */
   userIds: readonly number[];
   /** Buckets per request; the server's default when absent. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** A Hitachi VSP One Object source; `client()` is the provider's typed client. */
@@ -30,22 +37,18 @@ const load = providerLoader("bucketry/hitachi", "@bucketry/hitachi", () => impor
  * when it is first made (`await source.client()` checks them up front).
  */
 export function hitachiSource(options: HitachiSourceOptions): HitachiSource {
-  const name = checkAdapterOptions(options, "hitachi");
+  const name = checkAdapterOptions(options, "hitachi-vsp-one-object");
   const { name: _, loader, userIds, pageSize, ...clientOptions } = options;
+  // Each id is checked by the client's listBuckets, before anything is sent.
   if (!Array.isArray(userIds) || userIds.length === 0) {
     throw new InvalidInputError("userIds", "is required: the MAPI user ids to list, e.g. [-468170324]");
-  }
-  for (const id of userIds) {
-    if (!Number.isSafeInteger(id)) {
-      throw new InvalidInputError("userIds", `must hold integer MAPI user ids, not ${String(id)}`);
-    }
   }
   const client = lazyClient(
     loader ? providerLoader("bucketry/hitachi", "@bucketry/hitachi", loader) : load,
     (m) => m.createVspOneObjectClient(clientOptions),
   );
   return {
-    provider: "hitachi",
+    provider: "hitachi-vsp-one-object",
     name,
     client,
     async *buckets(signal) {
@@ -57,7 +60,7 @@ export function hitachiSource(options: HitachiSourceOptions): HitachiSource {
         );
         for await (const bucket of listing) {
           yield {
-            provider: "hitachi",
+            provider: "hitachi-vsp-one-object",
             source: name,
             name: bucket.name,
             id: String(bucket.id),

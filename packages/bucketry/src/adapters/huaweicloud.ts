@@ -3,10 +3,18 @@
  * API pages: each source makes one request. Needs `@bucketry/huaweicloud` (an optional peer
  * dependency, loaded on first use).
  */
-import type { DbssClient, DbssClientOptions } from "@bucketry/huaweicloud/dbss";
-import type { MpcClient, MpcClientOptions } from "@bucketry/huaweicloud/mpc";
+import type { DbssBucket, DbssClient, DbssClientOptions } from "@bucketry/huaweicloud/dbss";
+import type { MpcBucket, MpcClient, MpcClientOptions } from "@bucketry/huaweicloud/mpc";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+declare module "../model.js" {
+  /** An MPC or DBSS bucket's `raw`: the provider's normalised bucket. */
+  interface ProviderRecords {
+    "huaweicloud-mpc": MpcBucket;
+    "huaweicloud-dbss": DbssBucket;
+  }
+}
 
 /** What the adapter needs from `@bucketry/huaweicloud/mpc`. */
 export type MpcModule = Pick<typeof import("@bucketry/huaweicloud/mpc"), "createMpcClient">;
@@ -44,7 +52,7 @@ export function mpcSource(options: MpcSourceOptions): MpcSource {
     client,
     async *buckets(signal) {
       const mpc = await client();
-      for (const bucket of await mpc.listBuckets({ signal })) {
+      for await (const bucket of mpc.listBuckets({ signal })) {
         const out: Bucket = {
           provider: "huaweicloud-mpc",
           source: name,
@@ -75,7 +83,7 @@ export function dbssSource(options: DbssSourceOptions): DbssSource {
     client,
     async *buckets(signal) {
       const dbss = await client();
-      for (const bucket of await dbss.listObsBuckets({ signal })) {
+      for await (const bucket of dbss.listBuckets({ signal })) {
         const out: Bucket = { provider: "huaweicloud-dbss", source: name, name: bucket.name, raw: bucket };
         if (bucket.region) out.region = bucket.region;
         yield out;

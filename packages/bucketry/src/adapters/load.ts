@@ -9,12 +9,12 @@ import { MissingProviderError } from "../errors.js";
 /** Options every adapter's source factory takes besides the provider client's own. */
 export interface AdapterOptions<Module> {
   /** A label for output and errors, unique among the sources listed together; the provider name by default. */
-  name?: string;
+  name?: string | undefined;
   /**
    * Loads the provider package; a dynamic `import()` of it by default. Pass your own when a bundler
    * needs a static import (`loader: async () => provider`), or to simulate a missing package in tests.
    */
-  loader?: () => Promise<Module>;
+  loader?: (() => Promise<Module>) | undefined;
 }
 
 /** The provider module, loaded once; a missing package rejects with {@link MissingProviderError}. */

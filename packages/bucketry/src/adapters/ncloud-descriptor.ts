@@ -7,8 +7,8 @@ import { type AdapterDescriptor, definedOnly } from "./descriptor.js";
 import { ncloudSource } from "./ncloud.js";
 
 /** What `bucketry/ncloud` says about itself: its settings and how a source is made from them. */
-export const ncloudDescriptor: AdapterDescriptor<"ncloud"> = {
-  provider: "ncloud",
+export const ncloudDescriptor: AdapterDescriptor<"ncloud-archive-storage"> = {
+  provider: "ncloud-archive-storage",
   title: "NAVER Cloud Archive Storage",
   adapter: "bucketry/ncloud",
   packageName: "@bucketry/ncloud",
@@ -67,6 +67,7 @@ export const ncloudDescriptor: AdapterDescriptor<"ncloud"> = {
           }),
       projectId: settings.need("projectId"),
       credentials: {
+        type: "keystone",
         accessKeyId: settings.need("accessKeyId"),
         secretKey: settings.need("secretKey"),
         domainId: settings.need("domainId"),

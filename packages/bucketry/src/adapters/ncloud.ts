@@ -6,10 +6,22 @@
  * re-PUT moves, not when it was created. It stays in `raw.lastModified` (a `Date`).
  */
 import { CredentialsError } from "@bucketry/core";
-import type { ArchiveStorageClient, ArchiveStorageClientOptions, ContainerEntry } from "@bucketry/ncloud";
+import type {
+  ArchiveStorageClient,
+  ArchiveStorageClientOptions,
+  ContainerEntry,
+  ContainerItem,
+} from "@bucketry/ncloud";
 import { type Batch, batched } from "../batches.js";
 import type { Bucket, ProviderSource } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
+
+declare module "../model.js" {
+  /** A NAVER container's `raw`: the provider's normalised container (its `lastModified` included). */
+  interface ProviderRecords {
+    "ncloud-archive-storage": ContainerItem;
+  }
+}
 
 /** What the adapter needs from `@bucketry/ncloud`. */
 export type NcloudModule = Pick<
@@ -32,9 +44,9 @@ export interface NcloudPreIssuedToken
 export type NcloudSourceOptions = (ArchiveStorageClientOptions | NcloudPreIssuedToken) &
   AdapterOptions<NcloudModule> & {
     /** Containers per request, 1 to 10,000 (the default). */
-    pageSize?: number;
+    pageSize?: number | undefined;
     /** Only containers whose name starts with this. */
-    prefix?: string;
+    prefix?: string | undefined;
   };
 
 /** A NAVER Archive Storage source; `client()` is the provider's typed client. */
@@ -48,7 +60,7 @@ const load = providerLoader("bucketry/ncloud", "@bucketry/ncloud", () => import(
  * is first made.
  */
 export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
-  const name = checkAdapterOptions(options, "ncloud");
+  const name = checkAdapterOptions(options, "ncloud-archive-storage");
   const { name: _, loader, pageSize, prefix, ...clientOptions } = options;
   const client = lazyClient(
     loader ? providerLoader("bucketry/ncloud", "@bucketry/ncloud", loader) : load,
@@ -59,7 +71,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
     },
   );
   return {
-    provider: "ncloud",
+    provider: "ncloud-archive-storage",
     name,
     client,
     buckets: (signal) => batched(() => pages(signal)),
@@ -81,7 +93,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
     // Without a delimiter Swift rolls nothing up; a subdir here would not be a bucket.
     if (entry.kind !== "container") return undefined;
     return {
-      provider: "ncloud",
+      provider: "ncloud-archive-storage",
       source: name,
       name: entry.name,
       bytes: entry.bytes,
@@ -94,7 +106,7 @@ export function ncloudSource(options: NcloudSourceOptions): NcloudSource {
 /** The credentials of a pre-issued token; auth names the token `token`, this adapter's option is `authToken`. */
 function preIssued(m: NcloudModule, authToken: string, storageUrl: string) {
   try {
-    return m.ncloudCredentials({ token: authToken, storageUrl });
+    return { type: "token" as const, from: m.ncloudCredentials({ token: authToken, storageUrl }) };
   } catch (error) {
     if (!(error instanceof CredentialsError) || error.field !== "token") throw error;
     throw new CredentialsError("authToken", error.message.slice("token: ".length));

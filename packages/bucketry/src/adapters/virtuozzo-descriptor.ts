@@ -7,8 +7,8 @@ import { type AdapterDescriptor, definedOnly, hostOf } from "./descriptor.js";
 import { ostorSource } from "./virtuozzo.js";
 
 /** What `bucketry/virtuozzo` says about itself: its settings and how a source is made from them. */
-export const ostorDescriptor: AdapterDescriptor<"virtuozzo"> = {
-  provider: "virtuozzo",
+export const ostorDescriptor: AdapterDescriptor<"virtuozzo-ostor"> = {
+  provider: "virtuozzo-ostor",
   title: "Virtuozzo / Acronis ostor",
   adapter: "bucketry/virtuozzo",
   packageName: "@bucketry/virtuozzo",
@@ -38,6 +38,7 @@ export const ostorDescriptor: AdapterDescriptor<"virtuozzo"> = {
       ...options,
       baseUrl: settings.need("endpoint"),
       credentials: {
+        type: "aksk",
         accessKeyId: settings.need("accessKeyId"),
         secretAccessKey: settings.need("secretAccessKey"),
       },

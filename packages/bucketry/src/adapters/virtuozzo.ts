@@ -12,6 +12,13 @@ import type { OstorClient, OstorClientOptions, OstorUser, OstorUserDetail } from
 import type { ProviderSource, User } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
 
+declare module "../model.js" {
+  /** An ostor user's `raw`: the provider's user, or its detail record from a single-user query. */
+  interface ProviderRecords {
+    "virtuozzo-ostor": OstorUser | OstorUserDetail;
+  }
+}
+
 /** What the adapter needs from `@bucketry/virtuozzo`. */
 export type OstorModule = Pick<typeof import("@bucketry/virtuozzo"), "createOstorClient">;
 
@@ -38,7 +45,7 @@ const NO_OWNER = /^0+$/;
  * Options are checked when the client is first made.
  */
 export function ostorSource(options: OstorSourceOptions): OstorSource {
-  const name = checkAdapterOptions(options, "virtuozzo");
+  const name = checkAdapterOptions(options, "virtuozzo-ostor");
   const { name: _, loader, ...clientOptions } = options;
   const client = lazyClient(
     loader ? providerLoader("bucketry/virtuozzo", "@bucketry/virtuozzo", loader) : load,
@@ -46,7 +53,7 @@ export function ostorSource(options: OstorSourceOptions): OstorSource {
   );
   const toUser = (user: OstorUser | OstorUserDetail): User => {
     const out: User = {
-      provider: "virtuozzo",
+      provider: "virtuozzo-ostor",
       source: name,
       id: user.id,
       email: user.email,
@@ -59,12 +66,12 @@ export function ostorSource(options: OstorSourceOptions): OstorSource {
     return out;
   };
   return {
-    provider: "virtuozzo",
+    provider: "virtuozzo-ostor",
     name,
     client,
     async *users({ signal, space }) {
       const ostor = await client();
-      for (const user of await ostor.listUsers(space ? { space: true } : {}, { signal })) yield toUser(user);
+      for await (const user of ostor.listUsers(space ? { space: true } : {}, { signal })) yield toUser(user);
     },
     async user(query, callOptions = {}) {
       const { id, email } = (query ?? {}) as { id?: unknown; email?: unknown };

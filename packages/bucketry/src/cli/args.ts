@@ -190,12 +190,12 @@ Exit codes: 0 every provider answered, 1 a provider failed (the others are still
 130 interrupted (Ctrl-C; stderr says how far it got).
 `;
     case "users":
-      return `Usage: bucketry users [--provider virtuozzo] [--id <id> | --email <email>] [--space] [--show-secrets]
+      return `Usage: bucketry users [--provider virtuozzo-ostor] [--id <id> | --email <email>] [--space] [--show-secrets]
 
 Lists the S3 users of Virtuozzo / Acronis ostor, or shows one user and its access keys.
 
 Options:
-  -p, --provider <p>     the provider (virtuozzo, the only one with users)
+  -p, --provider <p>     the provider (virtuozzo-ostor, the only one with users)
   -s, --source <name>    only these sources (names or globs; see 'bucketry buckets --help')
       --shard K/N        only the K-th of N shards of the sources
       --stats <s>        the per-source summary on stderr: table, json or none

@@ -192,7 +192,7 @@ export async function reportFailures(failures: Failure[], io: CliIo): Promise<vo
 
 /** An error as one line: `ServerError: … (request id …)`; configuration problems without a class name. */
 export function describeError(error: unknown): string {
-  // The failure line names the source already: "hitachi failed: …", not "… hitachi (hitachi): …".
+  // The failure line names the source already: "hitachi-vsp-one-object failed: …", not "… (hitachi-vsp-one-object): …".
   if (error instanceof SourceError) return describeError(error.cause);
   if (error instanceof ConfigError) return `${error.message} (see 'bucketry providers')`;
   if (!(error instanceof Error)) return String(error);

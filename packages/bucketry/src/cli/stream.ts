@@ -167,7 +167,7 @@ function followed(source: Source, reached: Map<string, Reached>, stats: SourceSt
   };
 }
 
-/** "3,000 buckets: hitachi 800, ncloud 2,200 (unfinished), huaweicloud-dbss failed". */
+/** "3,000 buckets: hitachi-vsp-one-object 800, ncloud-archive-storage 2,200 (unfinished), huaweicloud-dbss failed". */
 export function countLine(
   noun: string,
   counts: Map<string, number>,
@@ -197,7 +197,7 @@ export function countLine(
   return `${counted(total, noun)}${note}${parts.length ? `: ${parts.join(", ")}` : ""}\n`;
 }
 
-/** "interrupted after 57 buckets from 1 source; still running: huaweicloud-mpc; not started: ncloud". */
+/** "interrupted after 57 buckets from 1 source; still running: huaweicloud-mpc; not started: ncloud-archive-storage". */
 function interruptedLine(noun: string, counts: Map<string, number>, reached: Map<string, Reached>): string {
   let total = 0;
   let from = 0;

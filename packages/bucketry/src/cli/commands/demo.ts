@@ -54,7 +54,7 @@ export async function demoCommand(
   try {
     const config = join(dir, "bucketry.config.json");
     const providers = {
-      hitachi: {
+      "hitachi-vsp-one-object": {
         endpoint: hitachi.cluster.mapiUrl,
         tokenUrl: hitachi.cluster.tokenUrl,
         username: hitachi.credentials.username,
@@ -64,8 +64,12 @@ export async function demoCommand(
       },
       "huaweicloud-mpc": { endpoint: mpc.url, projectId: mpc.projectId, ...mpc.credentials },
       "huaweicloud-dbss": { endpoint: dbss.url, projectId: dbss.projectId, ...dbss.credentials },
-      ncloud: { endpoint: ncloud.url, authUrl: `${ncloud.keystoneUrl}/v3`, ...ncloud.credentials },
-      virtuozzo: { endpoint: ostor.url, ...ostor.credentials },
+      "ncloud-archive-storage": {
+        endpoint: ncloud.url,
+        authUrl: `${ncloud.keystoneUrl}/v3`,
+        ...ncloud.credentials,
+      },
+      "virtuozzo-ostor": { endpoint: ostor.url, ...ostor.credentials },
     };
     // The fakes' keys are throwaway, but a config file with keys is private by habit.
     await writeFile(config, `${JSON.stringify({ allowInlineSecrets: true, providers }, null, 2)}\n`, {
@@ -73,11 +77,11 @@ export async function demoCommand(
     });
 
     const lines = [
-      ["hitachi", hitachi.cluster.mapiUrl, `${hitachi.users.size} users`],
+      ["hitachi-vsp-one-object", hitachi.cluster.mapiUrl, `${hitachi.users.size} users`],
       ["huaweicloud-mpc", mpc.url, `project ${mpc.projectId}`],
       ["huaweicloud-dbss", dbss.url, `project ${dbss.projectId}`],
-      ["ncloud", ncloud.storageUrl, ""],
-      ["virtuozzo", ostor.url, `${ostor.users.length} users`],
+      ["ncloud-archive-storage", ncloud.storageUrl, ""],
+      ["virtuozzo-ostor", ostor.url, `${ostor.users.length} users`],
     ];
     const width = Math.max(...lines.map(([, url]) => (url as string).length)) + 2;
     for (const [name, url, note] of lines) {

@@ -56,7 +56,7 @@ export async function usersCommand(values: Record<string, unknown>, io: CliIo): 
   const config = loadConfig({ configPath: values.config as string | undefined, env: io.env, cwd: io.cwd });
   // Only ostor has users: it is the default, and naming another provider is a usage error.
   const selection = {
-    provider: (values.provider as string[] | undefined) ?? (values.source ? undefined : ["virtuozzo"]),
+    provider: (values.provider as string[] | undefined) ?? (values.source ? undefined : ["virtuozzo-ostor"]),
     source: values.source as string[] | undefined,
     shard: parseShard(values.shard as string | undefined, "users"),
   };
