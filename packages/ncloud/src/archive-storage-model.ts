@@ -287,17 +287,19 @@ function materialise<T>(items: T[] | LazyItems<T>): T[] {
 /**
  * Why a listing body looks cut short at an element or line boundary, where the transport could not
  * tell (an XML listing without `</account>`, a plain one without its last newline), or undefined.
- * The format is the one `Content-Type` names, else the `requested` one; a body labelled JSON is
- * left to core's JSON check. Other faults are not a cut: the parser reports them later.
+ * The format is the one `Content-Type` names, else the `requested` one (asked for only then: it
+ * parses the URL); a body labelled JSON is left to core's JSON check. Other faults are not a cut:
+ * the parser reports them later.
  */
 export function listingCutShort(
   text: string,
   contentType: string | null,
-  requested: string | null,
+  requested: () => string | null,
 ): string | undefined {
   const labelled = formatOf(contentType);
-  const format = labelled ?? requested ?? "json";
-  if (text === "" || labelled === "json" || !FORMATS.has(format)) return undefined;
+  if (text === "" || labelled === "json") return undefined;
+  const format = labelled ?? requested() ?? "json";
+  if (!FORMATS.has(format)) return undefined;
   try {
     parseListing(text, contentType, {
       format: format as ListingFormat,

@@ -20,6 +20,7 @@ import {
   type LazyItems,
   MalformedResponseError,
   malformedResponse,
+  type OperationInfo,
   type Paginator,
   paginate,
   parsedJson,
@@ -148,9 +149,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       steps: [tokenAuth(tokenSource, { secrets })],
       // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
       describe: (method, path) =>
-        method === "GET" && path.startsWith("/v1/AUTH_")
-          ? { operation: OPERATION, check: cutShort }
-          : undefined,
+        method === "GET" && path.startsWith("/v1/AUTH_") ? ACCOUNT_LISTING : undefined,
       userAgent: USER_AGENT,
     },
     resolved,
@@ -310,10 +309,12 @@ function lastOf<T>(items: T[] | LazyItems<T>): T | undefined {
   return items.length > 0 ? items.item(items.length - 1) : undefined;
 }
 
+const ACCOUNT_LISTING: OperationInfo = { operation: OPERATION, check: cutShort };
+
 /** The body check of the account listing: one cut short (see {@link listingCutShort}) is retried. */
 function cutShort(body: BufferedBody): string | undefined {
-  const format = new URL(body.url).searchParams.get("format");
-  return listingCutShort(body.text(), body.response.headers.get("content-type"), format);
+  const requested = () => new URL(body.url).searchParams.get("format");
+  return listingCutShort(body.text(), body.response.headers.get("content-type"), requested);
 }
 
 // ---------------------------------------------------------------------------------------------
