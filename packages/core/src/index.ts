@@ -60,6 +60,7 @@ export {
   paginate,
   type ResumePoint,
 } from "./paginate.js";
+export { checkParam, type ParamRule } from "./params.js";
 export {
   type Attempt,
   type AttemptRequest,
