@@ -68,7 +68,7 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       options: withOption("projectId", undefined),
       Class: I,
       field: "projectId",
-      message: /is required .*HUAWEICLOUD_SDK_PROJECT_ID/,
+      message: /is required; pass projectId or credentials carrying one \(HUAWEICLOUD_SDK_PROJECT_ID\)/,
     },
     {
       name: 'project id ".."',
@@ -96,21 +96,22 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       options: withOption("projectId", `${PROJECT.slice(0, 31)}_`),
       Class: I,
       field: "projectId",
-      message: /characters other than 0-9, A-Z, a-z and "-"/,
+      message: /must match \^\[0-9A-Za-z-\]\+\$, not "[0-9a-f]{31}_" \(spec: pattern\)/,
     },
     {
       name: "project id of 65 characters",
       options: withOption("projectId", "a".repeat(65)),
       Class: I,
       field: "projectId",
-      message: /is 65 characters; it must be \d+ to 64/,
+      message:
+        /is 65 characters; it must be from \d+ to 64 characters, not "a{40}…" \(spec: minLength \d+, maxLength 64\)/,
     },
     {
       name: "project id that is not a string",
       options: withOption("projectId", 42),
       Class: I,
       field: "projectId",
-      message: /is required/,
+      message: /must be a string, not 42 \(spec: type\)/,
     },
     {
       name: "unknown region",
@@ -368,14 +369,15 @@ const CLIENTS = [
         options: withOption("projectId", PROJECT.slice(1)),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 31 characters; it must be 32 to 64 \(DBSS project ids/,
+        message:
+          /is 31 characters; it must be from 32 to 64 characters, .* \(spec: minLength 32, maxLength 64\)/,
       },
       {
         name: "project id of 1 character",
         options: withOption("projectId", "a"),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 1 characters; it must be 32 to 64/,
+        message: /is 1 characters; it must be from 32 to 64 characters, not "a"/,
       },
       {
         name: "project id from the credentials too short for DBSS",
@@ -389,7 +391,8 @@ const CLIENTS = [
         }),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 8 characters \(from the credentials\); it must be 32 to 64/,
+        message:
+          /is 8 characters; it must be from 32 to 64 characters, not "short-id" .*; from the credentials$/,
       },
     ] as Case[],
   },
@@ -433,5 +436,22 @@ describe.each(CLIENTS)("$name: bad input", (client) => {
     expect(error).toMatchObject({ field });
     expect((error as Error).message).toMatch(message);
     expect(fake.log).toEqual([]);
+  });
+});
+
+describe("the project id rule is each spec's (src/generated/*-rules.ts)", () => {
+  const inline = { type: "aksk", accessKey: "AK", secretKey: SK } as const;
+  const make = { mpc: createMpcClient, dbss: createDbssClient };
+  // specs/huaweicloud/mpc.yaml: minLength 1; dbss.yaml: minLength 32; both maxLength 64.
+  it.each([
+    ["mpc", "a", true],
+    ["dbss", "a", false],
+    ["dbss", "a".repeat(32), true],
+    ["mpc", "a".repeat(64), true],
+    ["mpc", "a".repeat(65), false],
+  ] as const)("%s takes a project id of %j: %s", (service, projectId, accepted) => {
+    const create = () => make[service]({ baseUrl: "http://127.0.0.1:1", projectId, credentials: inline });
+    if (accepted) expect(create).not.toThrow();
+    else expect(create).toThrow(/\(spec: minLength (1|32), maxLength 64\)/);
   });
 });
