@@ -7,7 +7,6 @@ export {
   type ClientOptions,
   checkCallOptions,
   checkHeaders,
-  checkPathParameter,
   parseEndpoint,
   type RequestLimiter,
 } from "./client.js";

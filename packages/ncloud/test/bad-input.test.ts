@@ -34,8 +34,27 @@ const FACTORY_CASES: Case[] = [
     /must not be "\." or "\.\." or contain "\/"/,
   ],
   ["`/` in the project id", { projectId: "abc/def" }, InvalidInputError, "projectId", /contain "\/"/],
-  ["a non-ASCII project id", { projectId: "프로젝트" }, InvalidInputError, "projectId", /is malformed/],
-  ["a 65-character project id", { projectId: "a".repeat(65) }, InvalidInputError, "projectId", /at most 64/],
+  [
+    "a non-ASCII project id (the spec's pattern)",
+    { projectId: "프로젝트" },
+    InvalidInputError,
+    "projectId",
+    /must match \^\[A-Za-z0-9_-\]\+\$, not "프로젝트" \(spec: pattern\); the project id from the Archive Storage console/,
+  ],
+  [
+    "a project id with a dot (the spec's pattern)",
+    { projectId: "my.project" },
+    InvalidInputError,
+    "projectId",
+    /\(spec: pattern\)/,
+  ],
+  [
+    "a 65-character project id (the spec's maxLength)",
+    { projectId: "a".repeat(65) },
+    InvalidInputError,
+    "projectId",
+    /is 65 characters; it must be from 1 to 64 characters, .*\(spec: minLength 1, maxLength 64\)/,
+  ],
   [
     "an unknown zone",
     { zone: "private" },
@@ -236,8 +255,13 @@ type HelperCase = [
 const signal = "not a signal" as unknown as AbortSignal;
 
 const HELPER_CASES: HelperCase[] = [
-  ["limit 0", (c) => c.getAccount({ limit: 0 }), "limit", /from 1 to 10000 \(Swift's maximum\), not 0/],
-  ["limit 10,001", (c) => c.getAccount({ limit: 10_001 }), "limit", /from 1 to 10000 .*not 10001/],
+  [
+    "limit 0",
+    (c) => c.getAccount({ limit: 0 }),
+    "limit",
+    /must be a whole number from 1 to 10000, not 0 \(spec: minimum 1, maximum 10000\)/,
+  ],
+  ["limit 10,001", (c) => c.getAccount({ limit: 10_001 }), "limit", /from 1 to 10000, not 10001/],
   ["pageSize 0", (c) => c.listContainers({ pageSize: 0 }), "pageSize", /from 1 to 10000/],
   ["pageSize 10,001", (c) => c.listContainers({ pageSize: 10_001 }), "pageSize", /not 10001/],
   ["pageSize 2.5", (c) => c.listContainers({ pageSize: 2.5 }), "pageSize", /whole number/],
@@ -245,10 +269,27 @@ const HELPER_CASES: HelperCase[] = [
     "a two-character delimiter",
     (c) => c.listContainers({ delimiter: "ab" }),
     "delimiter",
-    /exactly one ASCII character/,
+    /is 2 characters; it must be exactly 1 character, not "ab" \(spec: minLength 1, maxLength 1\)/,
   ],
-  ["a non-ASCII delimiter", (c) => c.getAccount({ delimiter: "é" }), "delimiter", /412 Bad delimiter/],
-  ["an empty delimiter", (c) => c.getAccount({ delimiter: "" }), "delimiter", /exactly one ASCII character/],
+  [
+    "a non-ASCII delimiter (the spec's pattern)",
+    (c) => c.getAccount({ delimiter: "é" }),
+    "delimiter",
+    /must match \^\[\\x01-\\x7F\]\$, not "é" \(spec: pattern\)/,
+  ],
+  ["an empty delimiter", (c) => c.getAccount({ delimiter: "" }), "delimiter", /is 0 characters/],
+  [
+    "newest that is not a boolean (the spec's X-Newest type)",
+    (c) => c.getAccount({ newest: 1 as unknown as boolean }),
+    "newest",
+    /must be true or false, not 1 \(spec: type\)/,
+  ],
+  [
+    "an endMarker that is not a string (the spec's end_marker type)",
+    (c) => c.listContainers({ endMarker: ["z"] as unknown as string }),
+    "endMarker",
+    /must be a string, not an array/,
+  ],
   [
     "an unknown format",
     (c) => c.listContainers({ format: "yaml" as "json" }),

@@ -2,4 +2,4 @@
 // Do not edit: change the spec, then run `pnpm generate`.
 // The parameter constraints the spec states, per operation and parameter, for core's checkParam().
 
-export const getAccount = {"project_id":{"in":"path","required":true,"type":"string","pattern":"^[^/]+$","minLength":1},"limit":{"type":"integer","minimum":1,"maximum":10000},"marker":{"type":"string"},"end_marker":{"type":"string"},"format":{"type":"string","enum":["json","xml","plain"]},"prefix":{"type":"string"},"delimiter":{"type":"string","minLength":1,"maxLength":1},"reverse":{"type":"boolean"},"X-Newest":{"type":"boolean"},"Accept":{"type":"string"}} as const;
+export const getAccount = {"project_id":{"in":"path","required":true,"type":"string","pattern":"^[A-Za-z0-9_-]+$","minLength":1,"maxLength":64},"limit":{"type":"integer","minimum":1,"maximum":10000},"marker":{"type":"string"},"end_marker":{"type":"string"},"format":{"type":"string","enum":["json","xml","plain"]},"prefix":{"type":"string"},"delimiter":{"type":"string","pattern":"^[\\x01-\\x7F]$","minLength":1,"maxLength":1},"reverse":{"type":"boolean"},"X-Newest":{"type":"boolean"},"Accept":{"type":"string"}} as const;
