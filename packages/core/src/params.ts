@@ -31,8 +31,8 @@ const INT_RANGE: Record<string, [number, number]> = {
   int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// What a mail system takes: one "@" between non-empty parts without spaces, a dot in the domain.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Pragmatic: one `@`, no spaces or controls, a local part of 1-64 and dot-separated domain labels.
+const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@.\p{Cc}]+(?:\.[^\s@.\p{Cc}]+)*$/u;
 
 /**
  * `value` checked against `rule` (undefined when optional and not given). Throws an

@@ -2,4 +2,4 @@
 // Do not edit: change the spec, then run `pnpm generate`.
 // The parameter constraints the spec states, per operation and parameter, for core's checkParam().
 
-export const listOstorUsers = {"id":{"type":"string","pattern":"^[0-9a-f]{16}$"},"emailAddress":{"type":"string","format":"email"},"space":{"type":"boolean"}} as const;
+export const listOstorUsers = {"id":{"type":"string","pattern":"^[0-9a-f]{16}$"},"emailAddress":{"type":"string","format":"email","maxLength":254},"space":{"type":"boolean"}} as const;
