@@ -23,12 +23,12 @@ const RULE_KEYWORDS = [
   "maxLength",
   "minimum",
   "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
   "minItems",
   "maxItems",
   "items",
 ];
+/** Constraints core's checkParam does not check: a parameter stating one fails generation, never silently. */
+const UNCHECKED = ["exclusiveMinimum", "exclusiveMaximum", "multipleOf", "uniqueItems", "const", "not"];
 const generatorVersion = JSON.parse(
   await readFile(new URL(import.meta.resolve("openapi-typescript/package.json")), "utf8"),
 ).version;
@@ -107,6 +107,12 @@ function rulesModule(spec, specPath) {
   const ruleOf = (schema, extra) => {
     const resolved = resolve(schema) ?? {};
     const rule = { ...extra };
+    const unchecked = UNCHECKED.find((keyword) => resolved[keyword] !== undefined);
+    if (unchecked) {
+      throw new Error(
+        `${unchecked} of a parameter is not checked by core's checkParam(); teach packages/core/src/params.ts`,
+      );
+    }
     for (const keyword of RULE_KEYWORDS) {
       if (resolved[keyword] === undefined) continue;
       rule[keyword] = keyword === "items" ? ruleOf(resolved.items, {}) : resolved[keyword];

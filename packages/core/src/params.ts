@@ -2,6 +2,7 @@
  * The one parameter checker: a value against the constraints its spec states, as `pnpm generate`
  * writes them into each provider's `src/generated/<service>-rules.ts`. Provider code passes the
  * rule and the name the caller knows the value by; it adds only what a spec cannot express.
+ * Small on purpose: it is in every provider's bundle.
  */
 import { InvalidInputError } from "./errors.js";
 import { isSecretField } from "./redact.js";
@@ -18,123 +19,102 @@ export interface ParamRule {
   readonly maxLength?: number;
   readonly minimum?: number;
   readonly maximum?: number;
-  readonly exclusiveMinimum?: number;
-  readonly exclusiveMaximum?: number;
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly items?: ParamRule;
 }
 
 // int64 as a JavaScript number: beyond 2^53 another id would be sent.
-const INT_RANGE: Record<string, [number, number]> = {
+const FORMATS: Record<string, [number, number]> = {
   int32: [-(2 ** 31), 2 ** 31 - 1],
   int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Pragmatic: one `@`, no spaces or controls, a local part of 1-64 and dot-separated domain labels.
 const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@.\p{Cc}]+(?:\.[^\s@.\p{Cc}]+)*$/u;
 
 /**
  * `value` checked against `rule` (undefined when optional and not given). Throws an
  * `InvalidInputError` for `field` naming the broken rule and the bad value (never a secret's); `note`
- * (e.g. "from the credentials") is added to the message.
+ * (e.g. "from the credentials") ends the message.
  */
 export function checkParam<T = unknown>(value: unknown, rule: ParamRule, field: string, note?: string): T {
-  const fail = (problem: string, keywords?: string): never => {
-    const shown = value === undefined || isSecretField(field) ? "" : `, not ${show(value)}`;
-    const spec = keywords ? ` (spec: ${keywords})` : "";
-    throw new InvalidInputError(field, `${problem}${shown}${spec}${note ? `; ${note}` : ""}`);
+  const end = note ? `; ${note}` : "";
+  const fail = (problem: string, ...keywords: (keyof ParamRule)[]): never => {
+    // The pattern and the enum's values are in the problem already.
+    const spec = keywords
+      .filter((k) => rule[k] !== undefined)
+      .map((k) => (k === "pattern" || k === "enum" ? k : `${k} ${rule[k]}`));
+    const shown = isSecretField(field) ? "" : `, not ${show(value)}`;
+    throw new InvalidInputError(
+      field,
+      `${problem}${shown}${spec.length ? ` (spec: ${spec.join(", ")})` : ""}${end}`,
+    );
   };
   if (value === undefined || (rule.in === "path" && value === "")) {
-    if (rule.required) throw new InvalidInputError(field, `is required${note ? `; ${note}` : ""}`);
+    if (rule.required) throw new InvalidInputError(field, `is required${end}`);
     return value as T;
   }
   const { type } = rule;
-  if (type === "string") {
-    if (typeof value !== "string") fail("must be a string", "type");
-    const text = value as string;
-    if (rule.in === "path" && (text === "." || text === ".." || text.includes("/"))) {
-      fail('must not be "." or ".." or contain "/" (a path segment)');
+  const typed =
+    type === undefined ||
+    (type === "array"
+      ? Array.isArray(value)
+      : typeof value === (type === "integer" ? "number" : type) &&
+        !Number.isNaN(value) &&
+        (type !== "integer" || Number.isInteger(value)));
+  if (!typed) fail(`must be of type ${type}`, "type");
+  if (typeof value === "string") {
+    // A URL parser would resolve these into another resource.
+    if (rule.in === "path" && /^\.\.?$|\//.test(value))
+      fail('must be one path segment (not "." or "..", no "/")');
+    if ((value as { isWellFormed?(): boolean }).isWellFormed?.() === false) {
+      fail("must be well-formed Unicode (no lone surrogate)");
     }
-    if (LONE_SURROGATE.test(text)) fail("is not valid Unicode (a lone surrogate cannot be sent as UTF-8)");
-    const length = [...text].length;
-    const { minLength = 0, maxLength = Number.POSITIVE_INFINITY } = rule;
-    if (length < minLength || length > maxLength) {
-      fail(
-        `is ${length} characters; it must be ${range(minLength, maxLength, " characters")}`,
-        keys(rule, "minLength", "maxLength"),
-      );
+    const length = [...value].length;
+    if (length < (rule.minLength ?? 0) || length > (rule.maxLength ?? Infinity)) {
+      fail(`must be of length ${span(rule.minLength, rule.maxLength)}`, "minLength", "maxLength");
     }
-    if (rule.format === "email" && !EMAIL.test(text)) fail("must be an email address", "format email");
-  } else if (type === "integer" || type === "number") {
-    if (typeof value !== "number" || Number.isNaN(value)) fail("must be a number", "type");
-    const n = value as number;
-    if (type === "integer" && !Number.isInteger(n)) fail("must be a whole number", "type integer");
-    const [low, high] = INT_RANGE[rule.format ?? ""] ?? [-Infinity, Infinity];
-    if ((n < low || n > high) && rule.format === "int64") {
-      fail("must be within ±(2^53-1), where a JavaScript number holds an int64 exactly", "format int64");
+    if (rule.format === "email" && !EMAIL.test(value)) fail("must be an email address", "format");
+    if (rule.pattern !== undefined && !new RegExp(rule.pattern, "u").test(value)) {
+      fail(`must match ${rule.pattern}`, "pattern");
     }
-    const min = Math.max(low, rule.minimum ?? -Infinity);
-    const max = Math.min(high, rule.maximum ?? Infinity);
-    if (n < min || n > max) {
-      fail(
-        `must be ${type === "integer" ? "a whole number " : ""}${range(min, max)}`,
-        keys(rule, "minimum", "maximum", "format"),
-      );
+  } else if (typeof value === "number") {
+    const [low, high] = FORMATS[rule.format as string] ?? [-Infinity, Infinity];
+    const min = Math.max(low, rule.minimum ?? low);
+    const max = Math.min(high, rule.maximum ?? high);
+    if (value < min || value > max) fail(`must be ${span(min, max)}`, "minimum", "maximum", "format");
+  } else if (Array.isArray(value)) {
+    if (value.length < (rule.minItems ?? 0) || value.length > (rule.maxItems ?? Infinity)) {
+      fail(`must have ${span(rule.minItems, rule.maxItems)} items`, "minItems", "maxItems");
     }
-    if (n <= (rule.exclusiveMinimum ?? -Infinity))
-      fail(`must be above ${rule.exclusiveMinimum}`, "exclusiveMinimum");
-    if (n >= (rule.exclusiveMaximum ?? Infinity))
-      fail(`must be below ${rule.exclusiveMaximum}`, "exclusiveMaximum");
-  } else if (type === "boolean") {
-    if (typeof value !== "boolean") fail("must be true or false", "type");
-  } else if (type === "array") {
-    if (!Array.isArray(value)) fail("must be an array", "type");
-    const list = value as unknown[];
-    const { minItems = 0, maxItems = Number.POSITIVE_INFINITY } = rule;
-    if (list.length < minItems || list.length > maxItems) {
-      fail(
-        `has ${list.length} items; it must have ${range(minItems, maxItems, " items")}`,
-        keys(rule, "minItems", "maxItems"),
-      );
-    }
-    const items = rule.items;
-    if (items) for (const [i, item] of list.entries()) checkParam(item, items, `${field}[${i}]`, note);
+    const { items } = rule;
+    if (items) for (const [i, item] of value.entries()) checkParam(item, items, `${field}[${i}]`, note);
   }
-  if (rule.enum && !rule.enum.includes(value)) fail(`must be ${choices(rule.enum)}`, "enum");
-  if (typeof value === "string" && rule.pattern !== undefined && !new RegExp(rule.pattern, "u").test(value)) {
-    fail(`must match ${rule.pattern}`, "pattern");
-  }
+  if (rule.enum && !rule.enum.includes(value))
+    fail(`must be one of ${rule.enum.map(show).join(", ")}`, "enum");
   return value as T;
 }
 
-/** "from 1 to 64", "at least 1" or "at most 64": the bounds that are set (0 counts as unset for lengths). */
-function range(min: number, max: number, unit = ""): string {
-  if (Number.isFinite(max) && Number.isFinite(min) && (min !== 0 || unit === "")) {
-    return min === max
-      ? `exactly ${max}${max === 1 ? unit.slice(0, -1) : unit}`
-      : `from ${min} to ${max}${unit}`;
-  }
-  return Number.isFinite(max) ? `at most ${max}${unit}` : `at least ${min}${unit}`;
+/** "1 to 64", "at least 1" or "at most 64": the bounds that are set. */
+function span(min = -Infinity, max = Infinity): string {
+  const [low, high] = [min, max].map(Number.isFinite);
+  return low && high
+    ? min === max
+      ? `${min}`
+      : `${min} to ${max}`
+    : high
+      ? `at most ${max}`
+      : `at least ${min}`;
 }
 
-function keys(rule: ParamRule, ...names: (keyof ParamRule)[]): string {
-  return names
-    .filter((name) => rule[name] !== undefined)
-    .map((name) => `${name} ${rule[name]}`)
-    .join(", ");
-}
-
-function choices(values: readonly unknown[]): string {
-  const shown = values.map((v) => JSON.stringify(v));
-  return shown.length > 1 ? `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}` : `${shown[0]}`;
-}
-
-/** The bad value, short: a string quoted and cut, a number as is, anything else by its type. */
+/** The bad value, short: JSON cut to 60 characters (a string's length added), or its type. */
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "bigint") return "a bigint";
-  if (value === null) return "null";
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  if (typeof value === "number") return String(value);
+  const json = /^(?:bigint|function|symbol|undefined)$/.test(typeof value)
+    ? undefined
+    : JSON.stringify(value);
+  if (json === undefined) return `a ${typeof value}`;
+  return json.length > 60
+    ? `${json.slice(0, 60)}… (${typeof value === "string" ? `${value.length} characters` : "cut"})`
+    : json;
 }

@@ -176,7 +176,12 @@ describe("createSampleStoreClient", () => {
       /\(spec: maxLength 63\)/,
     ],
     ["a prefix off the spec's pattern", { prefix: "Logs" }, "prefix", /must match .*\(spec: pattern\)/],
-    ["a prefix that is not a string", { prefix: 5 }, "prefix", /must be a string, not 5 \(spec: type\)/],
+    [
+      "a prefix that is not a string",
+      { prefix: 5 },
+      "prefix",
+      /must be of type string, not 5 \(spec: type string\)/,
+    ],
     ["an unknown parameter", { prefx: "lo" }, "prefx", /is not a parameter of listBuckets; known: prefix/],
   ])("refuses %s before anything is sent", (_, params, field, message) => {
     const client = createSampleStoreClient({ baseUrl, credentials: token(TOKEN) });

@@ -75,21 +75,21 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       options: withOption("projectId", ".."),
       Class: I,
       field: "projectId",
-      message: /must not be "\." or "\.\."/,
+      message: /must be one path segment \(not "\." or "\.\.", no "\/"\)/,
     },
     {
       name: 'project id "."',
       options: withOption("projectId", "."),
       Class: I,
       field: "projectId",
-      message: /must not be "\." or "\.\."/,
+      message: /must be one path segment \(not "\." or "\.\.", no "\/"\)/,
     },
     {
       name: 'project id with "/"',
       options: withOption("projectId", `${PROJECT.slice(0, 16)}/${PROJECT.slice(16)}`),
       Class: I,
       field: "projectId",
-      message: /contain "\/"/,
+      message: /must be one path segment/,
     },
     {
       name: "project id with an underscore",
@@ -104,14 +104,14 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       Class: I,
       field: "projectId",
       message:
-        /is 65 characters; it must be from \d+ to 64 characters, not "a{40}…" \(spec: minLength \d+, maxLength 64\)/,
+        /must be of length \d+ to 64, not "a{59}… \(65 characters\) \(spec: minLength \d+, maxLength 64\)/,
     },
     {
       name: "project id that is not a string",
       options: withOption("projectId", 42),
       Class: I,
       field: "projectId",
-      message: /must be a string, not 42 \(spec: type\)/,
+      message: /must be of type string, not 42 \(spec: type string\)/,
     },
     {
       name: "unknown region",
@@ -369,15 +369,14 @@ const CLIENTS = [
         options: withOption("projectId", PROJECT.slice(1)),
         Class: InvalidInputError,
         field: "projectId",
-        message:
-          /is 31 characters; it must be from 32 to 64 characters, .* \(spec: minLength 32, maxLength 64\)/,
+        message: /must be of length 32 to 64, not "[0-9a-f]{31}" \(spec: minLength 32, maxLength 64\)/,
       },
       {
         name: "project id of 1 character",
         options: withOption("projectId", "a"),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 1 characters; it must be from 32 to 64 characters, not "a"/,
+        message: /must be of length 32 to 64, not "a"/,
       },
       {
         name: "project id from the credentials too short for DBSS",
@@ -391,8 +390,7 @@ const CLIENTS = [
         }),
         Class: InvalidInputError,
         field: "projectId",
-        message:
-          /is 8 characters; it must be from 32 to 64 characters, not "short-id" .*; from the credentials$/,
+        message: /must be of length 32 to 64, not "short-id" .*; from the credentials$/,
       },
     ] as Case[],
   },

@@ -89,7 +89,7 @@ const cases: Case[] = [
     run: ({ client }) => client.getUser({ id: 1234567890123456 } as Any),
     error: InvalidInputError,
     field: "id",
-    message: /must be a string, not 1234567890123456 \(spec: type\)/,
+    message: /must be of type string, not 1234567890123456 \(spec: type string\)/,
   },
   {
     name: "an email without @",
@@ -131,7 +131,7 @@ const cases: Case[] = [
     run: ({ client }) => client.getUser({ emailAddress: `user@${"a".repeat(246)}.com` }),
     error: InvalidInputError,
     field: "emailAddress",
-    message: /is 255 characters; it must be at most 254 characters, .*\(spec: maxLength 254\)/,
+    message: /must be of length at most 254, .*\(255 characters\) \(spec: maxLength 254\)/,
   },
   {
     name: "a misspelt selector",
@@ -145,14 +145,14 @@ const cases: Case[] = [
     run: ({ client }) => client.getUser({ id: USER1.id, space: "yes" } as Any),
     error: InvalidInputError,
     field: "space",
-    message: /true or false/,
+    message: /must be of type boolean, not .* \(spec: type boolean\)/,
   },
   {
     name: "space that is not a boolean (listUsers)",
     run: ({ client }) => client.listUsers({ space: 1 } as Any).all(),
     error: InvalidInputError,
     field: "space",
-    message: /true or false/,
+    message: /must be of type boolean, not .* \(spec: type boolean\)/,
   },
   {
     name: "a selector passed to listUsers",
