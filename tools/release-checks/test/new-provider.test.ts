@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { facadeAdapters, publishablePackages } from "../scripts/packages.mjs";
 import { copyPaths, readJson, removeScratch, repoFiles, repoRoot, scratchDir } from "./repo-copy.js";
 
 const run = promisify(execFile);
@@ -79,6 +80,19 @@ function copyRepo(label: string): { dir: string; files: string[] } {
   copyPaths(files, dir);
   return { dir, files };
 }
+
+describe("the example provider the scaffold copies", () => {
+  it("is private: never packed by the release checks, never an adapter or dependency of the facade", () => {
+    const example = readJson(join(repoRoot, "packages/example/package.json"));
+    expect(example).toMatchObject({ name: "@bucketry-internal/example", private: true });
+    expect(publishablePackages().map((pkg) => pkg.name)).not.toContain(example.name);
+    expect(publishablePackages().length).toBeGreaterThanOrEqual(8);
+    expect((facadeAdapters() ?? []).map((adapter) => adapter.packageName)).not.toContain(example.name);
+    expect(JSON.stringify(readJson(join(repoRoot, "packages/bucketry/package.json")))).not.toContain(
+      example.name,
+    );
+  });
+});
 
 describe("pnpm new-provider refuses bad input and writes nothing", () => {
   let dir: string;
