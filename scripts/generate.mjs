@@ -1,7 +1,8 @@
 // Regenerates every client's types from the specs listed in redocly.yaml (developer: `pnpm generate`),
 // or, with --check, fails naming each stale file without touching the tree (CI: `pnpm generate:check`).
 // openapi-typescript's own `--check` stops at the first up-to-date API when redocly.yaml lists several,
-// so this script drives its Node API and compares every file itself.
+// so this script drives its Node API and compares every file itself. Next to each types file it writes
+// `<service>-rules.ts`: the parameter constraints the spec states, as data for core's `checkParam()`.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -12,6 +13,22 @@ import { parse } from "yaml";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
+/** JSON Schema keywords a parameter rule keeps (core's `ParamRule`); descriptions and examples stay in the spec. */
+const RULE_KEYWORDS = [
+  "type",
+  "format",
+  "enum",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "minItems",
+  "maxItems",
+  "items",
+];
+/** Constraints core's checkParam does not check: a parameter stating one fails generation, never silently. */
+const UNCHECKED = ["exclusiveMinimum", "exclusiveMaximum", "multipleOf", "uniqueItems", "const", "not"];
 const generatorVersion = JSON.parse(
   await readFile(new URL(import.meta.resolve("openapi-typescript/package.json")), "utf8"),
 ).version;
@@ -36,17 +53,29 @@ for (const [index, [name, api]] of apis.entries()) {
       `// (${spec.info.title}, version ${spec.info.version}). Do not edit: change the spec, then run \`pnpm generate\`.`,
       "",
     ].join("\n");
-    const text = `${header}${COMMENT_HEADER}${astToString(ast)}`;
-    const current = await readFile(outPath, "utf8").catch(() => undefined);
+    const rulesPath = outPath.replace(/\.ts$/, "-rules.ts");
+    const outputs = [
+      [outPath, `${header}${COMMENT_HEADER}${astToString(ast)}`],
+      [rulesPath, rulesModule(spec, relative(root, specPath))],
+    ];
     const ms = Math.round(performance.now() - started);
-    if (check) {
-      if (current !== text) stale.push(relative(root, outPath));
-      log(`${current === text ? "✔︎" : "✘"} [${index + 1}/${apis.length}] ${name} (${ms} ms)`);
-    } else {
-      await mkdir(dirname(outPath), { recursive: true });
-      if (current !== text) await writeFile(outPath, text);
-      log(`✔︎ [${index + 1}/${apis.length}] ${name} → ${relative(root, outPath)} (${ms} ms)`);
+    let fresh = true;
+    for (const [path, text] of outputs) {
+      const current = await readFile(path, "utf8").catch(() => undefined);
+      if (current === text) continue;
+      fresh = false;
+      if (check) stale.push(relative(root, path));
+      else {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, text);
+      }
     }
+    const written = outputs.map(([path]) => relative(root, path)).join(", ");
+    log(
+      check
+        ? `${fresh ? "✔︎" : "✘"} [${index + 1}/${apis.length}] ${name} (${ms} ms)`
+        : `✔︎ [${index + 1}/${apis.length}] ${name} → ${written} (${ms} ms)`,
+    );
   } catch (error) {
     failed = true;
     log(`✘ [${index + 1}/${apis.length}] ${name}: ${error instanceof Error ? error.message : error}`);
@@ -58,6 +87,69 @@ if (stale.length > 0) {
   log("Fix: run `pnpm generate` and commit the result.");
 }
 process.exitCode = failed || stale.length > 0 ? 1 : 0;
+
+/**
+ * The constraints of every operation's parameters (path, query, header, and the top-level properties
+ * of a JSON request body), one exported object per operation so a bundle keeps only the operations
+ * it checks. Data, not code: core's `checkParam()` reads it.
+ */
+function rulesModule(spec, specPath) {
+  const resolve = (node) => {
+    let value = node;
+    for (let depth = 0; value?.$ref && depth < 10; depth++) {
+      value = value.$ref
+        .slice(2)
+        .split("/")
+        .reduce((at, key) => at?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
+    }
+    return value;
+  };
+  const ruleOf = (schema, extra) => {
+    const resolved = resolve(schema) ?? {};
+    const rule = { ...extra };
+    const unchecked = UNCHECKED.find((keyword) => resolved[keyword] !== undefined);
+    if (unchecked) {
+      throw new Error(
+        `${unchecked} of a parameter is not checked by core's checkParam(); teach packages/core/src/params.ts`,
+      );
+    }
+    for (const keyword of RULE_KEYWORDS) {
+      if (resolved[keyword] === undefined) continue;
+      rule[keyword] = keyword === "items" ? ruleOf(resolved.items, {}) : resolved[keyword];
+    }
+    return rule;
+  };
+  const operations = [];
+  for (const item of Object.values(spec.paths ?? {})) {
+    for (const method of ["get", "put", "post", "delete", "options", "head", "patch", "trace"]) {
+      const operation = item[method];
+      if (!operation?.operationId) continue;
+      const params = new Map();
+      for (const given of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
+        const param = resolve(given);
+        const extra = {
+          ...(param.in === "path" && { in: "path" }),
+          ...(param.required === true && { required: true }),
+        };
+        params.set(param.name, ruleOf(param.schema, extra));
+      }
+      const body = resolve(resolve(operation.requestBody)?.content?.["application/json"]?.schema);
+      for (const [name, schema] of Object.entries(body?.properties ?? {})) {
+        params.set(name, ruleOf(schema, body.required?.includes(name) ? { required: true } : {}));
+      }
+      if (params.size > 0) operations.push([operation.operationId, Object.fromEntries(params)]);
+    }
+  }
+  const lines = [
+    `// Generated by scripts/generate.mjs from ${specPath} (${spec.info.title}, version ${spec.info.version}).`,
+    "// Do not edit: change the spec, then run `pnpm generate`.",
+    "// The parameter constraints the spec states, per operation and parameter, for core's checkParam().",
+    "",
+    ...operations.map(([id, params]) => `export const ${id} = ${JSON.stringify(params)} as const;`),
+    "",
+  ];
+  return lines.join("\n");
+}
 
 function log(line) {
   // biome-ignore lint/suspicious/noConsole: this is a script

@@ -1,6 +1,6 @@
 /**
- * What every provider client shares: its transport options, and the checks of its endpoint, its
- * per-call options and its path parameters, so the five clients behave alike and a fix lands once.
+ * What every provider client shares: its transport options, and the checks of its endpoint and its
+ * per-call options, so the five clients behave alike and a fix lands once.
  */
 import { InvalidInputError } from "./errors.js";
 import type { FetchLike, PipelineEvent } from "./pipeline.js";
@@ -98,28 +98,4 @@ export function checkCallOptions(options: unknown): AbortSignal | undefined {
     );
   }
   return signal;
-}
-
-/**
- * Checks one path parameter before it is sent: non-empty, within `maxLength`, matching `pattern`,
- * and never `.`/`..` or containing `/` (a URL parser would resolve those into another resource).
- */
-export function checkPathParameter(
-  value: unknown,
-  field: string,
-  rule: { pattern: RegExp; maxLength?: number; hint: string },
-): string {
-  if (typeof value !== "string" || value === "")
-    throw new InvalidInputError(field, `is required (${rule.hint})`);
-  if (value === "." || value === ".." || value.includes("/")) {
-    throw new InvalidInputError(field, `must not be "." or ".." or contain "/" (${rule.hint})`);
-  }
-  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-    throw new InvalidInputError(
-      field,
-      `is ${value.length} characters, at most ${rule.maxLength} allowed (${rule.hint})`,
-    );
-  }
-  if (!rule.pattern.test(value)) throw new InvalidInputError(field, `is malformed (${rule.hint})`);
-  return value;
 }

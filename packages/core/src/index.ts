@@ -7,7 +7,6 @@ export {
   type ClientOptions,
   checkCallOptions,
   checkHeaders,
-  checkPathParameter,
   parseEndpoint,
   type RequestLimiter,
 } from "./client.js";
@@ -60,6 +59,7 @@ export {
   paginate,
   type ResumePoint,
 } from "./paginate.js";
+export { checkParam, type ParamRule } from "./params.js";
 export {
   type Attempt,
   type AttemptRequest,

@@ -1,7 +1,7 @@
 /**
  * The bucket listing's parameters and answers, checked and normalised. Why a module of its own:
  * MAPI is RPC style (a read is a `POST` with a JSON body), so nothing in the URL or the HTTP layer
- * checks the body; these checks are what stops a `1.5`, `NaN` or `"42"` user id before it is sent.
+ * checks the body; the spec's rules, checked here, are what stop a `1.5`, `NaN` or `"42"` user id before it is sent.
  *
  * Quirks handled on the way back:
  * - `buckets` is optional in the guide: an absent list is an empty page;
@@ -9,8 +9,9 @@
  * - `bucketId` is an int64: sent as a JSON number (precise up to 2^53) or, by int64-wary servers,
  *   as a decimal string; both become a number, and the vendor's object stays in `raw`.
  */
-import { InvalidInputError, type ResumePoint, UnexpectedShape } from "@bucketry/core";
+import { checkParam, InvalidInputError, type ResumePoint, UnexpectedShape } from "@bucketry/core";
 import type { components } from "./generated/vsp-one-object.js";
+import { listUserBuckets } from "./generated/vsp-one-object-rules.js";
 
 type Schemas = components["schemas"];
 
@@ -60,8 +61,7 @@ export interface VspOneObjectListBucketsPageParams {
 /** The request body of `POST /v1/user/list_buckets`. */
 export type ListBucketsBody = Schemas["ListUserBucketsRequest"];
 
-const INT32_MAX = 2 ** 31 - 1;
-const EXAMPLE_ID = -468170324;
+const USER_ID_NOTE = "the numeric MAPI user id, e.g. -468170324";
 
 /** Checks the parameters of one page request and builds its body; throws `InvalidInputError` naming the field. */
 export function listBucketsBody(
@@ -70,18 +70,14 @@ export function listBucketsBody(
   countField: string,
   pageToken?: unknown,
 ): ListBucketsBody {
-  const body: ListBucketsBody = { id: checkUserId(userId) };
-  if (count !== undefined) body.count = checkCount(count, countField);
-  if (pageToken !== undefined) {
-    if (typeof pageToken !== "string") {
-      throw new InvalidInputError(
-        "pageToken",
-        `must be a string (the nextPageToken of the previous page), not ${describe(pageToken)}`,
-      );
-    }
-    // The guide: "leave it blank or omit it to start from the beginning".
-    if (pageToken !== "") body.pageToken = pageToken;
-  }
+  // The spec's rules for the body (id int64 required, count int32 >= 1, pageToken a string).
+  const body: ListBucketsBody = {
+    id: checkParam<number>(userId, listUserBuckets.id, "userId", USER_ID_NOTE),
+  };
+  if (count !== undefined) body.count = checkParam<number>(count, listUserBuckets.count, countField);
+  const token = checkParam<string | undefined>(pageToken, listUserBuckets.pageToken, "pageToken");
+  // The guide: "leave it blank or omit it to start from the beginning".
+  if (token) body.pageToken = token;
   return body;
 }
 
@@ -113,35 +109,6 @@ export function checkResumeCursor(from: unknown): void {
       `must be undefined (the first page) or a page token string, not ${describe(page)}`,
     );
   }
-}
-
-function checkUserId(value: unknown): number {
-  const hint = `the numeric MAPI user id, a signed integer such as ${EXAMPLE_ID}`;
-  if (value === undefined || value === null) throw new InvalidInputError("userId", `is required (${hint})`);
-  if (typeof value !== "number") {
-    throw new InvalidInputError("userId", `must be a number (${hint}), not ${describe(value)}`);
-  }
-  if (!Number.isInteger(value)) {
-    throw new InvalidInputError("userId", `must be an integer (${hint}), not ${value}`);
-  }
-  // Beyond 2^53 a JS number no longer holds the exact id: another user's id would be sent.
-  if (!Number.isSafeInteger(value)) {
-    throw new InvalidInputError(
-      "userId",
-      `${value} is outside ±(2^53-1), where a JavaScript number cannot hold an id exactly`,
-    );
-  }
-  return value;
-}
-
-function checkCount(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > INT32_MAX) {
-    throw new InvalidInputError(
-      field,
-      `must be a whole number from 1 to ${INT32_MAX} (an int32), not ${describe(value)}`,
-    );
-  }
-  return value;
 }
 
 /** Reads a 200 answer's parsed JSON into a normalised page; a wrong shape throws `UnexpectedShape`. */

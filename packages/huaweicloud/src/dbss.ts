@@ -14,6 +14,7 @@ import {
 } from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/dbss.js";
+import { listAuditObsBuckets } from "./generated/dbss-rules.js";
 import {
   type CallOptions,
   type HuaweiClientOptions,
@@ -75,7 +76,7 @@ export interface DbssClientOptions extends HuaweiClientOptions {
   region?: DbssRegion | undefined;
   /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
   baseUrl?: string | undefined;
-  /** The project id (32 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
+  /** The project id (as the spec's `project_id` allows); defaults to the AK/SK credentials' `projectId`. */
   projectId?: string | undefined;
 }
 
@@ -108,7 +109,7 @@ const DBSS: HuaweiService = {
   factory: "createDbssClient",
   operation: "listAuditObsBuckets",
   endpoints: DBSS_ENDPOINTS,
-  projectId: { minLength: 32, maxLength: 64, hint: "DBSS project ids are 32 to 64 of 0-9, A-Z, a-z and '-'" },
+  projectId: listAuditObsBuckets.project_id,
 };
 
 /**

@@ -18,10 +18,12 @@ import {
   type CallOptions,
   type ClientOptions,
   CredentialsError,
+  checkParam,
   createPipeline,
   credentialsType,
   type FetchLike,
   InvalidInputError,
+  type ParamRule,
   type Pipeline,
   parseEndpoint,
   readBody,
@@ -107,8 +109,8 @@ export interface HuaweiService {
   operation: string;
   /** The region → endpoint table. */
   endpoints: Readonly<Record<string, string>>;
-  /** Project id length bounds and a hint for error messages. */
-  projectId: { minLength: number; maxLength: number; hint: string };
+  /** The spec's rule for the `project_id` path parameter (src/generated/<service>-rules.ts). */
+  projectId: ParamRule;
 }
 
 /** A validated client configuration, ready for `createClient`. */
@@ -121,8 +123,6 @@ export interface HuaweiSetup {
   fetch: Pipeline;
   service: HuaweiService;
 }
-
-const PROJECT_ID_CHARS = /^[0-9A-Za-z-]+$/;
 
 /** Checks every option and builds the auth, or throws `InvalidInputError`/`CredentialsError`; sends nothing. */
 export function prepareHuaweiClient(given: HuaweiClientOptions, service: HuaweiService): HuaweiSetup {
@@ -193,32 +193,12 @@ function checkRegion(region: unknown, baseUrl: unknown, service: HuaweiService):
 }
 
 function checkProjectId(value: unknown, given: boolean, service: HuaweiService): string {
-  const { minLength, maxLength, hint } = service.projectId;
-  const source = given ? "" : " (from the credentials)";
-  if (value === undefined) {
-    throw new InvalidInputError(
-      "projectId",
-      `is required (${hint}); pass projectId or credentials carrying one (HUAWEICLOUD_SDK_PROJECT_ID)`,
-    );
-  }
-  if (typeof value !== "string" || value === "")
-    throw new InvalidInputError("projectId", `is required (${hint})`);
-  if (value === "." || value === ".." || value.includes("/")) {
-    throw new InvalidInputError("projectId", `must not be "." or ".." or contain "/"${source} (${hint})`);
-  }
-  if (value.length < minLength || value.length > maxLength) {
-    throw new InvalidInputError(
-      "projectId",
-      `is ${value.length} characters${source}; it must be ${minLength} to ${maxLength} (${hint})`,
-    );
-  }
-  if (!PROJECT_ID_CHARS.test(value)) {
-    throw new InvalidInputError(
-      "projectId",
-      `has characters other than 0-9, A-Z, a-z and "-"${source} (${hint})`,
-    );
-  }
-  return value;
+  const note = given
+    ? undefined
+    : value === undefined
+      ? "pass projectId or credentials carrying one (HUAWEICLOUD_SDK_PROJECT_ID)"
+      : "from the credentials";
+  return checkParam(value, service.projectId, "projectId", note);
 }
 
 /** The auth step for the credentials, every secret registered. */

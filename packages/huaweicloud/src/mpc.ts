@@ -14,6 +14,7 @@ import {
 } from "@bucketry/core";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/mpc.js";
+import { listAllBuckets } from "./generated/mpc-rules.js";
 import {
   type CallOptions,
   type HuaweiClientOptions,
@@ -45,7 +46,7 @@ export interface MpcClientOptions extends HuaweiClientOptions {
   region?: MpcRegion | undefined;
   /** The endpoint instead of the region's, e.g. a proxy or a test fake. */
   baseUrl?: string | undefined;
-  /** The project id (1 to 64 of 0-9, A-Z, a-z, "-"); defaults to the AK/SK credentials' `projectId`. */
+  /** The project id (as the spec's `project_id` allows); defaults to the AK/SK credentials' `projectId`. */
   projectId?: string | undefined;
 }
 
@@ -83,7 +84,7 @@ const MPC: HuaweiService = {
   factory: "createMpcClient",
   operation: "listAllBuckets",
   endpoints: MPC_ENDPOINTS,
-  projectId: { minLength: 1, maxLength: 64, hint: "MPC project ids are 1 to 64 of 0-9, A-Z, a-z and '-'" },
+  projectId: listAllBuckets.project_id,
 };
 
 /**

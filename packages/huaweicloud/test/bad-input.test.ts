@@ -68,49 +68,50 @@ function common(service: "huaweicloud-mpc" | "huaweicloud-dbss"): Case[] {
       options: withOption("projectId", undefined),
       Class: I,
       field: "projectId",
-      message: /is required .*HUAWEICLOUD_SDK_PROJECT_ID/,
+      message: /is required; pass projectId or credentials carrying one \(HUAWEICLOUD_SDK_PROJECT_ID\)/,
     },
     {
       name: 'project id ".."',
       options: withOption("projectId", ".."),
       Class: I,
       field: "projectId",
-      message: /must not be "\." or "\.\."/,
+      message: /must be one path segment \(not "\." or "\.\.", no "\/"\)/,
     },
     {
       name: 'project id "."',
       options: withOption("projectId", "."),
       Class: I,
       field: "projectId",
-      message: /must not be "\." or "\.\."/,
+      message: /must be one path segment \(not "\." or "\.\.", no "\/"\)/,
     },
     {
       name: 'project id with "/"',
       options: withOption("projectId", `${PROJECT.slice(0, 16)}/${PROJECT.slice(16)}`),
       Class: I,
       field: "projectId",
-      message: /contain "\/"/,
+      message: /must be one path segment/,
     },
     {
       name: "project id with an underscore",
       options: withOption("projectId", `${PROJECT.slice(0, 31)}_`),
       Class: I,
       field: "projectId",
-      message: /characters other than 0-9, A-Z, a-z and "-"/,
+      message: /must match \^\[0-9A-Za-z-\]\+\$, not "[0-9a-f]{31}_" \(spec: pattern\)/,
     },
     {
       name: "project id of 65 characters",
       options: withOption("projectId", "a".repeat(65)),
       Class: I,
       field: "projectId",
-      message: /is 65 characters; it must be \d+ to 64/,
+      message:
+        /must be of length \d+ to 64, not "a{59}… \(65 characters\) \(spec: minLength \d+, maxLength 64\)/,
     },
     {
       name: "project id that is not a string",
       options: withOption("projectId", 42),
       Class: I,
       field: "projectId",
-      message: /is required/,
+      message: /must be of type string, not 42 \(spec: type string\)/,
     },
     {
       name: "unknown region",
@@ -368,14 +369,14 @@ const CLIENTS = [
         options: withOption("projectId", PROJECT.slice(1)),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 31 characters; it must be 32 to 64 \(DBSS project ids/,
+        message: /must be of length 32 to 64, not "[0-9a-f]{31}" \(spec: minLength 32, maxLength 64\)/,
       },
       {
         name: "project id of 1 character",
         options: withOption("projectId", "a"),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 1 characters; it must be 32 to 64/,
+        message: /must be of length 32 to 64, not "a"/,
       },
       {
         name: "project id from the credentials too short for DBSS",
@@ -389,7 +390,7 @@ const CLIENTS = [
         }),
         Class: InvalidInputError,
         field: "projectId",
-        message: /is 8 characters \(from the credentials\); it must be 32 to 64/,
+        message: /must be of length 32 to 64, not "short-id" .*; from the credentials$/,
       },
     ] as Case[],
   },
@@ -433,5 +434,22 @@ describe.each(CLIENTS)("$name: bad input", (client) => {
     expect(error).toMatchObject({ field });
     expect((error as Error).message).toMatch(message);
     expect(fake.log).toEqual([]);
+  });
+});
+
+describe("the project id rule is each spec's (src/generated/*-rules.ts)", () => {
+  const inline = { type: "aksk", accessKey: "AK", secretKey: SK } as const;
+  const make = { mpc: createMpcClient, dbss: createDbssClient };
+  // specs/huaweicloud/mpc.yaml: minLength 1; dbss.yaml: minLength 32; both maxLength 64.
+  it.each([
+    ["mpc", "a", true],
+    ["dbss", "a", false],
+    ["dbss", "a".repeat(32), true],
+    ["mpc", "a".repeat(64), true],
+    ["mpc", "a".repeat(65), false],
+  ] as const)("%s takes a project id of %j: %s", (service, projectId, accepted) => {
+    const create = () => make[service]({ baseUrl: "http://127.0.0.1:1", projectId, credentials: inline });
+    if (accepted) expect(create).not.toThrow();
+    else expect(create).toThrow(/\(spec: minLength (1|32), maxLength 64\)/);
   });
 });

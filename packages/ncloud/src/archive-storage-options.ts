@@ -13,13 +13,14 @@ import {
 import {
   type ClientOptions,
   CredentialsError,
-  checkPathParameter,
+  checkParam,
   credentialsType,
   InvalidInputError,
   parseEndpoint,
   type ResolvedClientOptions,
   resolveOptions as resolveClientOptions,
 } from "@bucketry/core";
+import { getAccount } from "./generated/archive-storage-rules.js";
 
 /** NAVER Cloud Archive Storage's zones: the public (Korea) zone and the government zone. */
 export type ArchiveStorageZone = "public" | "gov";
@@ -104,13 +105,6 @@ export interface ResolvedOptions {
   /** The shared options, checked; `secrets` holds every credential the client handles. */
   client: ResolvedClientOptions;
 }
-
-/** Keystone project ids are 32 hex digits; the database allows up to 64 id characters. */
-const PROJECT_ID = {
-  pattern: /^[A-Za-z0-9_-]+$/,
-  maxLength: 64,
-  hint: "the project id from the Archive Storage console, e.g. 5942771066a0482bb6aaf7f5bc792b00",
-};
 
 const OPTION_KEYS = ["zone", "baseUrl", "authUrl", "projectId", "credentials"] as const;
 
@@ -227,9 +221,9 @@ function underCredentials<T>(make: () => T): T {
   }
 }
 
-/** Checks a project id as it goes into `/v1/AUTH_{project_id}`. */
+/** Checks a project id as it goes into `/v1/AUTH_{project_id}`, by the spec's rule. */
 export function checkProjectId(value: unknown, field = "projectId"): string {
-  return checkPathParameter(value, field, PROJECT_ID);
+  return checkParam(value, getAccount.project_id, field, "the project id from the Archive Storage console");
 }
 
 function checkZone(zone: unknown): ArchiveStorageZone | undefined {

@@ -12,6 +12,7 @@ import {
   type BufferedBody,
   type CallOptions,
   checkCallOptions,
+  checkParam,
   createApiClient,
   createPipeline,
   expectOk,
@@ -44,12 +45,13 @@ import {
 } from "./archive-storage-model.js";
 import { type ArchiveStorageClientOptions, resolveOptions } from "./archive-storage-options.js";
 import type { paths } from "./generated/archive-storage.js";
+import { getAccount } from "./generated/archive-storage-rules.js";
 import { USER_AGENT } from "./version.js";
 
 /** The provider named in every error. */
 export const ARCHIVE_STORAGE_PROVIDER = "ncloud-archive-storage";
-/** Swift's `ACCOUNT_LISTING_LIMIT`: the default and the largest `limit` of one page. */
-export const MAX_LISTING_LIMIT = 10_000;
+/** Swift's `ACCOUNT_LISTING_LIMIT`: the default and the largest `limit` of one page (the spec's maximum). */
+export const MAX_LISTING_LIMIT: number = getAccount.limit.maximum;
 
 const OPERATION = "getAccount";
 const ACCOUNT_PATH = "/v1/AUTH_{project_id}";
@@ -326,8 +328,6 @@ const PARAMS = {
   getAccount: new Set([...COMMON_PARAMS, "limit"]),
   listContainers: new Set([...COMMON_PARAMS, "pageSize", "from"]),
 };
-const FORMATS = new Set<ListingFormat>(["json", "xml", "plain"]);
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 interface CheckedListing {
   shape: ListingShape;
@@ -359,44 +359,16 @@ function checkListing(
           : `; known: ${[...PARAMS[helper]].join(", ")}`;
     throw new InvalidInputError(key, `is not a parameter of ${helper}${hint}`);
   }
-  const prefix = text(p.prefix, "prefix");
-  const marker = text(p.marker, "marker");
-  const endMarker = text(p.endMarker, "endMarker");
-  const delimiter = p.delimiter;
-  if (delimiter !== undefined && (typeof delimiter !== "string" || !isAsciiCharacter(delimiter))) {
-    throw new InvalidInputError(
-      "delimiter",
-      'must be exactly one ASCII character, e.g. "-" (Swift 2.15.1 answers 412 Bad delimiter otherwise)',
-    );
-  }
-  const reverse = flag(p.reverse, "reverse");
-  const newest = flag(p.newest, "newest");
-  const format = p.format ?? "json";
-  if (!FORMATS.has(format as ListingFormat)) {
-    throw new InvalidInputError(
-      "format",
-      `must be "json", "xml" or "plain", not ${JSON.stringify(String(format))}`,
-    );
-  }
-  const sizeValue = p[sizeField];
-  if (
-    sizeValue !== undefined &&
-    (typeof sizeValue !== "number" ||
-      !Number.isInteger(sizeValue) ||
-      sizeValue < 1 ||
-      sizeValue > MAX_LISTING_LIMIT)
-  ) {
-    throw new InvalidInputError(
-      sizeField,
-      `must be a whole number from 1 to ${MAX_LISTING_LIMIT} (Swift's maximum), not ${String(sizeValue)}`,
-    );
-  }
-  const size = sizeValue as number | undefined;
-  const shape: ListingShape = {
-    format: format as ListingFormat,
-    prefix,
-    delimiter: delimiter as string | undefined,
-  };
+  // The spec's rules (src/generated/archive-storage-rules.ts), under the names the helpers use.
+  const prefix = checkParam<string | undefined>(p.prefix, getAccount.prefix, "prefix");
+  const marker = checkParam<string | undefined>(p.marker, getAccount.marker, "marker");
+  const endMarker = checkParam<string | undefined>(p.endMarker, getAccount.end_marker, "endMarker");
+  const delimiter = checkParam<string | undefined>(p.delimiter, getAccount.delimiter, "delimiter");
+  const reverse = checkParam<boolean | undefined>(p.reverse, getAccount.reverse, "reverse") ?? false;
+  const newest = checkParam<boolean | undefined>(p.newest, getAccount["X-Newest"], "newest") ?? false;
+  const format = checkParam<ListingFormat | undefined>(p.format, getAccount.format, "format") ?? "json";
+  const size = checkParam<number | undefined>(p[sizeField], getAccount.limit, sizeField);
+  const shape: ListingShape = { format, prefix, delimiter };
   return {
     shape,
     marker,
@@ -412,27 +384,6 @@ function checkListing(
       ...(reverse && { reverse: true }),
     }),
   };
-}
-
-/** One character from U+0001 to U+007F: Swift 2.15.1 takes a one-byte delimiter (UTF-8 makes others longer). */
-function isAsciiCharacter(value: string): boolean {
-  return value.length === 1 && value.charCodeAt(0) > 0 && value.charCodeAt(0) < 0x80;
-}
-
-function text(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string") throw new InvalidInputError(field, `must be a string, not ${typeof value}`);
-  if (LONE_SURROGATE.test(value)) {
-    throw new InvalidInputError(field, "is not valid Unicode (a lone surrogate cannot be sent as UTF-8)");
-  }
-  return value;
-}
-
-function flag(value: unknown, field: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== "boolean")
-    throw new InvalidInputError(field, `must be true or false, not ${JSON.stringify(value)}`);
-  return value;
 }
 
 function checkFrom(from: unknown): ResumePoint<string> | undefined {

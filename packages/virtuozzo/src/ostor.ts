@@ -22,6 +22,7 @@ import {
   type ClientOptions,
   CredentialsError,
   checkCallOptions,
+  checkParam,
   createApiClient,
   createPipeline,
   credentialsType,
@@ -43,6 +44,7 @@ import {
 } from "@bucketry/core";
 import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
 import type { components, paths } from "./generated/ostor.js";
+import { listOstorUsers } from "./generated/ostor-rules.js";
 import {
   type OstorUser,
   type OstorUserDetail,
@@ -183,9 +185,6 @@ export type OstorClient = Omit<Client<paths>, "GET" | "request"> & {
  */
 export { MalformedResponseError };
 
-const USER_ID = /^[0-9a-f]{16}$/;
-// Pragmatic: one `@`, no spaces or controls, a non-empty local part and dot-separated domain labels.
-const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@.\p{Cc}]+(?:\.[^\s@.\p{Cc}]+)*$/u;
 const REGION = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -399,17 +398,11 @@ function checkSelector(selector: unknown): Record<string, string | boolean> {
       "set either id or emailAddress, not both (the service answers 400 to both)",
     );
   }
+  // The spec's rules for the query (src/generated/ostor-rules.ts); "one of the two" is ostor's own.
   const query: Record<string, string | boolean> = {};
-  if (id !== undefined) {
-    if (typeof id !== "string" || !USER_ID.test(id)) {
-      throw new InvalidInputError("id", "must be 16 lower-case hex characters, e.g. b09693b73b3c7686");
-    }
-    query.id = id;
-  } else if (emailAddress !== undefined) {
-    if (typeof emailAddress !== "string" || emailAddress.length > 254 || !EMAIL.test(emailAddress)) {
-      throw new InvalidInputError("emailAddress", "is not an email address such as user@example.com");
-    }
-    query.emailAddress = emailAddress;
+  if (id !== undefined) query.id = checkParam<string>(id, listOstorUsers.id, "id");
+  else if (emailAddress !== undefined) {
+    query.emailAddress = checkParam<string>(emailAddress, listOstorUsers.emailAddress, "emailAddress");
   } else {
     throw new InvalidInputError("selector", "needs id or emailAddress (use listUsers for every user)");
   }
@@ -418,7 +411,5 @@ function checkSelector(selector: unknown): Record<string, string | boolean> {
 }
 
 function flag(value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== "boolean") throw new InvalidInputError("space", "must be true or false");
-  return value;
+  return checkParam<boolean | undefined>(value, listOstorUsers.space, "space") ?? false;
 }

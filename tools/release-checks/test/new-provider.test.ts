@@ -1,15 +1,18 @@
 /**
  * `pnpm new-provider` (scripts/new-provider.mjs) in a scratch copy of the repository: bad names exit 2
- * and write nothing; a good one scaffolds a sixth provider whose spec passes the strict Redocly rules
- * and whose package builds and passes its own first test through turbo, exactly as a developer's next
- * command (`pnpm turbo run build test --filter=…`) would run it.
+ * and write nothing; a good one copies the private example provider (packages/example) into a sixth
+ * provider whose spec passes the strict Redocly rules, whose package builds and passes its own tests
+ * through turbo, exactly as a developer's next command (`pnpm turbo run build test --filter=…`) would
+ * run it, packs, and whose client has the options and helpers of the five real ones.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { facadeAdapters, publishablePackages } from "../scripts/packages.mjs";
 import { copyPaths, readJson, removeScratch, repoFiles, repoRoot, scratchDir } from "./repo-copy.js";
 
 const run = promisify(execFile);
@@ -78,6 +81,19 @@ function copyRepo(label: string): { dir: string; files: string[] } {
   return { dir, files };
 }
 
+describe("the example provider the scaffold copies", () => {
+  it("is private: never packed by the release checks, never an adapter or dependency of the facade", () => {
+    const example = readJson(join(repoRoot, "packages/example/package.json"));
+    expect(example).toMatchObject({ name: "@bucketry-internal/example", private: true });
+    expect(publishablePackages().map((pkg) => pkg.name)).not.toContain(example.name);
+    expect(publishablePackages().length).toBeGreaterThanOrEqual(8);
+    expect((facadeAdapters() ?? []).map((adapter) => adapter.packageName)).not.toContain(example.name);
+    expect(JSON.stringify(readJson(join(repoRoot, "packages/bucketry/package.json")))).not.toContain(
+      example.name,
+    );
+  });
+});
+
 describe("pnpm new-provider refuses bad input and writes nothing", () => {
   let dir: string;
   let filesBefore: string[];
@@ -107,6 +123,7 @@ describe("pnpm new-provider refuses bad input and writes nothing", () => {
       /cannot create provider "ncloud": .*already named @bucketry\/ncloud/,
     ],
     ["a shared package's name", ["core"], /"core" is a shared package/],
+    ["the example's own name", ["example"], /"example" is a shared package/],
     ["no name", [], /the provider name is missing/],
     ["two names", ["acme", "other"], /give one provider name/],
     ["an unknown option", ["acme", "--force"], /unknown option --force/],
@@ -192,10 +209,11 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
       `${pkgDir}/src/object-store.ts`,
       `${pkgDir}/src/generated/README.md`,
       `${pkgDir}/src/generated/object-store.ts`,
+      `${pkgDir}/src/generated/object-store-rules.ts`,
       `${pkgDir}/test/object-store.test.ts`,
       `${pkgDir}/test/types.test-d.ts`,
       ".changeset/initial-release-acme-cloud.md",
-      ...(existsSync(join(repoRoot, "packages/ncloud/LICENSE")) ? [`${pkgDir}/LICENSE`] : []),
+      ...(existsSync(join(repoRoot, "packages/example/LICENSE")) ? [`${pkgDir}/LICENSE`] : []),
     ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
@@ -233,6 +251,7 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
     const manifest = readJson(join(dir, pkgDir, "package.json"));
     const template = readJson(join(repoRoot, "packages/ncloud/package.json"));
     expect(Object.keys(manifest)).toEqual(Object.keys(template));
+    expect(manifest.private).toBeUndefined();
     expect(manifest).toMatchObject({
       name: "@bucketry/acme-cloud",
       version: "0.0.0",
@@ -243,7 +262,7 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
       },
     });
     expect(Object.keys(manifest.exports as object)).toEqual([".", "./package.json"]);
-    expect(JSON.stringify(manifest)).not.toMatch(/ncloud|naver|swift/i);
+    expect(JSON.stringify(manifest)).not.toMatch(/ncloud|naver|swift|internal|sample/i);
     expect(readFileSync(join(dir, ".changeset/initial-release-acme-cloud.md"), "utf8")).toMatch(
       /^---\n"@bucketry\/acme-cloud": minor\n---\n\nInitial release: `createObjectStoreClient`/,
     );
@@ -316,7 +335,124 @@ describe("pnpm new-provider acme-cloud --service object-store", () => {
     expect(list.stdout.split("\n")).toEqual(
       expect.arrayContaining(["package/README.md", "package/package.json", "package/dist/index.js"]),
     );
-    if (existsSync(join(repoRoot, "packages/ncloud/LICENSE")))
+    if (existsSync(join(repoRoot, "packages/example/LICENSE")))
       expect(list.stdout).toContain("package/LICENSE");
   });
+
+  it("has a client with the options shape and helpers of the five real providers", () => {
+    const real = REAL_FACTORIES.map(([module, factory]) => shapeOf(module, factory));
+    const scaffolded = shapeOf(join(dir, pkgDir, "dist", "index.js"), "createObjectStoreClient");
+    for (const shape of [...real, scaffolded]) {
+      // Core's shared options, declared once (ClientOptions): the same names and types everywhere.
+      expect(shape.options, shape.factory).toMatchObject(real[0]!.shared);
+      expect(shape.shared, shape.factory).toEqual(real[0]!.shared);
+      // One discriminated credentials option, required, every form naming its `type`.
+      expect(shape.credentials, shape.factory).toEqual({ required: true, discriminated: true });
+      // Every list*() is a Paginator; every helper's last parameter is core's CallOptions.
+      expect(shape.lists.length, shape.factory).toBeGreaterThan(0);
+      expect(shape.callOptions.length, shape.factory).toBeGreaterThan(0);
+      for (const list of shape.lists) expect(list, shape.factory).toMatch(/^list\w+ → Paginator</);
+      for (const helper of shape.callOptions)
+        expect(helper, shape.factory).toMatch(/: CallOptions( \| undefined)?$/);
+    }
+    expect(Object.keys(scaffolded.options).sort()).toEqual(["baseUrl", "credentials", ...SHARED].sort());
+  });
 });
+
+/** The five real factories and the module each is imported from (this workspace's built packages). */
+const REAL_FACTORIES = [
+  ["@bucketry/hitachi", "createVspOneObjectClient"],
+  ["@bucketry/huaweicloud/mpc", "createMpcClient"],
+  ["@bucketry/huaweicloud/dbss", "createDbssClient"],
+  ["@bucketry/ncloud", "createArchiveStorageClient"],
+  ["@bucketry/virtuozzo", "createOstorClient"],
+] as const;
+
+/** Core's ClientOptions: what every factory takes besides its endpoint and credentials. */
+const SHARED = ["fetch", "retry", "timeout", "headers", "onEvent", "limiter"];
+
+interface Shape {
+  factory: string;
+  /** Every option: its declared type as the compiler prints it, `?` when optional. */
+  options: Record<string, string>;
+  shared: Record<string, string>;
+  credentials: { required: boolean; discriminated: boolean };
+  /** `listX → <return type>` for each list*() helper. */
+  lists: string[];
+  /** `helper: <type of the last parameter>` for each helper taking per-call options. */
+  callOptions: string[];
+}
+
+/** What the compiler sees of `factory` exported by `module` (a package name or a built file). */
+function shapeOf(module: string, factory: string): Shape {
+  const file = join(repoRoot, "tools", "release-checks", "test", `__shape_${factory}.ts`);
+  const source = `import { ${factory} } from ${JSON.stringify(module)};\nexport const f = ${factory};\n`;
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  host.readFile = (name) => (name === file ? source : read(name));
+  const exists = host.fileExists.bind(host);
+  host.fileExists = (name) => name === file || exists(name);
+  const program = ts.createProgram([file], options, host);
+  const checker = program.getTypeChecker();
+  const sourceFile = program.getSourceFile(file)!;
+  const problems = ts
+    .getPreEmitDiagnostics(program, sourceFile)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  expect(problems, `${factory} from ${module}`).toEqual([]);
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(sourceFile)!)[0]!;
+  const signature = checker.getTypeOfSymbol(exported).getCallSignatures()[0]!;
+  const print = (type: ts.Type) => checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation);
+  const optionsType = checker.getTypeOfSymbol(signature.getParameters()[0]!);
+  const described: Record<string, string> = {};
+  for (const property of checker.getPropertiesOfType(optionsType)) {
+    const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
+    described[property.name] = `${optional ? "?" : ""}${print(checker.getTypeOfSymbol(property))}`;
+  }
+  const credentials = checker.getPropertyOfType(optionsType, "credentials");
+  const forms = credentials ? checker.getNonNullableType(checker.getTypeOfSymbol(credentials)) : undefined;
+  const members = forms ? (forms.isUnion() ? forms.types : [forms]) : [];
+  const discriminated =
+    members.length > 0 &&
+    members.every((member) => {
+      const type = checker.getPropertyOfType(member, "type");
+      if (type === undefined) return false;
+      // A literal, or literals (NAVER's `from` form takes the kind its credentials hold).
+      const literal = checker.getTypeOfSymbol(type);
+      return (literal.isUnion() ? literal.types : [literal]).every((t) => t.isStringLiteral());
+    });
+  const client = signature.getReturnType();
+  const lists: string[] = [];
+  const callOptions: string[] = [];
+  for (const property of checker.getPropertiesOfType(client)) {
+    if (/^[A-Z]+$/.test(property.name)) continue; // openapi-fetch's GET, POST, ...
+    const helper = checker.getTypeOfSymbol(property).getCallSignatures()[0];
+    if (!helper) continue;
+    // listBucketsPage (Hitachi) fetches one page by token: a page, not a listing.
+    if (property.name.startsWith("list") && !property.name.endsWith("Page"))
+      lists.push(`${property.name} → ${print(helper.getReturnType())}`);
+    const last = helper.getParameters().at(-1);
+    if (last?.name === "options" || last?.name === "callOptions" || last?.name === "call") {
+      callOptions.push(`${property.name}: ${print(checker.getTypeOfSymbol(last))}`);
+    }
+  }
+  return {
+    factory,
+    options: described,
+    shared: Object.fromEntries(SHARED.map((key) => [key, described[key] ?? "(missing)"])),
+    credentials: {
+      required: credentials !== undefined && !described.credentials?.startsWith("?"),
+      discriminated,
+    },
+    lists,
+    callOptions,
+  };
+}

@@ -80,14 +80,15 @@ export const hitachiDescriptor: AdapterDescriptor<"hitachi-vsp-one-object"> = {
   },
 };
 
-/** `-1,2, 3` or `[-1, 2, 3]` → integers; an error naming the setting otherwise. */
+/**
+ * `-1,2, 3` or `[-1, 2, 3]` → numbers; an error naming the setting when one is not written as an
+ * integer. The range (the spec's int64) is the client's to check, as for every caller.
+ */
 function parseUserIds(settings: Parameters<AdapterDescriptor["build"]>[0]): number[] {
   const items = settings.list("userIds");
   if (items === undefined || items.length === 0) settings.fail(`${settings.describe("userIds")} is not set`);
   const ids = items.map((item) => (typeof item === "string" ? item.trim() : item));
-  const bad = ids.find((id) =>
-    typeof id === "number" ? !Number.isSafeInteger(id) : typeof id !== "string" || !/^-?\d{1,16}$/.test(id),
-  );
+  const bad = ids.find((id) => typeof id !== "number" && (typeof id !== "string" || !/^-?\d+$/.test(id)));
   if (bad !== undefined) {
     settings.fail(
       `${settings.describe("userIds")} must be integer user ids, comma-separated (e.g. -468170324,42)`,

@@ -7,8 +7,13 @@
  * them in `Secret` before anything else sees the body, so a `User`'s `raw` prints, logs and
  * serialises them as `[REDACTED]`.
  */
-import { InvalidInputError } from "@bucketry/core";
-import type { OstorClient, OstorClientOptions, OstorUser, OstorUserDetail } from "@bucketry/virtuozzo";
+import type {
+  OstorClient,
+  OstorClientOptions,
+  OstorUser,
+  OstorUserDetail,
+  OstorUserSelector,
+} from "@bucketry/virtuozzo";
 import type { ProviderSource, User } from "../model.js";
 import { type AdapterOptions, checkAdapterOptions, lazyClient, providerLoader } from "./load.js";
 
@@ -74,15 +79,15 @@ export function ostorSource(options: OstorSourceOptions): OstorSource {
       for await (const user of ostor.listUsers(space ? { space: true } : {}, { signal })) yield toUser(user);
     },
     async user(query, callOptions = {}) {
-      const { id, email } = (query ?? {}) as { id?: unknown; email?: unknown };
-      if ((id === undefined) === (email === undefined)) {
-        throw new InvalidInputError("query", "give exactly one of id or email");
-      }
+      // Both or neither, and each value, are the client's to refuse (getUser's selector check).
+      const { id, email } = (query ?? {}) as { id?: string; email?: string };
       const ostor = await client();
-      const space = callOptions.space ? { space: true } : {};
-      const selector =
-        id !== undefined ? { id: id as string, ...space } : { emailAddress: email as string, ...space };
-      return toUser(await ostor.getUser(selector, { signal: callOptions.signal }));
+      const selector = {
+        ...(id !== undefined && { id }),
+        ...(email !== undefined && { emailAddress: email }),
+        ...(callOptions.space && { space: true }),
+      };
+      return toUser(await ostor.getUser(selector as OstorUserSelector, { signal: callOptions.signal }));
     },
   };
 }

@@ -13,9 +13,10 @@ export interface paths {
             path: {
                 /**
                  * @description Project ID of the NAVER Cloud project, as shown in the Archive Storage console ("Check API
-                 *     usage information"). It follows the literal `AUTH_` prefix of the account name. Any
-                 *     character except `/` is accepted here; Keystone project IDs are normally 32 hexadecimal
-                 *     characters.
+                 *     usage information"). It follows the literal `AUTH_` prefix of the account name. Swift
+                 *     itself takes any character except `/` here, but the account is a Keystone project: its ID
+                 *     is normally 32 hexadecimal characters, and Keystone's `project.id` column holds at most 64
+                 *     characters of letters, digits, `_` and `-` (what this spec allows).
                  * @example 5942771066a0482bb6aaf7f5bc792b00
                  */
                 project_id: components["parameters"]["ProjectId"];
@@ -116,9 +117,10 @@ export interface components {
     parameters: {
         /**
          * @description Project ID of the NAVER Cloud project, as shown in the Archive Storage console ("Check API
-         *     usage information"). It follows the literal `AUTH_` prefix of the account name. Any
-         *     character except `/` is accepted here; Keystone project IDs are normally 32 hexadecimal
-         *     characters.
+         *     usage information"). It follows the literal `AUTH_` prefix of the account name. Swift
+         *     itself takes any character except `/` here, but the account is a Keystone project: its ID
+         *     is normally 32 hexadecimal characters, and Keystone's `project.id` column holds at most 64
+         *     characters of letters, digits, `_` and `-` (what this spec allows).
          * @example 5942771066a0482bb6aaf7f5bc792b00
          */
         ProjectId: string;
@@ -148,7 +150,8 @@ export interface components {
          *     delimiter after the `prefix` are rolled up into one entry per distinct leading part, ending
          *     with the delimiter (`{"subdir": "..."}` in JSON, `<subdir name="..."/>` in XML, a plain
          *     line in text). Swift 2.15.1 accepts exactly one single-byte character and answers `412`
-         *     with the body `Bad delimiter` otherwise; the vendor page does not state the limit.
+         *     with the body `Bad delimiter` otherwise (a character beyond U+007F is more than one byte in
+         *     UTF-8); the vendor page does not state the limit.
          */
         Delimiter: string;
         /**
@@ -261,7 +264,8 @@ export interface operations {
                  *     delimiter after the `prefix` are rolled up into one entry per distinct leading part, ending
                  *     with the delimiter (`{"subdir": "..."}` in JSON, `<subdir name="..."/>` in XML, a plain
                  *     line in text). Swift 2.15.1 accepts exactly one single-byte character and answers `412`
-                 *     with the body `Bad delimiter` otherwise; the vendor page does not state the limit.
+                 *     with the body `Bad delimiter` otherwise (a character beyond U+007F is more than one byte in
+                 *     UTF-8); the vendor page does not state the limit.
                  */
                 delimiter?: components["parameters"]["Delimiter"];
                 /**
@@ -293,9 +297,10 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID of the NAVER Cloud project, as shown in the Archive Storage console ("Check API
-                 *     usage information"). It follows the literal `AUTH_` prefix of the account name. Any
-                 *     character except `/` is accepted here; Keystone project IDs are normally 32 hexadecimal
-                 *     characters.
+                 *     usage information"). It follows the literal `AUTH_` prefix of the account name. Swift
+                 *     itself takes any character except `/` here, but the account is a Keystone project: its ID
+                 *     is normally 32 hexadecimal characters, and Keystone's `project.id` column holds at most 64
+                 *     characters of letters, digits, `_` and `-` (what this spec allows).
                  * @example 5942771066a0482bb6aaf7f5bc792b00
                  */
                 project_id: components["parameters"]["ProjectId"];

@@ -158,7 +158,8 @@ export interface components {
         Id: string;
         /**
          * @description Select one user by email address. Cannot be combined with `id` (the service answers `400`).
-         *     The response is then a single `OstorUserDetail`.
+         *     The response is then a single `OstorUserDetail`. At most 254 characters, the longest
+         *     address SMTP carries (RFC 5321).
          * @example user@email.com
          */
         EmailAddress: string;
@@ -198,7 +199,8 @@ export interface operations {
                 id?: components["parameters"]["Id"];
                 /**
                  * @description Select one user by email address. Cannot be combined with `id` (the service answers `400`).
-                 *     The response is then a single `OstorUserDetail`.
+                 *     The response is then a single `OstorUserDetail`. At most 254 characters, the longest
+                 *     address SMTP carries (RFC 5321).
                  * @example user@email.com
                  */
                 emailAddress?: components["parameters"]["EmailAddress"];
