@@ -128,6 +128,11 @@ export interface OperationInfo {
   safe?: boolean;
   /** A check of each 2xx body, after the built-in JSON one. */
   check?: BodyCheck;
+  /**
+   * Parses a 2xx body as JSON in place of `JSON.parse` of its whole text (e.g. a large listing, in
+   * pieces); throws when it is not JSON. What it returns is what `json()` of the answer gives.
+   */
+  parse?: (bytes: Uint8Array) => unknown;
 }
 
 /** What a provider tells {@link createPipeline} about itself; the user's options come separately. */
@@ -395,7 +400,7 @@ export function createPipeline(
         }
         let read: ReturnType<typeof check> | undefined;
         if (response.ok) {
-          read = check(request, response, bytes, info?.check);
+          read = check(request, response, bytes, info);
           const { problem } = read;
           if (problem !== undefined) {
             const { url, init } = call();
@@ -490,7 +495,7 @@ function check(
   request: AttemptRequest,
   response: Response,
   bytes: Uint8Array,
-  extra: BodyCheck | undefined,
+  info: OperationInfo | undefined,
 ): { problem: string | undefined; text?: string | undefined; json?: { value: unknown } | undefined } {
   let text: string | undefined;
   let json: { value: unknown } | undefined;
@@ -504,7 +509,7 @@ function check(
       return text;
     },
     json: () => {
-      json ??= { value: JSON.parse(body.text()) };
+      json ??= { value: info?.parse ? info.parse(bytes) : JSON.parse(body.text()) };
       return json.value;
     },
   };
@@ -512,7 +517,7 @@ function check(
     const problem = notJson(body);
     if (problem) return { problem };
   }
-  return { problem: extra?.(body), text, json };
+  return { problem: info?.check?.(body), text, json };
 }
 
 /** `undefined` when the body is JSON, else the problem (never the parser's message: it quotes the body). */

@@ -4,6 +4,7 @@
  */
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
+import { parsedJson } from "../src/buffered-response.js";
 import type { ClientOptions } from "../src/client.js";
 import {
   AbortedError,
@@ -144,6 +145,27 @@ describe("retries", () => {
     });
     expect((await api.GET("/things")).data).toEqual({ ok: true });
     expect(seen).toHaveLength(3);
+  });
+
+  it("parses a JSON body with the operation's own parser, whose throw is retried like JSON.parse's", async () => {
+    const parsed: number[] = [];
+    const parse = (bytes: Uint8Array) => {
+      parsed.push(bytes.length);
+      return { ...(JSON.parse(new TextDecoder().decode(bytes)) as object), by: "parse" };
+    };
+    const body = (i: number) => (i === 0 ? "{not json" : ok);
+    // With a length, openapi-fetch reads the answer's json() rather than parsing its text.
+    const { api, seen } = await serve(
+      (_, i, res) => reply(res, 200, body(i), { "content-length": String(body(i).length) }),
+      {
+        describe: (_method, path) => (path === "/things" ? { operation: "things", parse } : undefined),
+      },
+    );
+    const { data, response } = await api.GET("/things");
+    expect(data).toEqual({ ok: true, by: "parse" });
+    expect(parsedJson(response)).toEqual({ value: { ok: true, by: "parse" } });
+    expect(parsed).toEqual([9, ok.length]);
+    expect(seen).toHaveLength(2);
   });
 
   it("ends with a MalformedResponseError when no attempt gave a usable body, never quoting it", async () => {

@@ -1,10 +1,11 @@
 /** The listing parsers on bodies the fake does not produce: entities, empty forms, cut and foreign bodies. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   decodeXml,
   ListingShapeError,
   ListingSyntaxError,
   lazyJsonListing,
+  parseJsonBytes,
   parseJsonListing,
   parsePlainListing,
   parseXmlListing,
@@ -82,6 +83,66 @@ describe("JSON", () => {
     expect(page.item(1)).toEqual({ kind: "subdir", name: "x-", raw: { subdir: "x-" } });
     expect(page.item(0)).not.toBe(page.item(0));
     expect(parseJsonListing(`[${good}, {"subdir": "x-"}]`)).toEqual([page.item(0), page.item(1)]);
+  });
+});
+
+describe("JSON from bytes, in pieces", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const container = (name: string, i: number) =>
+    JSON.stringify({ name, count: i, bytes: i * 2, last_modified: "2018-09-11T02:11:35.010250" });
+  /** A listing of about `size` bytes whose names come from `name`, joined as `separator` says. */
+  const listing = (size: number, name: (i: number) => string, separator = ", ") => {
+    const entries: string[] = [];
+    for (let i = 0, length = 2; length < size; i++) {
+      entries.push(container(name(i), i));
+      length += entries.at(-1)!.length + separator.length;
+    }
+    return `[${entries.join(separator)}]`;
+  };
+
+  it("parses large arrays as JSON.parse parses their text, whatever the names and spacing", () => {
+    const cases = [
+      listing(200_000, (i) => `bucket-${i}`),
+      listing(200_000, (i) => `b${i}`, ",\n  "),
+      // Names that hold a cut's bytes: a `}` a comma follows, quotes, escapes, non-ASCII.
+      listing(200_000, (i) => (i % 50 === 0 ? `a}, {"x": ${i}` : `é-${i}-"q"-\\-😀`)),
+      ` \n${listing(100_000, (i) => `c${i}`)}\n `,
+      `[${Array.from({ length: 3000 }, (_, i) => `{"nested": {"a": [${i}, {"b": "}"}]}, "n": ${i}}`).join(", ")}]`,
+    ];
+    for (const text of cases) expect(parseJsonBytes(bytes(text))).toEqual(JSON.parse(text));
+  });
+
+  it("never decodes a large array whole: each piece parsed is under 64 KB", () => {
+    const text = listing(1_000_000, (i) => `bucket-${i}`);
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect(parseJsonBytes(bytes(text))).toHaveLength(JSON.parse(text).length);
+      const pieces = parse.mock.calls.slice(0, -1).map(([piece]) => piece.length);
+      expect(pieces.length).toBeGreaterThan(25);
+      expect(Math.max(...pieces)).toBeLessThan(64 * 1024);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("throws as JSON.parse does for what is not JSON, and reads a leading BOM as the decoder does", () => {
+    const good = listing(100_000, (i) => `d${i}`);
+    for (const bad of [
+      `${good.slice(0, -1)}, ]`,
+      `${good.slice(0, -1)},]`,
+      good.slice(0, 70_000),
+      `${good} x`,
+    ]) {
+      expect(() => JSON.parse(bad)).toThrow(SyntaxError);
+      expect(() => parseJsonBytes(bytes(bad))).toThrow(SyntaxError);
+    }
+    expect(parseJsonBytes(bytes(`\ufeff${good}`))).toEqual(JSON.parse(good));
+    expect(parseJsonBytes(bytes(`[${" ".repeat(40_000)}]`))).toEqual([]);
+    expect(parseJsonBytes(bytes('{"a": 1}'))).toEqual({ a: 1 });
+    // Bytes that are not UTF-8 decode to U+FFFD, in a piece as in the whole.
+    const broken = bytes(listing(100_000, (i) => (i === 700 ? "x~" : `e${i}`)));
+    broken.set([0xc3], broken.indexOf(0x7e));
+    expect(parseJsonBytes(broken)).toEqual(JSON.parse(new TextDecoder().decode(broken)));
   });
 });
 
