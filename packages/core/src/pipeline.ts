@@ -11,7 +11,7 @@
  * once because a step renewed what it stamps (a token after a 401, CSRF cookies after a 403).
  */
 
-import { bufferedResponse } from "./buffered-response.js";
+import { type BodyRead, bufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
 import type { ClientOptions } from "./client.js";
 import {
@@ -129,10 +129,12 @@ export interface OperationInfo {
   /** A check of each 2xx body, after the built-in JSON one. */
   check?: BodyCheck;
   /**
-   * Parses a 2xx body as JSON in place of `JSON.parse` of its whole text (e.g. a large listing, in
-   * pieces); throws when it is not JSON. What it returns is what `json()` of the answer gives.
+   * Reads a 2xx JSON body for the operation's helpers in place of the built-in parse (e.g. a large
+   * listing, checked whole and parsed as it is read); throws when it is not JSON (retried as such).
+   * Helpers get its result from `parsedJson(response)`; `json()` of the answer parses the text,
+   * unless the reader called `body.json()`.
    */
-  parse?: (bytes: Uint8Array) => unknown;
+  parse?: (body: BufferedBody) => unknown;
 }
 
 /** What a provider tells {@link createPipeline} about itself; the user's options come separately. */
@@ -383,7 +385,7 @@ export function createPipeline(
         if (response.body === null || NULL_BODY.has(status)) return { response };
         let bytes: Uint8Array<ArrayBuffer>;
         try {
-          bytes = new Uint8Array(await response.arrayBuffer());
+          bytes = await readBytes(response.body);
         } catch (error) {
           if (signal?.aborted) return { error: failure(error, signal), sent: true };
           // An error status is the answer; its body was only detail.
@@ -496,9 +498,10 @@ function check(
   response: Response,
   bytes: Uint8Array,
   info: OperationInfo | undefined,
-): { problem: string | undefined; text?: string | undefined; json?: { value: unknown } | undefined } {
+): { problem: string | undefined } & BodyRead {
   let text: string | undefined;
   let json: { value: unknown } | undefined;
+  let parsed: { value: unknown } | undefined;
   const body: BufferedBody = {
     method: request.method,
     url: request.url,
@@ -509,15 +512,23 @@ function check(
       return text;
     },
     json: () => {
-      json ??= { value: info?.parse ? info.parse(bytes) : JSON.parse(body.text()) };
+      json ??= { value: JSON.parse(body.text()) };
       return json.value;
     },
   };
   if (bytes.length > 0 && JSON_TYPE.test(response.headers.get("content-type") ?? "")) {
-    const problem = notJson(body);
-    if (problem) return { problem };
+    if (info?.parse) {
+      try {
+        parsed = { value: info.parse(body) };
+      } catch {
+        return { problem: "is not valid JSON" };
+      }
+    } else {
+      const problem = notJson(body);
+      if (problem) return { problem };
+    }
   }
-  return { problem: info?.check?.(body), text, json };
+  return { problem: info?.check?.(body), text, json, parsed };
 }
 
 /** `undefined` when the body is JSON, else the problem (never the parser's message: it quotes the body). */
@@ -532,6 +543,29 @@ function notJson(body: BufferedBody): string | undefined {
 
 /** A check for operations whose helpers read JSON: the body must be JSON, whatever its type says. */
 export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is empty" : notJson(body));
+
+/**
+ * Every byte of a body, joined once: undici's `arrayBuffer()` joins the chunks and then copies the
+ * result, and fresh memory is dear (a 1 MB page cost milliseconds of page faults per copy).
+ */
+async function readBytes(body: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    chunks.push(read.value);
+    length += read.value.length;
+  }
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only && only.buffer instanceof ArrayBuffer) return new Uint8Array(only.buffer, only.byteOffset, length);
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
 
 async function discard(response: Response | undefined): Promise<void> {
   await response?.body?.cancel().catch(() => {});

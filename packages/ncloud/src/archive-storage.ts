@@ -42,6 +42,7 @@ import {
   parseJsonBytes,
   parseListing,
   rawHeaders,
+  scanJsonListing,
 } from "./archive-storage-model.js";
 import { type ArchiveStorageClientOptions, resolveOptions } from "./archive-storage-options.js";
 import type { paths } from "./generated/archive-storage.js";
@@ -149,10 +150,14 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       provider: ARCHIVE_STORAGE_PROVIDER,
       steps: [tokenAuth(tokenSource, { secrets })],
       // An XML or plain listing cut short where the transport could not tell is retried like one it
-      // saw; a JSON one is parsed from its bytes in pieces (see parseJsonBytes).
+      // saw; a JSON one is checked from its bytes and parsed as it is read (see scanJsonListing).
       describe: (method, path) =>
         method === "GET" && path.startsWith("/v1/AUTH_")
-          ? { operation: OPERATION, check: cutShort, parse: parseJsonBytes }
+          ? {
+              operation: OPERATION,
+              check: cutShort,
+              parse: (body) => scanJsonListing(body.bytes) ?? body.json(),
+            }
           : undefined,
       userAgent: USER_AGENT,
     },
@@ -208,8 +213,8 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
           query,
           header: newest ? { "X-Newest": true } : undefined,
         },
-        // The bytes, neither decoded nor copied: the pipeline parsed a JSON page from them (see
-        // parseJsonBytes), and the stream of its answer holds them as they are.
+        // The bytes, neither decoded nor copied: the pipeline checked a JSON page from them (see
+        // scanJsonListing), and the stream of its answer holds them as they are.
         parseAs: "stream",
         signal,
       });

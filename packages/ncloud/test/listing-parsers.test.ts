@@ -5,10 +5,10 @@ import {
   ListingShapeError,
   ListingSyntaxError,
   lazyJsonListing,
-  parseJsonBytes,
   parseJsonListing,
   parsePlainListing,
   parseXmlListing,
+  scanJsonListing,
   swiftDate,
 } from "../src/archive-storage-model.js";
 
@@ -86,63 +86,95 @@ describe("JSON", () => {
   });
 });
 
-describe("JSON from bytes, in pieces", () => {
+describe("a JSON page checked from its bytes, parsed as it is read", () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
-  const container = (name: string, i: number) =>
-    JSON.stringify({ name, count: i, bytes: i * 2, last_modified: "2018-09-11T02:11:35.010250" });
-  /** A listing of about `size` bytes whose names come from `name`, joined as `separator` says. */
-  const listing = (size: number, name: (i: number) => string, separator = ", ") => {
-    const entries: string[] = [];
-    for (let i = 0, length = 2; length < size; i++) {
-      entries.push(container(name(i), i));
-      length += entries.at(-1)!.length + separator.length;
-    }
-    return `[${entries.join(separator)}]`;
+  /** The entries of the page scanJsonListing made, read in `order`; undefined when it refused. */
+  const scanned = (text: string, order?: number[]) => {
+    const page = scanJsonListing(bytes(text));
+    if (!page) return undefined;
+    const entries = page.entries();
+    const out = Array.from({ length: entries.length });
+    for (const i of order ?? out.keys()) out[i] = entries.item(i);
+    return out;
   };
+  const lm = '"last_modified": "2018-09-11T02:11:35.010250"';
 
-  it("parses large arrays as JSON.parse parses their text, whatever the names and spacing", () => {
+  it("reads what JSON.parse reads, entry for entry, whatever the spacing, order, escapes or extra keys", () => {
     const cases = [
-      listing(200_000, (i) => `bucket-${i}`),
-      listing(200_000, (i) => `b${i}`, ",\n  "),
-      // Names that hold a cut's bytes: a `}` a comma follows, quotes, escapes, non-ASCII.
-      listing(200_000, (i) => (i % 50 === 0 ? `a}, {"x": ${i}` : `é-${i}-"q"-\\-😀`)),
-      ` \n${listing(100_000, (i) => `c${i}`)}\n `,
-      `[${Array.from({ length: 3000 }, (_, i) => `{"nested": {"a": [${i}, {"b": "}"}]}, "n": ${i}}`).join(", ")}]`,
+      "[]",
+      " [ ] ",
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{${lm},"bytes":2,"count":1,"name":"a"},{"subdir":"x-"}]`,
+      `[\n {\t"name" : "a\\"b\\\\c\\/\\u00e9\\ud83d\\ude00", "count": -0, "bytes": 1.5e3, ${lm}, "x": null, "y": true, "z": false, "w": "}, {"}\r\n]`,
+      `[{"name": "é😀", "count": 0, "bytes": 0, "last_modified": "2018-09-11T02:11:35"}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, "last_modified": "2018-09-11T02:11:35.1"}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, "last_modified": "2018-09-11T02:11:35.123456789"}]`,
+      // The last of a key given twice counts, as with JSON.parse.
+      `[{"name": 1, "name": "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"subdir": "x-", "name": "x"}]`,
     ];
-    for (const text of cases) expect(parseJsonBytes(bytes(text))).toEqual(JSON.parse(text));
+    for (const text of cases) expect(scanned(text), text).toEqual(parseJsonListing(text));
   });
 
-  it("never decodes a large array whole: each piece parsed is under 64 KB", () => {
-    const text = listing(1_000_000, (i) => `bucket-${i}`);
+  it("refuses what it does not read, which is then parsed whole, with the same outcome", () => {
+    const refused = [
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}},]`,
+      `[{"name": "a", "count": 01, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1., "bytes": 2, ${lm}}]`,
+      `[{"name": "a\\x", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a\\u12", "count": 1, "bytes": 2, ${lm}}]`,
+      // A control character as it is, not escaped.
+      `[{"name": "a\u0001", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}}] x`,
+      `[{"name" "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}`,
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}, "x": {"y": 1}}]`,
+      `[{"n\\u0061me": "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, "last_modified": "yesterday"}]`,
+      `[{"name": "a", "count": "1", "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, ${lm}}]`,
+      "[{}]",
+      "[1]",
+      '{"containers": []}',
+    ];
+    for (const text of refused) {
+      expect(scanJsonListing(bytes(text)), text).toBeUndefined();
+      let whole: unknown;
+      try {
+        whole = parseJsonListing(text);
+      } catch (error) {
+        whole = (error as Error).constructor;
+      }
+      let lazy: unknown;
+      try {
+        lazy = parseJsonListing(bytes(text));
+      } catch (error) {
+        lazy = (error as Error).constructor;
+      }
+      expect(lazy, text).toEqual(whole);
+    }
+    // A leading BOM is the decoder's to drop, as it did when the body was decoded whole.
+    expect(scanJsonListing(bytes("\ufeff[]"))).toBeUndefined();
+    expect(parseJsonListing(bytes("\ufeff[]"))).toEqual([]);
+  });
+
+  it("parses a large page a small piece at a time, in any order of reading", () => {
+    const entries = Array.from(
+      { length: 3000 },
+      (_, i) => `{"name": "bucket-${i}", "count": ${i}, "bytes": ${i * 3}, ${lm}}`,
+    );
+    const text = `[${entries.join(", ")}]`;
+    const expected = parseJsonListing(text);
     const parse = vi.spyOn(JSON, "parse");
     try {
-      expect(parseJsonBytes(bytes(text))).toHaveLength(JSON.parse(text).length);
-      const pieces = parse.mock.calls.slice(0, -1).map(([piece]) => piece.length);
-      expect(pieces.length).toBeGreaterThan(25);
-      expect(Math.max(...pieces)).toBeLessThan(64 * 1024);
+      const order = [2999, 0, 1500, ...Array.from({ length: 3000 }, (_, i) => i)];
+      expect(scanned(text, order)).toEqual(expected);
+      const pieces = parse.mock.calls.map(([piece]) => piece.length);
+      expect(pieces.length).toBeGreaterThan(text.length / (8 * 1024));
+      expect(Math.max(...pieces)).toBeLessThan(8 * 1024);
     } finally {
       parse.mockRestore();
     }
-  });
-
-  it("throws as JSON.parse does for what is not JSON, and reads a leading BOM as the decoder does", () => {
-    const good = listing(100_000, (i) => `d${i}`);
-    for (const bad of [
-      `${good.slice(0, -1)}, ]`,
-      `${good.slice(0, -1)},]`,
-      good.slice(0, 70_000),
-      `${good} x`,
-    ]) {
-      expect(() => JSON.parse(bad)).toThrow(SyntaxError);
-      expect(() => parseJsonBytes(bytes(bad))).toThrow(SyntaxError);
-    }
-    expect(parseJsonBytes(bytes(`\ufeff${good}`))).toEqual(JSON.parse(good));
-    expect(parseJsonBytes(bytes(`[${" ".repeat(40_000)}]`))).toEqual([]);
-    expect(parseJsonBytes(bytes('{"a": 1}'))).toEqual({ a: 1 });
-    // Bytes that are not UTF-8 decode to U+FFFD, in a piece as in the whole.
-    const broken = bytes(listing(100_000, (i) => (i === 700 ? "x~" : `e${i}`)));
-    broken.set([0xc3], broken.indexOf(0x7e));
-    expect(parseJsonBytes(broken)).toEqual(JSON.parse(new TextDecoder().decode(broken)));
   });
 });
 
