@@ -149,6 +149,8 @@ export interface PipelineSetup {
   describe?: (method: string, path: string) => OperationInfo | undefined;
   /** The default `User-Agent`, e.g. `bucketry-ncloud/1.2.0` (browsers do not let it be set). */
   userAgent?: string | undefined;
+  /** Statuses besides 429 the API throttles with (Swift's 498), retried and paced as 429 is. */
+  throttleStatuses?: readonly number[] | undefined;
   /** The vendor's advice, in ms, for a throttled answer (429) that carries no `Retry-After`. */
   throttleDelay?: ((response: Response) => number | undefined) | undefined;
 }
@@ -198,6 +200,9 @@ export function createPipeline(
   const { fetch: custom, onEvent, limiter, retry, timeout: limits, headers } = resolved;
   const secrets = setup.secrets ?? resolved.secrets;
   const steps = setup.steps ?? [];
+  const throttles = new Set([429, ...(setup.throttleStatuses ?? [])]);
+  const throttled = (status: number | undefined) => status !== undefined && throttles.has(status);
+  const retryable = (status: number) => isRetryableStatus(status) || throttles.has(status);
   // Sent unless the call sets its own (openapi-fetch's per-call headers win).
   const defaults = Object.entries({
     ...(setup.userAgent === undefined ? {} : { "User-Agent": setup.userAgent }),
@@ -241,7 +246,7 @@ export function createPipeline(
     // Attempts a throttled (429) answer may reach: a throttled call slows down rather than fails.
     const throttleBudget = Math.max(budget, retry?.maxThrottledAttempts ?? budget);
     const allowed = (status: number | undefined) =>
-      (status === 429 ? throttleBudget : budget) + (renewed?.size ?? 0);
+      (throttled(status) ? throttleBudget : budget) + (renewed?.size ?? 0);
     // Time queued in the limiter moves both: the limits are on the server, not on our own queue.
     let started = Date.now();
     let deadline = limits && Number.isFinite(limits.totalMs) ? started + limits.totalMs : undefined;
@@ -381,7 +386,7 @@ export function createPipeline(
           }
         }
         // An answer that will be retried is not read: its connection is freed for the next attempt.
-        if (repeatable && isRetryableStatus(status) && attempt < allowed(status)) return { response };
+        if (repeatable && retryable(status) && attempt < allowed(status)) return { response };
         if (response.body === null || NULL_BODY.has(status)) return { response };
         let bytes: Uint8Array<ArrayBuffer>;
         try {
@@ -427,9 +432,9 @@ export function createPipeline(
       let asked = 0;
       if (outcome.response) {
         const { status, headers } = outcome.response;
-        if (!repeatable || !isRetryableStatus(status)) return undefined;
+        if (!repeatable || !retryable(status)) return undefined;
         const after = parseRetryAfter(headers.get("retry-after"));
-        asked = after ?? (status === 429 ? setup.throttleDelay?.(outcome.response) : undefined) ?? 0;
+        asked = after ?? (throttled(status) ? setup.throttleDelay?.(outcome.response) : undefined) ?? 0;
       } else {
         const { error, sent } = outcome as { error: unknown; sent: boolean };
         if (!(error instanceof ApiError) || !error.retryable || (sent && !repeatable)) return undefined;
@@ -456,7 +461,7 @@ export function createPipeline(
         if (error instanceof ApiError) error.attempts = attempt;
         throw error;
       }
-      if (outcome.response?.status === 429) limiter?.throttled?.(wait);
+      if (throttled(outcome.response?.status)) limiter?.throttled?.(wait);
       emit?.({
         type: "retry",
         provider,

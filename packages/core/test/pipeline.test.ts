@@ -95,6 +95,19 @@ describe("retries", () => {
     expect(safe.seen.map((s) => s.body)).toEqual(['{"id":1}', '{"id":1}']);
   });
 
+  it("retries a provider's own throttling status as 429, within the throttled budget", async () => {
+    const throttle = (_: unknown, i: number, res: Parameters<Handler>[2]) =>
+      i < 3 ? reply(res, 498, "", { "retry-after": "0" }) : reply(res, 200, ok);
+    const retry = { ...fast, maxAttempts: 2, maxThrottledAttempts: 4 };
+    const plain = await serve(throttle, {}, { retry });
+    expect((await plain.api.GET("/things")).response.status).toBe(498);
+    expect(plain.seen).toHaveLength(1);
+    await server!.close();
+    const swift = await serve(throttle, { throttleStatuses: [498] }, { retry });
+    expect((await swift.api.GET("/things")).data).toEqual({ ok: true });
+    expect(swift.seen).toHaveLength(4);
+  });
+
   it("gives up after maxAttempts with the last answer, and sends once with retry: false", async () => {
     const { api, seen } = await serve(
       (_, __, res) => reply(res, 502, ""),

@@ -160,6 +160,8 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
             }
           : undefined,
       userAgent: USER_AGENT,
+      // Swift's ratelimit middleware answers 498 when a container's write rate is exceeded.
+      throttleStatuses: [498],
     },
     resolved,
   );
