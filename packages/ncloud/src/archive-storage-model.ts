@@ -605,9 +605,15 @@ function space(b: Uint8Array, i: number): number {
   return i;
 }
 
+// 1 for a byte a JSON string holds as it is: not a quote, a backslash or a control character.
+const PLAIN = /* @__PURE__ */ new Uint8Array(256).fill(1).fill(0, 0, 0x20);
+PLAIN[QUOTE] = 0;
+PLAIN[BACKSLASH] = 0;
+
 /** Where the string whose content starts at `i` ends (its closing quote); -1 when it is not JSON. */
 function stringEnd(b: Uint8Array, i: number, n: number): number {
   for (;;) {
+    while (PLAIN[b[i]!] === 1) i++;
     const c = b[i]!;
     if (c === QUOTE) return i;
     if (c === BACKSLASH) {
