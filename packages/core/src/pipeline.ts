@@ -561,8 +561,11 @@ async function readBytes(body: ReadableStream<Uint8Array>): Promise<Uint8Array<A
     chunks.push(read.value);
     length += read.value.length;
   }
+  // One chunk that is its whole buffer is kept as it is; a view would keep a larger buffer alive.
   const only = chunks.length === 1 ? chunks[0]! : undefined;
-  if (only && only.buffer instanceof ArrayBuffer) return new Uint8Array(only.buffer, only.byteOffset, length);
+  if (only?.buffer instanceof ArrayBuffer && only.byteLength === only.buffer.byteLength) {
+    return new Uint8Array(only.buffer);
+  }
   const bytes = new Uint8Array(length);
   let at = 0;
   for (const chunk of chunks) {
