@@ -9,6 +9,8 @@
 export interface BodyRead {
   text?: string | undefined;
   json?: { value: unknown } | undefined;
+  /** What the operation's own parser made of it (`OperationInfo.parse`), for its helpers only. */
+  parsed?: { value: unknown } | undefined;
 }
 
 // Defined on first use: touching the global `Response` loads Node's fetch implementation (undici),
@@ -26,8 +28,8 @@ export function bufferedResponse(
 }
 
 /**
- * The JSON the pipeline already parsed from this answer's body while checking it, so a helper that
- * reads the body as text does not parse it again; undefined when it parsed none.
+ * The JSON the pipeline already parsed from this answer's body while checking it (or what the
+ * operation's own parser made of it), so a helper does not parse it again; undefined when none.
  */
 export function parsedJson(response: Response): { value: unknown } | undefined {
   return BufferedClass !== undefined && response instanceof BufferedClass
@@ -46,12 +48,14 @@ function defineBufferedResponse() {
     // What the pipeline's check already decoded and parsed, handed out once instead of redone.
     #text: string | undefined;
     #json: { value: unknown } | undefined;
+    #parsed: { value: unknown } | undefined;
 
     constructor(original: Response, bytes: Uint8Array<ArrayBuffer> | null, read: BodyRead = {}) {
       super(null, { status: original.status, statusText: original.statusText });
       this.#bytes = bytes;
       this.#text = read.text;
       this.#json = read.json;
+      this.#parsed = read.parsed;
       this.#headers = original.headers;
       this.#url = original.url;
       this.#redirected = original.redirected;
@@ -59,7 +63,7 @@ function defineBufferedResponse() {
 
     /** See {@link parsedJson}. */
     static parsedOf(response: BufferedResponse): { value: unknown } | undefined {
-      return response.#json;
+      return response.#parsed ?? response.#json;
     }
 
     override get headers(): Headers {

@@ -11,7 +11,7 @@
  * once because a step renewed what it stamps (a token after a 401, CSRF cookies after a 403).
  */
 
-import { bufferedResponse } from "./buffered-response.js";
+import { type BodyRead, bufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
 import type { ClientOptions } from "./client.js";
 import {
@@ -128,6 +128,13 @@ export interface OperationInfo {
   safe?: boolean;
   /** A check of each 2xx body, after the built-in JSON one. */
   check?: BodyCheck;
+  /**
+   * Reads a 2xx JSON body for the operation's helpers in place of the built-in parse (e.g. a large
+   * listing, checked whole and parsed as it is read); throws when it is not JSON (retried as such).
+   * Helpers get its result from `parsedJson(response)`; `json()` of the answer parses the text,
+   * unless the reader called `body.json()`.
+   */
+  parse?: (body: BufferedBody) => unknown;
 }
 
 /** What a provider tells {@link createPipeline} about itself; the user's options come separately. */
@@ -142,6 +149,8 @@ export interface PipelineSetup {
   describe?: (method: string, path: string) => OperationInfo | undefined;
   /** The default `User-Agent`, e.g. `bucketry-ncloud/1.2.0` (browsers do not let it be set). */
   userAgent?: string | undefined;
+  /** Statuses besides 429 the API throttles with (Swift's 498), retried and paced as 429 is. */
+  throttleStatuses?: readonly number[] | undefined;
   /** The vendor's advice, in ms, for a throttled answer (429) that carries no `Retry-After`. */
   throttleDelay?: ((response: Response) => number | undefined) | undefined;
 }
@@ -191,6 +200,9 @@ export function createPipeline(
   const { fetch: custom, onEvent, limiter, retry, timeout: limits, headers } = resolved;
   const secrets = setup.secrets ?? resolved.secrets;
   const steps = setup.steps ?? [];
+  const throttles = new Set([429, ...(setup.throttleStatuses ?? [])]);
+  const throttled = (status: number | undefined) => status !== undefined && throttles.has(status);
+  const retryable = (status: number) => isRetryableStatus(status) || throttles.has(status);
   // Sent unless the call sets its own (openapi-fetch's per-call headers win).
   const defaults = Object.entries({
     ...(setup.userAgent === undefined ? {} : { "User-Agent": setup.userAgent }),
@@ -234,7 +246,7 @@ export function createPipeline(
     // Attempts a throttled (429) answer may reach: a throttled call slows down rather than fails.
     const throttleBudget = Math.max(budget, retry?.maxThrottledAttempts ?? budget);
     const allowed = (status: number | undefined) =>
-      (status === 429 ? throttleBudget : budget) + (renewed?.size ?? 0);
+      (throttled(status) ? throttleBudget : budget) + (renewed?.size ?? 0);
     // Time queued in the limiter moves both: the limits are on the server, not on our own queue.
     let started = Date.now();
     let deadline = limits && Number.isFinite(limits.totalMs) ? started + limits.totalMs : undefined;
@@ -374,11 +386,11 @@ export function createPipeline(
           }
         }
         // An answer that will be retried is not read: its connection is freed for the next attempt.
-        if (repeatable && isRetryableStatus(status) && attempt < allowed(status)) return { response };
+        if (repeatable && retryable(status) && attempt < allowed(status)) return { response };
         if (response.body === null || NULL_BODY.has(status)) return { response };
         let bytes: Uint8Array<ArrayBuffer>;
         try {
-          bytes = new Uint8Array(await response.arrayBuffer());
+          bytes = await readBytes(response.body);
         } catch (error) {
           if (signal?.aborted) return { error: failure(error, signal), sent: true };
           // An error status is the answer; its body was only detail.
@@ -395,7 +407,7 @@ export function createPipeline(
         }
         let read: ReturnType<typeof check> | undefined;
         if (response.ok) {
-          read = check(request, response, bytes, info?.check);
+          read = check(request, response, bytes, info);
           const { problem } = read;
           if (problem !== undefined) {
             const { url, init } = call();
@@ -420,9 +432,9 @@ export function createPipeline(
       let asked = 0;
       if (outcome.response) {
         const { status, headers } = outcome.response;
-        if (!repeatable || !isRetryableStatus(status)) return undefined;
+        if (!repeatable || !retryable(status)) return undefined;
         const after = parseRetryAfter(headers.get("retry-after"));
-        asked = after ?? (status === 429 ? setup.throttleDelay?.(outcome.response) : undefined) ?? 0;
+        asked = after ?? (throttled(status) ? setup.throttleDelay?.(outcome.response) : undefined) ?? 0;
       } else {
         const { error, sent } = outcome as { error: unknown; sent: boolean };
         if (!(error instanceof ApiError) || !error.retryable || (sent && !repeatable)) return undefined;
@@ -449,7 +461,7 @@ export function createPipeline(
         if (error instanceof ApiError) error.attempts = attempt;
         throw error;
       }
-      if (outcome.response?.status === 429) limiter?.throttled?.(wait);
+      if (throttled(outcome.response?.status)) limiter?.throttled?.(wait);
       emit?.({
         type: "retry",
         provider,
@@ -490,10 +502,11 @@ function check(
   request: AttemptRequest,
   response: Response,
   bytes: Uint8Array,
-  extra: BodyCheck | undefined,
-): { problem: string | undefined; text?: string | undefined; json?: { value: unknown } | undefined } {
+  info: OperationInfo | undefined,
+): { problem: string | undefined } & BodyRead {
   let text: string | undefined;
   let json: { value: unknown } | undefined;
+  let parsed: { value: unknown } | undefined;
   const body: BufferedBody = {
     method: request.method,
     url: request.url,
@@ -509,10 +522,18 @@ function check(
     },
   };
   if (bytes.length > 0 && JSON_TYPE.test(response.headers.get("content-type") ?? "")) {
-    const problem = notJson(body);
-    if (problem) return { problem };
+    if (info?.parse) {
+      try {
+        parsed = { value: info.parse(body) };
+      } catch {
+        return { problem: "is not valid JSON" };
+      }
+    } else {
+      const problem = notJson(body);
+      if (problem) return { problem };
+    }
   }
-  return { problem: extra?.(body), text, json };
+  return { problem: info?.check?.(body), text, json, parsed };
 }
 
 /** `undefined` when the body is JSON, else the problem (never the parser's message: it quotes the body). */
@@ -527,6 +548,32 @@ function notJson(body: BufferedBody): string | undefined {
 
 /** A check for operations whose helpers read JSON: the body must be JSON, whatever its type says. */
 export const requireJson: BodyCheck = (body) => (body.bytes.length === 0 ? "is empty" : notJson(body));
+
+/**
+ * Every byte of a body, joined once: undici's `arrayBuffer()` joins the chunks and then copies the
+ * result, and fresh memory is dear (a 1 MB page cost milliseconds of page faults per copy).
+ */
+async function readBytes(body: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    chunks.push(read.value);
+    length += read.value.length;
+  }
+  // One chunk that is its whole buffer is kept as it is; a view would keep a larger buffer alive.
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only?.buffer instanceof ArrayBuffer && only.byteLength === only.buffer.byteLength) {
+    return new Uint8Array(only.buffer);
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
 
 async function discard(response: Response | undefined): Promise<void> {
   await response?.body?.cancel().catch(() => {});

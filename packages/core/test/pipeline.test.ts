@@ -4,6 +4,7 @@
  */
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
+import { parsedJson } from "../src/buffered-response.js";
 import type { ClientOptions } from "../src/client.js";
 import {
   AbortedError,
@@ -18,6 +19,7 @@ import { expectOk } from "../src/expect-ok.js";
 import {
   type AttemptStep,
   attemptsOf,
+  type BufferedBody,
   createPipeline,
   type FetchLike,
   type PipelineEvent,
@@ -93,6 +95,19 @@ describe("retries", () => {
     expect(safe.seen.map((s) => s.body)).toEqual(['{"id":1}', '{"id":1}']);
   });
 
+  it("retries a provider's own throttling status as 429, within the throttled budget", async () => {
+    const throttle = (_: unknown, i: number, res: Parameters<Handler>[2]) =>
+      i < 3 ? reply(res, 498, "", { "retry-after": "0" }) : reply(res, 200, ok);
+    const retry = { ...fast, maxAttempts: 2, maxThrottledAttempts: 4 };
+    const plain = await serve(throttle, {}, { retry });
+    expect((await plain.api.GET("/things")).response.status).toBe(498);
+    expect(plain.seen).toHaveLength(1);
+    await server!.close();
+    const swift = await serve(throttle, { throttleStatuses: [498] }, { retry });
+    expect((await swift.api.GET("/things")).data).toEqual({ ok: true });
+    expect(swift.seen).toHaveLength(4);
+  });
+
   it("gives up after maxAttempts with the last answer, and sends once with retry: false", async () => {
     const { api, seen } = await serve(
       (_, __, res) => reply(res, 502, ""),
@@ -144,6 +159,26 @@ describe("retries", () => {
     });
     expect((await api.GET("/things")).data).toEqual({ ok: true });
     expect(seen).toHaveLength(3);
+  });
+
+  it("reads a JSON body with the operation's own parser, for its helpers; its throw is retried", async () => {
+    const read: number[] = [];
+    const parse = (body: BufferedBody) => {
+      read.push(body.bytes.length);
+      return { made: JSON.parse(new TextDecoder().decode(body.bytes)) as unknown };
+    };
+    const body = (i: number) => (i === 0 ? "{not json" : ok);
+    // With a length, openapi-fetch reads the answer's json() rather than parsing its text.
+    const { api, seen } = await serve(
+      (_, i, res) => reply(res, 200, body(i), { "content-length": String(body(i).length) }),
+      { describe: (_method, path) => (path === "/things" ? { operation: "things", parse } : undefined) },
+    );
+    const { data, response } = await api.GET("/things");
+    // The helpers' reading is theirs: json() of the answer is the body's own JSON.
+    expect(parsedJson(response)).toEqual({ value: { made: { ok: true } } });
+    expect(data).toEqual({ ok: true });
+    expect(read).toEqual([9, ok.length]);
+    expect(seen).toHaveLength(2);
   });
 
   it("ends with a MalformedResponseError when no attempt gave a usable body, never quoting it", async () => {

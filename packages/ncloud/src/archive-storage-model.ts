@@ -249,30 +249,34 @@ export class ListingShapeError extends Error {
   override name = "ListingShapeError";
 }
 
+/** A listing body: the bytes as received, or their text. */
+export type ListingBody = Uint8Array | string;
+
 /**
  * Parses a listing body in the format its `Content-Type` names (the requested format when the
  * header is missing). An empty body (204) is an empty listing.
  */
 export function parseListing(
-  text: string | undefined,
+  body: ListingBody | undefined,
   contentType: string | null,
   shape: ListingShape,
   /** The body as JSON, when the pipeline already parsed it. */
   parsed?: { value: unknown },
 ): (ContainerEntry | ContainerNameEntry)[] {
-  return materialise(listingItems(text, contentType, shape, parsed));
+  return materialise(listingItems(body, contentType, shape, parsed));
 }
 
 /** {@link parseListing}, but a JSON listing's entries are made when read (see {@link lazyJsonListing}). */
 export function listingItems(
-  text: string | undefined,
+  body: ListingBody | undefined,
   contentType: string | null,
   shape: ListingShape,
   parsed?: { value: unknown },
 ): (ContainerEntry | ContainerNameEntry)[] | LazyItems<ContainerEntry> {
-  if (text === undefined || text === "") return [];
+  if (body === undefined || body.length === 0) return [];
   const format = formatOf(contentType) ?? shape.format;
-  if (format === "json") return lazyJsonListing(text, parsed);
+  if (format === "json") return lazyJsonListing(body, parsed);
+  const text = typeof body === "string" ? body : decoder.decode(body);
   if (format === "xml") return parseXmlListing(text);
   return parsePlainListing(text, shape);
 }
@@ -292,16 +296,16 @@ function materialise<T>(items: T[] | LazyItems<T>): T[] {
  * the parser reports them later.
  */
 export function listingCutShort(
-  text: string,
+  body: ListingBody,
   contentType: string | null,
   requested: () => string | null,
 ): string | undefined {
   const labelled = formatOf(contentType);
-  if (text === "" || labelled === "json") return undefined;
+  if (body.length === 0 || labelled === "json") return undefined;
   const format = labelled ?? requested() ?? "json";
   if (!FORMATS.has(format)) return undefined;
   try {
-    parseListing(text, contentType, {
+    parseListing(body, contentType, {
       format: format as ListingFormat,
       prefix: undefined,
       delimiter: undefined,
@@ -324,16 +328,24 @@ function formatOf(contentType: string | null): ListingFormat | undefined {
 }
 
 /** A JSON listing: an array of `{name, count, bytes, last_modified}` and `{subdir}` objects. */
-export function parseJsonListing(text: string, parsed?: { value: unknown }): ContainerEntry[] {
-  return materialise(lazyJsonListing(text, parsed));
+export function parseJsonListing(body: ListingBody, parsed?: { value: unknown }): ContainerEntry[] {
+  return materialise(lazyJsonListing(body, parsed));
 }
 
 /**
  * A JSON listing checked whole (a bad entry fails the page before any entry is handed out), its
  * entries made only when read: a walk that keeps none then holds the parsed JSON alone.
  */
-export function lazyJsonListing(text: string, parsed?: { value: unknown }): LazyItems<ContainerEntry> {
-  const { items, times } = checkJsonListing(text, parsed);
+export function lazyJsonListing(body: ListingBody, parsed?: { value: unknown }): LazyItems<ContainerEntry> {
+  const page = parsed
+    ? parsed.value instanceof JsonPage
+      ? parsed.value
+      : undefined
+    : typeof body === "string"
+      ? undefined
+      : scanJsonListing(body);
+  if (page) return page.entries();
+  const { items, times } = checkJsonListing(body, parsed);
   return { length: items.length, item: (i) => jsonEntry(items[i], times[i]!) };
 }
 
@@ -342,13 +354,13 @@ export function lazyJsonListing(text: string, parsed?: { value: unknown }): Lazy
  * `last_modified` in UTC milliseconds (read once here, where a bad one fails the page).
  */
 function checkJsonListing(
-  text: string,
+  body: ListingBody,
   parsed: { value: unknown } | undefined,
 ): { items: unknown[]; times: Float64Array } {
   let json = parsed?.value;
   if (!parsed) {
     try {
-      json = JSON.parse(text);
+      json = typeof body === "string" ? JSON.parse(body) : parseJsonBytes(body);
     } catch (error) {
       throw new ListingSyntaxError(`the JSON listing does not parse (${(error as Error).message})`, true);
     }
@@ -388,6 +400,336 @@ function jsonEntry(item: unknown, time: number): ContainerEntry {
     lastModified: new Date(time),
     raw: entry,
   };
+}
+
+const decoder = /* @__PURE__ */ new TextDecoder();
+// A piece lies inside the body, so a BOM at its start is content, as it is for the whole.
+const utf8Piece = /* @__PURE__ */ new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** A JSON body parsed from its bytes, decoded as the pipeline decodes a body (a leading BOM dropped). */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(bytes));
+}
+
+/**
+ * A JSON listing checked whole from its bytes, whose entries are parsed a small piece at a time as
+ * they are read: the page then holds its bytes and one piece's objects, not 10,000 objects that
+ * every young-generation collection during the walk would copy (and V8 grows that generation with
+ * what survives it). Made by {@link scanJsonListing}.
+ */
+export class JsonPage {
+  constructor(
+    readonly bytes: Uint8Array,
+    /** Each container's `last_modified` in UTC milliseconds (NaN for a subdir). */
+    readonly times: Float64Array,
+    readonly length: number,
+    /** The first entry of each piece, and where the piece starts and ends in `bytes`. */
+    readonly pieces: { first: number[]; from: number[]; to: number[] },
+  ) {}
+
+  /** The entries, each made when read; a piece is parsed when one of its entries is read. */
+  entries(): LazyItems<ContainerEntry> {
+    const { first, from, to } = this.pieces;
+    let piece = -1;
+    let values: unknown[] = [];
+    return {
+      length: this.length,
+      item: (i) => {
+        if (piece < 0 || i < first[piece]! || i >= (first[piece + 1] ?? this.length)) {
+          piece = pieceOf(first, i);
+          values = JSON.parse(bracketed(this.bytes, from[piece]!, to[piece]!));
+        }
+        return jsonEntry(values[i - first[piece]!], this.times[i]!);
+      },
+    };
+  }
+}
+
+// Where a piece is copied between brackets, so it is decoded into the one string JSON.parse reads.
+let scratch = new Uint8Array(0);
+
+/** The text of `[` + bytes `from`..`to` + `]`. */
+function bracketed(bytes: Uint8Array, from: number, to: number): string {
+  const length = to - from + 2;
+  if (scratch.length < length) scratch = new Uint8Array(Math.max(length, 2 * PIECE));
+  scratch[0] = OPEN_ARRAY;
+  scratch.set(bytes.subarray(from, to), 1);
+  scratch[length - 1] = CLOSE_ARRAY;
+  return utf8Piece.decode(scratch.subarray(0, length));
+}
+
+/** The piece that holds entry `i` (the last whose first entry is at or before it). */
+function pieceOf(first: number[], i: number): number {
+  let low = 0;
+  let high = first.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (first[mid]! <= i) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * The size of the pieces a checked page is parsed in: one piece's objects are what outlives a
+ * young-generation collection during a walk, so the smaller, the less V8 grows that generation.
+ */
+const PIECE = 4 * 1024;
+// Bytes the scanner looks for.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+// The keys it knows, and the JSON types of their values.
+const KEY_OTHER = 0;
+const KEY_NAME = 1;
+const KEY_COUNT = 2;
+const KEY_BYTES = 3;
+const KEY_LAST_MODIFIED = 4;
+const KEY_SUBDIR = 5;
+const NONE = 0;
+const STRING = 1;
+const NUMBER = 2;
+const LITERAL = 3;
+
+/**
+ * A JSON listing checked from its bytes without making its objects: JSON's grammar, and that each
+ * entry is a container (`name` string, `count` and `bytes` numbers, a Swift `last_modified`) or a
+ * subdir; undefined for anything else (not JSON, not a listing, or beyond what it reads: nested
+ * values, escapes in keys or times), which is then parsed whole for the parser's own verdict.
+ */
+export function scanJsonListing(b: Uint8Array): JsonPage | undefined {
+  const n = b.length;
+  let i = space(b, 0);
+  if (b[i] !== OPEN_ARRAY) return undefined;
+  i = space(b, i + 1);
+  let times = new Float64Array(Math.min(16_384, (n >> 6) + 16));
+  let length = 0;
+  const pieces = { first: [] as number[], from: [] as number[], to: [] as number[] };
+  let pieceStart = -1;
+  let lastEnd = 0;
+  if (b[i] !== CLOSE_ARRAY) {
+    for (;;) {
+      if (b[i] !== OPEN_OBJECT) return undefined;
+      if (pieceStart < 0 || i - pieceStart >= PIECE) {
+        if (pieceStart >= 0) pieces.to.push(lastEnd);
+        pieces.first.push(length);
+        pieces.from.push(i);
+        pieceStart = i;
+      }
+      i = space(b, i + 1);
+      let name = NONE;
+      let count = NONE;
+      let bytes = NONE;
+      let modified = NONE;
+      let subdir = NONE;
+      let time = Number.NaN;
+      if (b[i] !== CLOSE_OBJECT) {
+        for (;;) {
+          if (b[i] !== QUOTE) return undefined;
+          const keyEnd = stringEnd(b, i + 1, n);
+          if (keyEnd < 0) return undefined;
+          const key = keyOf(b, i + 1, keyEnd);
+          if (key < 0) return undefined;
+          i = space(b, keyEnd + 1);
+          if (b[i] !== COLON) return undefined;
+          i = space(b, i + 1);
+          const c = b[i]!;
+          let type: number;
+          if (c === QUOTE) {
+            const end = stringEnd(b, i + 1, n);
+            if (end < 0) return undefined;
+            if (key === KEY_LAST_MODIFIED) time = timeOf(b, i + 1, end);
+            type = STRING;
+            i = end + 1;
+          } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+            i = numberEnd(b, i);
+            if (i < 0) return undefined;
+            type = NUMBER;
+          } else {
+            i = literalEnd(b, i);
+            if (i < 0) return undefined;
+            type = LITERAL;
+          }
+          // As JSON.parse, the last of a key given twice counts.
+          if (key === KEY_NAME) name = type;
+          else if (key === KEY_COUNT) count = type;
+          else if (key === KEY_BYTES) bytes = type;
+          else if (key === KEY_LAST_MODIFIED) {
+            modified = type;
+            if (type !== STRING) time = Number.NaN;
+          } else if (key === KEY_SUBDIR) subdir = type;
+          i = space(b, i);
+          if (b[i] === COMMA) {
+            i = space(b, i + 1);
+            continue;
+          }
+          if (b[i] === CLOSE_OBJECT) break;
+          return undefined;
+        }
+      }
+      if (length === times.length) {
+        const grown = new Float64Array(length * 2);
+        grown.set(times);
+        times = grown;
+      }
+      if (subdir === STRING) times[length++] = Number.NaN;
+      else if (
+        name === STRING &&
+        count === NUMBER &&
+        bytes === NUMBER &&
+        modified === STRING &&
+        !Number.isNaN(time)
+      )
+        times[length++] = time;
+      else return undefined;
+      lastEnd = i + 1;
+      i = space(b, i + 1);
+      if (b[i] === COMMA) {
+        i = space(b, i + 1);
+        continue;
+      }
+      if (b[i] === CLOSE_ARRAY) break;
+      return undefined;
+    }
+    pieces.to.push(lastEnd);
+  }
+  if (space(b, i + 1) !== n) return undefined;
+  return new JsonPage(b, times, length, pieces);
+}
+
+function space(b: Uint8Array, i: number): number {
+  for (let c = b[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i]);
+  return i;
+}
+
+// 1 for a byte a JSON string holds as it is: not a quote, a backslash or a control character.
+const PLAIN = /* @__PURE__ */ new Uint8Array(256).fill(1).fill(0, 0, 0x20);
+PLAIN[QUOTE] = 0;
+PLAIN[BACKSLASH] = 0;
+
+/** Where the string whose content starts at `i` ends (its closing quote); -1 when it is not JSON. */
+function stringEnd(b: Uint8Array, i: number, n: number): number {
+  for (;;) {
+    while (PLAIN[b[i]!] === 1) i++;
+    const c = b[i]!;
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) {
+      const e = b[i + 1];
+      if (e === 0x75) {
+        for (let k = i + 2; k < i + 6; k++) if (!isHex(b[k])) return -1;
+        i += 6;
+      } else if (
+        e === QUOTE ||
+        e === BACKSLASH ||
+        e === 0x2f ||
+        e === 0x62 ||
+        e === 0x66 ||
+        e === 0x6e ||
+        e === 0x72 ||
+        e === 0x74
+      ) {
+        i += 2;
+      } else return -1;
+      continue;
+    }
+    if (c < 0x20 || i >= n) return -1;
+    i++;
+  }
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66));
+}
+
+/** Where the number starting at `i` ends; -1 when it is not one of JSON's. */
+function numberEnd(b: Uint8Array, i: number): number {
+  if (b[i] === 0x2d) i++;
+  if (b[i] === 0x30) i++;
+  else if (isDigit(b[i])) while (isDigit(b[++i]));
+  else return -1;
+  if (b[i] === 0x2e) {
+    if (!isDigit(b[++i])) return -1;
+    while (isDigit(b[++i]));
+  }
+  if (b[i] === 0x65 || b[i] === 0x45) {
+    if (b[++i] === 0x2b || b[i] === 0x2d) i++;
+    if (!isDigit(b[i])) return -1;
+    while (isDigit(b[++i]));
+  }
+  return i;
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const LITERALS = ["true", "false", "null"].map(encode);
+
+/** Where `true`, `false` or `null` starting at `i` ends; -1 for anything else (nested values too). */
+function literalEnd(b: Uint8Array, i: number): number {
+  for (const word of LITERALS) {
+    if (b[i] !== word[0]) continue;
+    for (let k = 1; k < word.length; k++) if (b[i + k] !== word[k]) return -1;
+    return i + word.length;
+  }
+  return -1;
+}
+
+const KEYS = (
+  [
+    ["name", KEY_NAME],
+    ["count", KEY_COUNT],
+    ["bytes", KEY_BYTES],
+    ["last_modified", KEY_LAST_MODIFIED],
+    ["subdir", KEY_SUBDIR],
+  ] as const
+).map(([key, id]) => ({ bytes: encode(key), id }));
+
+/** Which known key the bytes `start`..`end` spell; -1 for a key with an escape (not read here). */
+function keyOf(b: Uint8Array, start: number, end: number): number {
+  for (let k = start; k < end; k++) if (b[k] === BACKSLASH) return -1;
+  search: for (const key of KEYS) {
+    if (key.bytes.length !== end - start) continue;
+    for (let k = 0; k < key.bytes.length; k++) if (b[start + k] !== key.bytes[k]) continue search;
+    return key.id;
+  }
+  return KEY_OTHER;
+}
+
+/** A Swift time (see {@link swiftTime}) read from bytes, NaN when they do not spell one. */
+function timeOf(b: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length !== 19 && (length < 21 || length > 29)) return Number.NaN;
+  for (let k = 0; k < length; k++) {
+    const c = b[start + k]!;
+    const expected =
+      k === 4 || k === 7 ? 0x2d : k === 10 ? 0x54 : k === 13 || k === 16 ? 0x3a : k === 19 ? 0x2e : -1;
+    if (expected < 0 ? !(c >= 0x30 && c <= 0x39) : c !== expected) return Number.NaN;
+  }
+  const msEnd = Math.min(length, 23);
+  const ms = length > 19 ? decimal(b, start + 20, start + msEnd) * 10 ** (23 - msEnd) : 0;
+  return Date.UTC(
+    decimal(b, start, start + 4),
+    decimal(b, start + 5, start + 7) - 1,
+    decimal(b, start + 8, start + 10),
+    decimal(b, start + 11, start + 13),
+    decimal(b, start + 14, start + 16),
+    decimal(b, start + 17, start + 19),
+    ms,
+  );
+}
+
+/** The decimal number the digit bytes `start`..`end` spell (checked before). */
+function decimal(b: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  for (let k = start; k < end; k++) value = value * 10 + b[k]! - 0x30;
+  return value;
 }
 
 /** Swift's `last_modified` (`2018-09-11T02:11:35.010250`, UTC, no zone) as a Date. */

@@ -33,6 +33,7 @@ import {
   type AccountInfo,
   type EntryFor,
   HeaderFormatError,
+  type ListingBody,
   type ListingFormat,
   type ListingShape,
   ListingShapeError,
@@ -40,8 +41,10 @@ import {
   listingCutShort,
   listingItems,
   parseAccountHeaders,
+  parseJsonBytes,
   parseListing,
   rawHeaders,
+  scanJsonListing,
 } from "./archive-storage-model.js";
 import { type ArchiveStorageClientOptions, resolveOptions } from "./archive-storage-options.js";
 import type { paths } from "./generated/archive-storage.js";
@@ -149,10 +152,13 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     {
       provider: ARCHIVE_STORAGE_PROVIDER,
       steps: [tokenAuth(tokenSource, { secrets })],
-      // An XML or plain listing cut short where the transport could not tell is retried like one it saw.
+      // An XML or plain listing cut short where the transport could not tell is retried like one it
+      // saw; a JSON one is checked from its bytes and parsed as it is read (see scanJsonListing).
       describe: (method, path) =>
         method === "GET" && path.startsWith("/v1/AUTH_") ? ACCOUNT_LISTING : undefined,
       userAgent: USER_AGENT,
+      // Swift's ratelimit middleware answers 498 when a container's write rate is exceeded.
+      throttleStatuses: [498],
     },
     resolved,
   );
@@ -192,7 +198,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     newest: boolean,
     signal: AbortSignal | undefined,
     parse: (
-      text: string | undefined,
+      body: ListingBody | undefined,
       type: string | null,
       shape: ListingShape,
       json?: { value: unknown },
@@ -206,18 +212,21 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
           query,
           header: newest ? { "X-Newest": true } : undefined,
         },
-        parseAs: "text",
+        // The bytes, neither decoded nor copied: the pipeline checked a JSON page from them (see
+        // scanJsonListing), and the stream of its answer holds them as they are.
+        parseAs: "stream",
         signal,
       });
       response = result.response;
-      const text = await expectOk(result, {
+      const stream = await expectOk(result, {
         provider: ARCHIVE_STORAGE_PROVIDER,
         operation: OPERATION,
         request: { method: "GET", url: response.url },
         secrets,
       });
-      const entries = parse(text, response.headers.get("content-type"), shape, parsedJson(response));
-      return { entries, response, text: text ?? "" };
+      const bytes = await readAll(stream);
+      const entries = parse(bytes, response.headers.get("content-type"), shape, parsedJson(response));
+      return { entries, response, bytes };
     } catch (error) {
       if (error instanceof BucketryError) throw error;
       const listing =
@@ -239,7 +248,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       const listing = checkListing(params, "getAccount", "limit");
       const signal = checkCallOptions(options);
       const limit = listing.size;
-      const { entries, response, text } = await fetchListing(
+      const { entries, response, bytes } = await fetchListing(
         listing.query(listing.marker, limit),
         listing.shape,
         listing.newest,
@@ -264,7 +273,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         raw: {
           status: response.status,
           headers: rawHeaders(response.headers, isSecretHeader),
-          body: text && isJson(response) ? JSON.parse(text) : text,
+          body: bytes.length === 0 ? "" : isJson(response) ? parseJsonBytes(bytes) : utf8.decode(bytes),
         },
       };
     },
@@ -311,12 +320,16 @@ function lastOf<T>(items: T[] | LazyItems<T>): T | undefined {
   return items.length > 0 ? items.item(items.length - 1) : undefined;
 }
 
-const ACCOUNT_LISTING: OperationInfo = { operation: OPERATION, check: cutShort };
+const ACCOUNT_LISTING: OperationInfo = {
+  operation: OPERATION,
+  check: cutShort,
+  parse: (body) => scanJsonListing(body.bytes) ?? body.json(),
+};
 
 /** The body check of the account listing: one cut short (see {@link listingCutShort}) is retried. */
 function cutShort(body: BufferedBody): string | undefined {
   const requested = () => new URL(body.url).searchParams.get("format");
-  return listingCutShort(body.text(), body.response.headers.get("content-type"), requested);
+  return listingCutShort(body.bytes, body.response.headers.get("content-type"), requested);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,6 +407,27 @@ function checkFrom(from: unknown): ResumePoint<string> | undefined {
   }
   return from as ResumePoint<string>;
 }
+
+/** Every byte of a body stream: its one chunk as it is (a buffered answer's), or the chunks joined. */
+async function readAll(stream: ReadableStream<Uint8Array> | null | undefined): Promise<Uint8Array> {
+  if (!stream) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  for (const reader = stream.getReader(); ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+const utf8 = /* @__PURE__ */ new TextDecoder();
 
 function isJson(response: Response): boolean {
   return /^application\/json\b/i.test(response.headers.get("content-type") ?? "");

@@ -40,6 +40,16 @@ describe("retried faults recover with nothing lost or repeated", () => {
     expect(listingRequests(fake).map((r) => r.status)).toEqual([200, 429, 429, 200, 200, 200, 200, 200]);
   });
 
+  it("498 (Swift's ratelimit) is throttling: retried as 429 is, within the throttled budget", async () => {
+    const fake = await startFake({ containers: SEED });
+    fake.inject({ kind: "status", status: 498, retryAfter: 0 }, { times: 4, match: secondPage(fake) });
+    const client = clientFor(fake, { retry: { maxAttempts: 2, maxThrottledAttempts: 5, baseDelayMs: 1 } });
+    await listsEverything(fake, client);
+    expect(listingRequests(fake).map((r) => r.status)).toEqual([
+      200, 498, 498, 498, 498, 200, 200, 200, 200, 200,
+    ]);
+  });
+
   it("429 with Retry-After: 1 waits a second", async () => {
     const fake = await startFake({ containers: SEED });
     fake.inject({ kind: "status", status: 429, retryAfter: 1 }, { match: secondPage(fake) });

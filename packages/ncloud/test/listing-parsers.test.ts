@@ -1,5 +1,5 @@
 /** The listing parsers on bodies the fake does not produce: entities, empty forms, cut and foreign bodies. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   decodeXml,
   ListingShapeError,
@@ -8,6 +8,7 @@ import {
   parseJsonListing,
   parsePlainListing,
   parseXmlListing,
+  scanJsonListing,
   swiftDate,
 } from "../src/archive-storage-model.js";
 
@@ -82,6 +83,98 @@ describe("JSON", () => {
     expect(page.item(1)).toEqual({ kind: "subdir", name: "x-", raw: { subdir: "x-" } });
     expect(page.item(0)).not.toBe(page.item(0));
     expect(parseJsonListing(`[${good}, {"subdir": "x-"}]`)).toEqual([page.item(0), page.item(1)]);
+  });
+});
+
+describe("a JSON page checked from its bytes, parsed as it is read", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  /** The entries of the page scanJsonListing made, read in `order`; undefined when it refused. */
+  const scanned = (text: string, order?: number[]) => {
+    const page = scanJsonListing(bytes(text));
+    if (!page) return undefined;
+    const entries = page.entries();
+    const out = Array.from({ length: entries.length });
+    for (const i of order ?? out.keys()) out[i] = entries.item(i);
+    return out;
+  };
+  const lm = '"last_modified": "2018-09-11T02:11:35.010250"';
+
+  it("reads what JSON.parse reads, entry for entry, whatever the spacing, order, escapes or extra keys", () => {
+    const cases = [
+      "[]",
+      " [ ] ",
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{${lm},"bytes":2,"count":1,"name":"a"},{"subdir":"x-"}]`,
+      `[\n {\t"name" : "a\\"b\\\\c\\/\\u00e9\\ud83d\\ude00", "count": -0, "bytes": 1.5e3, ${lm}, "x": null, "y": true, "z": false, "w": "}, {"}\r\n]`,
+      `[{"name": "é😀", "count": 0, "bytes": 0, "last_modified": "2018-09-11T02:11:35"}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, "last_modified": "2018-09-11T02:11:35.1"}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, "last_modified": "2018-09-11T02:11:35.123456789"}]`,
+      // The last of a key given twice counts, as with JSON.parse.
+      `[{"name": 1, "name": "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"subdir": "x-", "name": "x"}]`,
+    ];
+    for (const text of cases) expect(scanned(text), text).toEqual(parseJsonListing(text));
+  });
+
+  it("refuses what it does not read, which is then parsed whole, with the same outcome", () => {
+    const refused = [
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}},]`,
+      `[{"name": "a", "count": 01, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1., "bytes": 2, ${lm}}]`,
+      `[{"name": "a\\x", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a\\u12", "count": 1, "bytes": 2, ${lm}}]`,
+      // A control character as it is, not escaped.
+      `[{"name": "a\u0001", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}}] x`,
+      `[{"name" "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}`,
+      `[{"name": "a", "count": 1, "bytes": 2, ${lm}, "x": {"y": 1}}]`,
+      `[{"n\\u0061me": "a", "count": 1, "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, "bytes": 2, "last_modified": "yesterday"}]`,
+      `[{"name": "a", "count": "1", "bytes": 2, ${lm}}]`,
+      `[{"name": "a", "count": 1, ${lm}}]`,
+      "[{}]",
+      "[1]",
+      '{"containers": []}',
+    ];
+    for (const text of refused) {
+      expect(scanJsonListing(bytes(text)), text).toBeUndefined();
+      let whole: unknown;
+      try {
+        whole = parseJsonListing(text);
+      } catch (error) {
+        whole = (error as Error).constructor;
+      }
+      let lazy: unknown;
+      try {
+        lazy = parseJsonListing(bytes(text));
+      } catch (error) {
+        lazy = (error as Error).constructor;
+      }
+      expect(lazy, text).toEqual(whole);
+    }
+    // A leading BOM is the decoder's to drop, as it did when the body was decoded whole.
+    expect(scanJsonListing(bytes("\ufeff[]"))).toBeUndefined();
+    expect(parseJsonListing(bytes("\ufeff[]"))).toEqual([]);
+  });
+
+  it("parses a large page a small piece at a time, in any order of reading", () => {
+    const entries = Array.from(
+      { length: 3000 },
+      (_, i) => `{"name": "bucket-${i}", "count": ${i}, "bytes": ${i * 3}, ${lm}}`,
+    );
+    const text = `[${entries.join(", ")}]`;
+    const expected = parseJsonListing(text);
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const order = [2999, 0, 1500, ...Array.from({ length: 3000 }, (_, i) => i)];
+      expect(scanned(text, order)).toEqual(expected);
+      const pieces = parse.mock.calls.map(([piece]) => piece.length);
+      expect(pieces.length).toBeGreaterThan(text.length / (8 * 1024));
+      expect(Math.max(...pieces)).toBeLessThan(8 * 1024);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
 
