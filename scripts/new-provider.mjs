@@ -424,7 +424,7 @@ function clientTs(p) {
  * the request pipeline every Bucketry client shares (retries, time limits, typed errors, events),
  * plus \`listBuckets()\`, a core \`Paginator\` that throws a typed \`ApiError\` instead of returning \`{ error }\`.
  */
-import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth";
+import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth/tokens";
 import {
   answerMeta,
   type CallOptions,
@@ -433,23 +433,28 @@ import {
   createApiClient,
   createPipeline,
   credentialsType,
+  type ErrorFormat,
   expectOk,
   onePage,
   type Paginator,
   parseEndpoint,
   resolveOptions,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/${p.service}.js";
 
 // Re-exported so callers need no direct dependency on @bucketry/auth or @bucketry/core.
-export { staticToken, type TokenCredentials, type TokenSource } from "@bucketry/auth";
+export { staticToken, type TokenCredentials, type TokenSource } from "@bucketry/auth/tokens";
 export type { CallOptions, Paginator } from "@bucketry/core";
 
 /** The provider name errors carry. */
 ${providerConst}
 
 const LIST_BUCKETS = "listBuckets";
+
+// The provider's own error reading: its request-id header, and a \`parse\` for a body shape core's
+// generic reading (\`code\`/\`message\`, XML, text) does not cover.
+const ERRORS: ErrorFormat = { requestId: "x-request-id" };
 
 /** Options for {@link ${p.factory}}. */
 export interface ${p.optionsType} extends ClientOptions {
@@ -488,6 +493,7 @@ ${signature}
     {
       provider: ${PROVIDER},
       steps: [tokenAuth(source, { secrets })],
+      errors: ERRORS,
       describe: (method, path) =>
         method === "GET" && path.endsWith("/v1/buckets") ? { operation: LIST_BUCKETS } : undefined,
     },
@@ -499,6 +505,7 @@ ${signature}
     operation: LIST_BUCKETS,
     request: { method: "GET", url: \`\${baseUrl}/v1/buckets\` },
     secrets,
+    format: ERRORS,
   };
 
   return {
@@ -509,7 +516,7 @@ ${signature}
         async (pageSignal) => {
           const result = await client.GET("/v1/buckets", { signal: pageSignal });
           const data = await expectOk(result, context);
-          return { items: data.buckets, ...answerMeta(result.response) };
+          return { items: data.buckets, ...answerMeta(result.response, ERRORS) };
         },
         { signal, context },
       );

@@ -1,17 +1,7 @@
+/** The public API of @bucketry/core: the error family, pagination, redaction and the pipeline. */
 export { createApiClient } from "./api-client.js";
-export { parsedJson } from "./buffered-response.js";
-export { CallRequest } from "./call-request.js";
-export {
-  type CallOptions,
-  CLIENT_OPTION_KEYS,
-  type ClientOptions,
-  checkCallOptions,
-  checkHeaders,
-  checkPathParameter,
-  parseEndpoint,
-  type RequestLimiter,
-} from "./client.js";
-export { type ParsedErrorBody, parseErrorBody } from "./error-bodies.js";
+export type { CallOptions, ClientOptions, RequestLimiter } from "./client.js";
+export type { ErrorFormat, ParsedErrorBody } from "./error-bodies.js";
 export {
   AbortedError,
   ApiError,
@@ -25,30 +15,14 @@ export {
   InvalidInputError,
   isRetryableStatus,
   MalformedResponseError,
-  malformedResponse,
   NotFoundError,
   PermissionError,
   parseRetryAfter,
   RateLimitError,
-  readBody,
-  requestIdOf,
   ServerError,
   TimeoutError,
-  UnexpectedShape,
 } from "./errors.js";
 export { expectOk, type FetchResult } from "./expect-ok.js";
-export {
-  checkObject,
-  credentialsType,
-  type Env,
-  type OptionsSpec,
-  processEnv,
-  type ResolvedClientOptions,
-  readEnv,
-  readEnvTable,
-  resolveClientOptions,
-  resolveOptions,
-} from "./options.js";
 export {
   type FetchedPage,
   type LazyItems,
@@ -64,8 +38,6 @@ export {
   type Attempt,
   type AttemptRequest,
   type AttemptStep,
-  answerMeta,
-  attemptsOf,
   type BodyCheck,
   type BufferedBody,
   createPipeline,
@@ -74,19 +46,7 @@ export {
   type Pipeline,
   type PipelineEvent,
   type PipelineSetup,
-  requireJson,
   type StepEvent,
 } from "./pipeline.js";
-export { type RetryPolicy, resolveRetry, resolveTimeout, type TimeLimits } from "./policy.js";
-export {
-  isSecretField,
-  isSecretHeader,
-  REDACTED,
-  redact,
-  redactHeaders,
-  redactText,
-  redactUrl,
-  redactValue,
-  Secret,
-  SecretRegistry,
-} from "./redact.js";
+export type { RetryPolicy, TimeLimits } from "./policy.js";
+export { REDACTED, redact, Secret, SecretRegistry } from "./redact.js";

@@ -14,6 +14,7 @@
 import { bufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
 import type { ClientOptions } from "./client.js";
+import type { ErrorFormat } from "./error-bodies.js";
 import {
   AbortedError,
   ApiError,
@@ -142,6 +143,8 @@ export interface PipelineSetup {
   describe?: (method: string, path: string) => OperationInfo | undefined;
   /** The default `User-Agent`, e.g. `bucketry-ncloud/1.2.0` (browsers do not let it be set). */
   userAgent?: string | undefined;
+  /** The provider's error-body parser and request-id header, for every error and event. */
+  errors?: ErrorFormat | undefined;
   /** The vendor's advice, in ms, for a throttled answer (429) that carries no `Retry-After`. */
   throttleDelay?: ((response: Response) => number | undefined) | undefined;
 }
@@ -159,11 +162,14 @@ export function attemptsOf(response: Response): number | undefined {
 }
 
 /** What a listing records of a page's answer: its request id and attempts. */
-export function answerMeta(response: Response): {
+export function answerMeta(
+  response: Response,
+  format?: ErrorFormat,
+): {
   requestId: string | undefined;
   attempts: number | undefined;
 } {
-  return { requestId: requestIdOf(response.headers), attempts: attemptCounts.get(response) };
+  return { requestId: requestIdOf(response.headers, format), attempts: attemptCounts.get(response) };
 }
 
 type Outcome =
@@ -352,7 +358,7 @@ export function createPipeline(
         }
         const { status } = response;
         if (emit) {
-          const requestId = requestIdOf(response.headers);
+          const requestId = requestIdOf(response.headers, setup.errors);
           emit({
             type: "response",
             provider,
@@ -388,7 +394,10 @@ export function createPipeline(
           return {
             error: new ConnectionError(
               `${provider} ${operation}: the response body could not be read (HTTP ${status} from ${url}): it was cut off before its end${code ? ` (${code})` : ""}`,
-              { ...answerInit(response, { ...init, secrets }), cause: safeCause(error, scrub) },
+              {
+                ...answerInit(response, { ...init, secrets, format: setup.errors }),
+                cause: safeCause(error, scrub),
+              },
             ),
             sent: true,
           };
@@ -401,7 +410,10 @@ export function createPipeline(
             const { url, init } = call();
             const type = JSON.stringify(response.headers.get("content-type") ?? "");
             const what = `a body that ${problem} (${bytes.length} bytes, content-type ${type}; ${method} ${url})`;
-            return { error: malformedResponse(response, what, { ...init, secrets }), sent: true };
+            return {
+              error: malformedResponse(response, what, { ...init, secrets, format: setup.errors }),
+              sent: true,
+            };
           }
         }
         return { response: bufferedResponse(response, bytes, read) };

@@ -5,15 +5,8 @@
  * `cluster` (or a `baseUrl`), and password credentials also need the token URL, which `cluster`
  * implies and a bare `baseUrl` does not.
  */
-import {
-  checkTokenSource,
-  keycloakPasswordToken,
-  type TokenCredentials,
-  type TokenSource,
-  VSP_OBJECT_DEFAULT_CLIENT_ID,
-  type VspOneObjectCredentials,
-  vspOneObjectTokenUrl,
-} from "@bucketry/auth";
+import { keycloakPasswordToken } from "@bucketry/auth/keycloak";
+import { checkTokenSource, type TokenCredentials, type TokenSource } from "@bucketry/auth/tokens";
 import {
   type ClientOptions,
   CredentialsError,
@@ -22,7 +15,12 @@ import {
   parseEndpoint,
   type ResolvedClientOptions,
   resolveOptions as resolveClientOptions,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
+import {
+  VSP_OBJECT_DEFAULT_CLIENT_ID,
+  type VspOneObjectCredentials,
+  vspOneObjectTokenUrl,
+} from "./credentials.js";
 
 /** The provider name in errors. */
 export const PROVIDER = "hitachi-vsp-one-object";

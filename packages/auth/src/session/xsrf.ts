@@ -3,7 +3,13 @@
  * `GET …/mapi/v1/csrf` sets the `XSRF-TOKEN` and `vertx-web.session` cookies, and every call then
  * sends the token twice, as `X-XSRF-TOKEN` and in the `Cookie` header.
  */
-import { type AttemptRequest, type AttemptStep, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import {
+  type AttemptRequest,
+  type AttemptStep,
+  type ErrorFormat,
+  InvalidInputError,
+  SecretRegistry,
+} from "@bucketry/core/internal";
 import { singleFlightCache } from "../tokens/single-flight.js";
 import type { Token, TokenSource } from "../tokens/token.js";
 import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "../tokens/token-errors.js";
@@ -24,6 +30,8 @@ export interface XsrfSessionOptions {
   secrets?: SecretRegistry;
   /** The provider named in errors; `hitachi-vsp-one-object` by default. */
   provider?: string;
+  /** How the server reports errors (its error-body parser and request-id header). */
+  errors?: ErrorFormat;
 }
 
 interface Cookies {
@@ -48,6 +56,7 @@ export function xsrfSession(options: XsrfSessionOptions): AttemptStep {
     method: "GET",
     url: csrfUrl(options.csrfUrl),
     secrets,
+    format: options.errors,
   };
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
