@@ -1,9 +1,3 @@
-/** Every auth scheme; each is also its own entry (`@bucketry/auth/huawei`, `/aws-v4`, `/ostor-v2`, `/keystone`, `/keycloak`, `/xsrf`, `/tokens`). */
-
-export * from "./aws-v4.js";
-export * from "./huawei.js";
-export * from "./keycloak.js";
-export * from "./keystone.js";
-export * from "./ostor-v2.js";
+/** Every auth scheme: the signers (`@bucketry/auth/signers`) and the token flows (`@bucketry/auth/tokens`). */
+export * from "./signers.js";
 export * from "./tokens.js";
-export * from "./xsrf.js";

@@ -1,10 +1,20 @@
-/** Token sources and the token auth steps every token scheme shares. */
+/**
+ * Token sources (static, Keystone v3, Keycloak's password grant), the token steps and the CSRF
+ * cookie session: one entry, apart from the signers, so a token client loads no signing code.
+ */
 
-export type {
-  CredentialsSource,
-  RequestParts,
-  RequestSignature,
-} from "./signers/signing-step.js";
+export { type XsrfSessionOptions, xsrfSession } from "./session/xsrf.js";
+export {
+  type KeycloakPasswordTokenOptions,
+  keycloakPasswordToken,
+  OAUTH_ERRORS,
+} from "./tokens/keycloak.js";
+export {
+  KEYSTONE_ERRORS,
+  type KeystoneRef,
+  type KeystoneV3TokenOptions,
+  keystoneV3Token,
+} from "./tokens/keystone.js";
 export {
   type CachedTokenSourceOptions,
   cachedTokenSource,

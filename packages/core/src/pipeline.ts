@@ -178,7 +178,9 @@ type Outcome =
   | { renewed: AttemptStep; response?: undefined; error?: undefined };
 
 /** The signal steps see when an attempt has none: no limits and no caller's signal. */
-const NEVER = new AbortController().signal;
+let never: AbortSignal | undefined;
+// Made on first use: an AbortController at import time makes Node load its abort_controller module.
+const NEVER = () => (never ??= new AbortController().signal);
 
 /** Markers our own timers abort with, told apart from a caller's reason. */
 const ATTEMPT_TIMER = Symbol("attempt timer");
@@ -291,7 +293,7 @@ export function createPipeline(
       if (limiter) {
         const queued = Date.now();
         try {
-          await limiter.take(caller ?? NEVER);
+          await limiter.take(caller ?? NEVER());
         } catch (error) {
           return { error: failure(error, caller), sent: false };
         }
@@ -321,7 +323,7 @@ export function createPipeline(
       let outgoing: Request | undefined;
       const context: Attempt = {
         number: attempt,
-        signal: signal ?? NEVER,
+        signal: signal ?? NEVER(),
         emit: (event) => emit?.({ ...event, provider, operation: call().operation, attempt }),
       };
       try {

@@ -13,8 +13,8 @@
  *
  * The returned object holds no secret: the password and client secret live only inside `tokenSource`.
  */
-import { keycloakPasswordToken } from "@bucketry/auth/keycloak";
-import type { TokenSource } from "@bucketry/auth/tokens";
+
+import { keycloakPasswordToken, type TokenSource } from "@bucketry/auth/tokens";
 import {
   CredentialsError,
   type Env,

@@ -5,8 +5,12 @@
  * `cluster` (or a `baseUrl`), and password credentials also need the token URL, which `cluster`
  * implies and a bare `baseUrl` does not.
  */
-import { keycloakPasswordToken } from "@bucketry/auth/keycloak";
-import { checkTokenSource, type TokenCredentials, type TokenSource } from "@bucketry/auth/tokens";
+import {
+  checkTokenSource,
+  keycloakPasswordToken,
+  type TokenCredentials,
+  type TokenSource,
+} from "@bucketry/auth/tokens";
 import {
   type ClientOptions,
   CredentialsError,

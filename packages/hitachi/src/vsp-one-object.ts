@@ -8,8 +8,7 @@
  * are not JSON, then reports a `ConnectionError` or a `MalformedResponseError`. A well-formed body
  * of the wrong shape is not retried: it would come back the same.
  */
-import { bearerAuth } from "@bucketry/auth/tokens";
-import { xsrfSession } from "@bucketry/auth/xsrf";
+import { bearerAuth, xsrfSession } from "@bucketry/auth/tokens";
 import {
   answerMeta,
   type CallOptions,

@@ -10,9 +10,8 @@ import {
   checkHuaweiSecretKey,
   checkHuaweiSecurityToken,
   type HuaweiCredentials,
-} from "@bucketry/auth/huawei";
-import { keystoneV3Token } from "@bucketry/auth/keystone";
-import type { TokenSource } from "@bucketry/auth/tokens";
+} from "@bucketry/auth/signers";
+import { keystoneV3Token, type TokenSource } from "@bucketry/auth/tokens";
 import {
   CredentialsError,
   type Env,

@@ -4,7 +4,7 @@
  * the pipeline. A body cut off mid-way, or a 200 that is not JSON, is retried by core's pipeline
  * on these idempotent GETs, with a fresh signature for each attempt.
  */
-import { type HuaweiCredentials, huaweiAkSk } from "@bucketry/auth/huawei";
+import { type HuaweiCredentials, huaweiAkSk } from "@bucketry/auth/signers";
 import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth/tokens";
 import {
   type AttemptStep,

@@ -6,7 +6,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { huaweiAkSk } from "@bucketry/auth/huawei";
+import { huaweiAkSk } from "@bucketry/auth/signers";
 import { type AttemptStep, CredentialsError, createPipeline, type RetryPolicy } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 /** Huawei credential sources: validation with the offending option or variable named, and hidden secrets. */
 import { inspect } from "node:util";
-import { huaweiAkSk } from "@bucketry/auth/huawei";
+import { huaweiAkSk } from "@bucketry/auth/signers";
 import { CredentialsError } from "@bucketry/core";
 import { describe, expect, it } from "vitest";
 import { huaweiCredentials, huaweiCredentialsFromEnv } from "../src/credentials.js";

@@ -14,8 +14,7 @@
  *
  * The returned object holds no secret: the secret key or token lives only inside `tokenSource`.
  */
-import { keystoneV3Token } from "@bucketry/auth/keystone";
-import { staticToken, type TokenSource } from "@bucketry/auth/tokens";
+import { keystoneV3Token, staticToken, type TokenSource } from "@bucketry/auth/tokens";
 import {
   CredentialsError,
   type Env,

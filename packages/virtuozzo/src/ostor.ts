@@ -7,8 +7,7 @@
  * pipeline reads it in full first, so a body that breaks off (reset, truncated) or is not JSON is
  * retried there (the call is a GET, safe to repeat) and ends in a typed error when it keeps failing.
  */
-import { awsV4 } from "@bucketry/auth/aws-v4";
-import { ostorV2 } from "@bucketry/auth/ostor-v2";
+import { awsV4, ostorV2 } from "@bucketry/auth/signers";
 import {
   type AttemptStep,
   answerMeta,

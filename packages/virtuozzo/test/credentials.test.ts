@@ -4,8 +4,7 @@
  * never show in errors, `util.inspect`, `JSON.stringify` or a spread copy.
  */
 import { inspect } from "node:util";
-import { signAwsV4Request } from "@bucketry/auth/aws-v4";
-import { signOstorV2Request } from "@bucketry/auth/ostor-v2";
+import { signAwsV4Request, signOstorV2Request } from "@bucketry/auth/signers";
 import { CredentialsError } from "@bucketry/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OSTOR_ENV, type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "../src/credentials.js";
