@@ -13,8 +13,10 @@ export {
   checkCallOptions,
   checkHeaders,
   checkPathParameter,
+  httpUrl,
   parseEndpoint,
   type RequestLimiter,
+  requiredText,
 } from "./client.js";
 export {
   type ErrorFormat,

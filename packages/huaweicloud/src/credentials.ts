@@ -19,6 +19,7 @@ import {
   processEnv,
   REDACTED,
   readEnvTable,
+  requiredText,
   type SecretRegistry,
 } from "@bucketry/core/internal";
 import { HUAWEI_ERRORS } from "./errors.js";
@@ -138,14 +139,15 @@ export interface HuaweiIamTokenOptions {
 export function huaweiIamToken(options: HuaweiIamTokenOptions): TokenSource {
   const region = options.region === undefined ? undefined : regionName(options.region);
   if (!region && !options.endpoint) throw new InvalidInputError("region", "give a region or an IAM endpoint");
-  const projectId = options.projectId === undefined ? undefined : requireText("projectId", options.projectId);
+  const projectId =
+    options.projectId === undefined ? undefined : requiredText("projectId", options.projectId);
   if (!projectId && !region)
     throw new InvalidInputError("projectId", "give a project id or a region to scope to");
   return keystoneV3Token({
     endpoint: options.endpoint ?? `https://iam.${region}.myhuaweicloud.com`,
-    username: requireText("userName", options.userName),
-    password: requireText("password", options.password, { trim: false }),
-    domain: { name: requireText("accountName", options.accountName) },
+    username: requiredText("userName", options.userName),
+    password: requiredText("password", options.password, false),
+    domain: { name: requiredText("accountName", options.accountName) },
     project: projectId ? { id: projectId } : { name: region! },
     noCatalog: true,
     fetch: options.fetch,
@@ -154,12 +156,6 @@ export function huaweiIamToken(options: HuaweiIamTokenOptions): TokenSource {
     provider: "huaweicloud-iam",
     errors: HUAWEI_ERRORS,
   });
-}
-
-function requireText(field: string, value: unknown, { trim = true } = {}): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new CredentialsError(field, "is missing or empty");
-  return trim ? value.trim() : value;
 }
 
 function regionName(region: string): string {

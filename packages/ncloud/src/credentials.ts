@@ -20,6 +20,7 @@ import {
   type Env,
   processEnv,
   readEnvTable,
+  requiredText,
   type SecretRegistry,
 } from "@bucketry/core/internal";
 
@@ -184,19 +185,13 @@ export interface NcloudKeystoneTokenOptions {
 export function ncloudKeystoneToken(options: NcloudKeystoneTokenOptions): TokenSource {
   return keystoneV3Token({
     endpoint: options.endpoint ?? NCLOUD_KEYSTONE_ENDPOINT,
-    username: requireText("accessKeyId", options.accessKeyId),
-    password: requireText("secretKey", options.secretKey, { trim: false }),
-    domain: { id: requireText("domainId", options.domainId) },
-    project: { id: requireText("projectId", options.projectId) },
+    username: requiredText("accessKeyId", options.accessKeyId),
+    password: requiredText("secretKey", options.secretKey, false),
+    domain: { id: requiredText("domainId", options.domainId) },
+    project: { id: requiredText("projectId", options.projectId) },
     fetch: options.fetch,
     marginMs: options.marginMs,
     secrets: options.secrets,
     provider: "ncloud-archive-storage",
   });
-}
-
-function requireText(field: string, value: unknown, { trim = true } = {}): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new CredentialsError(field, "is missing or empty");
-  return trim ? value.trim() : value;
 }

@@ -7,7 +7,7 @@ import {
   type AttemptRequest,
   type AttemptStep,
   type ErrorFormat,
-  InvalidInputError,
+  httpUrl,
   SecretRegistry,
 } from "@bucketry/core/internal";
 import { singleFlightCache } from "../tokens/single-flight.js";
@@ -163,14 +163,5 @@ function isOurs(name: string): boolean {
 }
 
 function csrfUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidInputError("csrfUrl", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("csrfUrl", "must be an http(s) URL");
-  }
-  return url.toString();
+  return httpUrl(value, "csrfUrl").toString();
 }

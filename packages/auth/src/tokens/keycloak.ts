@@ -5,11 +5,12 @@
  * used first, falling back to the password grant when the refresh is refused.
  */
 import {
-  CredentialsError,
   type ErrorFormat,
+  httpUrl,
   InvalidInputError,
   parseErrorBody,
   record,
+  requiredText,
   SecretRegistry,
   text,
 } from "@bucketry/core/internal";
@@ -54,11 +55,13 @@ export const OAUTH_ERRORS: ErrorFormat = {
  */
 export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): TokenSource {
   const url = endpointUrl(options);
-  const clientId = requireText("clientId", options.clientId);
-  const username = requireText("username", options.username);
-  const password = requireText("password", options.password, false);
+  const clientId = requiredText("clientId", options.clientId);
+  const username = requiredText("username", options.username);
+  const password = requiredText("password", options.password, false);
   const clientSecret =
-    options.clientSecret === undefined ? undefined : requireText("clientSecret", options.clientSecret, false);
+    options.clientSecret === undefined
+      ? undefined
+      : requiredText("clientSecret", options.clientSecret, false);
   const secrets = options.secrets ?? new SecretRegistry();
   secrets.add(password, clientSecret);
   const endpoint: TokenEndpoint = {
@@ -137,22 +140,7 @@ export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): To
 
 function endpointUrl(options: KeycloakPasswordTokenOptions): string {
   if (options.tokenUrl === undefined) throw new InvalidInputError("tokenUrl", "is required");
-  let url: URL;
-  try {
-    url = new URL(options.tokenUrl);
-  } catch {
-    throw new InvalidInputError("tokenUrl", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("tokenUrl", "must be an http(s) URL");
-  }
-  return url.toString();
-}
-
-function requireText(field: string, value: unknown, trim = true): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new CredentialsError(field, "is missing or empty");
-  return trim ? value.trim() : value;
+  return httpUrl(options.tokenUrl, "tokenUrl").toString();
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -5,11 +5,12 @@
  * the body's `token.expires_at`. Tokens live 24 hours on both clouds; we renew them 5 minutes early.
  */
 import {
-  CredentialsError,
   type ErrorFormat,
+  httpUrl,
   InvalidInputError,
   parseErrorBody,
   record,
+  requiredText,
   SecretRegistry,
   text,
 } from "@bucketry/core/internal";
@@ -63,8 +64,8 @@ export const KEYSTONE_ERRORS: ErrorFormat = {
  */
 export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
   const url = tokenUrl(options.endpoint, options.noCatalog ?? false);
-  const username = requireText("username", options.username);
-  const password = requireText("password", options.password, { trim: false });
+  const username = requiredText("username", options.username);
+  const password = requiredText("password", options.password, false);
   const body = JSON.stringify({
     auth: {
       identity: {
@@ -115,15 +116,7 @@ export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
 
 /** `{endpoint}/v3/auth/tokens`, whether the endpoint was given with `/v3`, with `/v3/auth/tokens` or bare. */
 function tokenUrl(endpoint: string, noCatalog: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InvalidInputError("endpoint", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("endpoint", "must be an http(s) URL");
-  }
+  const url = httpUrl(endpoint, "endpoint");
   let path = url.pathname.replace(/\/+$/, "");
   if (!path.endsWith("/v3/auth/tokens")) path = `${path.endsWith("/v3") ? path : `${path}/v3`}/auth/tokens`;
   url.pathname = path;
@@ -138,14 +131,8 @@ function ref(field: "domain" | "project", value: KeystoneRef | undefined): Keyst
     throw new InvalidInputError(field, "give exactly one of `id` and `name`");
   }
   return id === undefined
-    ? { name: requireText(`${field}.name`, name) }
-    : { id: requireText(`${field}.id`, id) };
-}
-
-function requireText(field: string, value: unknown, { trim = true } = {}): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new CredentialsError(field, "is missing or empty");
-  return trim ? value.trim() : value;
+    ? { name: requiredText(`${field}.name`, name) }
+    : { id: requiredText(`${field}.id`, id) };
 }
 
 /** `token.expires_at` (ISO 8601, often with microseconds, which not every engine parses). */
