@@ -20,9 +20,7 @@ const sources = {
         const file = join(root, "packages", pkg ?? "", "src", `${args.path.slice(1)}.ts`);
         return existsSync(file) ? { path: file } : undefined;
       }
-      const [, name, sub] = /** @type {RegExpMatchArray} */ (
-        args.path.match(/^(@bucketry\/[^/]+|bucketry)(\/.*)?$/)
-      );
+      const [, name = "", sub] = args.path.match(/^(@bucketry\/[^/]+|bucketry)(\/.*)?$/) ?? [];
       const dir = join(root, "packages", name === "bucketry" ? "bucketry" : name.slice(10));
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
       const target = manifest.exports?.[`.${sub ?? ""}`]?.default;
