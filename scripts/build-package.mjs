@@ -4,10 +4,12 @@
 // import of a provider entry several times slower than the code it runs (BENCHMARKS.md, section 3).
 // Entries: every `exports` and `imports` target, and the sources given as arguments (a bin's module,
 // or a file another tool reads from dist/). Dependencies stay imports; code two entries share goes
-// to dist/chunks/, so each class is defined once however many entries a program loads.
+// to dist/chunks/, so each class is defined once however many entries a program loads. An entry that
+// re-exports another entry (a barrel such as core's index of its internal entry) imports that
+// entry's file instead: one file fewer to load than a shared chunk would make.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 const manifest = JSON.parse(readFileSync("package.json", "utf8"));
@@ -49,6 +51,7 @@ const { metafile } = await build({
   // Other packages (and `#crypto`, chosen at run time by package.json `imports`) are not bundled.
   packages: "external",
   external: ["#crypto"],
+  plugins: [entriesStayImports([...entries].map((entry) => resolve(entry)))],
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
@@ -57,6 +60,23 @@ for (const output of Object.keys(metafile.outputs)) written.add(resolve(output))
 for (const file of readdirSync("dist", { recursive: true, encoding: "utf8" })) {
   const path = resolve("dist", file);
   if (/\.(js|map|ts)$/.test(file) && !written.has(path)) rmSync(path);
+}
+
+/** Resolves an entry point's relative import of another entry point to that entry's output file. */
+function entriesStayImports(sources) {
+  const known = new Set(sources);
+  return {
+    name: "entries-stay-imports",
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (!known.has(args.importer)) return undefined;
+        const target = resolve(dirname(args.importer), args.path.replace(/\.js$/, ".ts"));
+        if (!known.has(target) || target === args.importer) return undefined;
+        const path = relative(dirname(args.importer), target).replace(/\.ts$/, ".js");
+        return { path: path.startsWith(".") ? path : `./${path}`, external: true };
+      });
+    },
+  };
 }
 
 /** The `.js` targets of an `exports` or `imports` map, however deeply nested its conditions are. */

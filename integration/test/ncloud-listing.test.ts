@@ -2,9 +2,14 @@
 // once directly and once through Prism, which checks every exchange against
 // specs/ncloud/archive-storage.yaml: formats, marker paging, marker/end_marker/prefix/delimiter/
 // reverse, 204 as empty, and 401/403/412 as ApiError.
-import { ncloudCredentials, staticToken } from "@bucketry/auth";
 import { ApiError, AuthenticationError, PermissionError } from "@bucketry/core";
-import { type ContainerEntry, type ContainerNameEntry, createArchiveStorageClient } from "@bucketry/ncloud";
+import {
+  type ContainerEntry,
+  type ContainerNameEntry,
+  createArchiveStorageClient,
+  ncloudCredentials,
+  staticToken,
+} from "@bucketry/ncloud";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   allNames,

@@ -2,8 +2,7 @@
 // for every request. Requests the ostor client signs (`/?ostor-users` plus its selectors) must be
 // accepted (200; s3api answers them as ListBuckets, which is fine: the point is the signature), and the
 // same requests with a wrong secret or a header/query changed after signing must be refused (403).
-import { s3Credentials } from "@bucketry/auth";
-import { createOstorClient, type OstorClient } from "@bucketry/virtuozzo";
+import { createOstorClient, type OstorClient, s3Credentials } from "@bucketry/virtuozzo";
 import { describe, expect, it } from "vitest";
 import { announceSkip, available, s3 } from "./support.js";
 

@@ -2,9 +2,9 @@
 // raw fetch, bare openapi-fetch, our full clients and the pipeline's layers, axios and ky; sequential
 // and 64 in flight; requests per second and client CPU per request.
 import { fileURLToPath } from "node:url";
-import { huaweiAkSk, huaweiCredentials, staticToken } from "@bucketry/auth";
+import { huaweiAkSk, staticToken } from "@bucketry/auth";
 import { createPipeline } from "@bucketry/core";
-import { createMpcClient } from "@bucketry/huaweicloud/mpc";
+import { createMpcClient, huaweiCredentials } from "@bucketry/huaweicloud/mpc";
 import { createArchiveStorageClient } from "@bucketry/ncloud";
 import axios from "axios";
 import ky from "ky";

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { AuthenticationError, InvalidInputError } from "@bucketry/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { keycloakPasswordToken, vspOneObjectTokenUrl } from "../src/tokens/keycloak.js";
+import { keycloakPasswordToken } from "../src/tokens/keycloak.js";
 
 const PASSWORD = "p@ss-SEKRIT-&=+ü %";
 const CLIENT_SECRET = "cs-SEKRIT-77aa";
@@ -90,25 +90,6 @@ describe("keycloakPasswordToken", () => {
       username: "admin",
       password: PASSWORD,
     });
-  });
-
-  it("builds the VSP One Object endpoint from the cluster name", async () => {
-    const server = await serve(issue);
-    const meant: string[] = [];
-    await keycloakPasswordToken({
-      cluster: "cluster1.example.com",
-      clientId: "vsp-object-external-client",
-      username: "admin",
-      password: PASSWORD,
-      fetch: (request) => {
-        meant.push(request.url);
-        return fetch(new Request(server.tokenUrl, request));
-      },
-    }).token();
-    expect(meant).toEqual([
-      "https://admin.gms.cluster1.example.com/ui/auth/realms/vsp-object/protocol/openid-connect/token",
-    ]);
-    expect(() => vspOneObjectTokenUrl("https://cluster1.example.com")).toThrow(InvalidInputError);
   });
 
   it("sets expiresAt from expires_in and renews before expiry, by refresh token first", async () => {
@@ -220,17 +201,18 @@ describe("keycloakPasswordToken", () => {
       }
       throw new Error("no error");
     };
-    expect(fieldOf(() => keycloakPasswordToken(base))).toBe("tokenUrl");
+    expect(fieldOf(() => keycloakPasswordToken(base as never))).toBe("tokenUrl");
     expect(fieldOf(() => keycloakPasswordToken({ ...base, tokenUrl: "not a url" }))).toBe("tokenUrl");
-    expect(fieldOf(() => keycloakPasswordToken({ ...base, cluster: "a b" }))).toBe("cluster");
-    expect(fieldOf(() => keycloakPasswordToken({ ...base, cluster: "c.example", clientId: "" }))).toBe(
-      "clientId",
-    );
-    expect(fieldOf(() => keycloakPasswordToken({ ...base, cluster: "c.example", password: "" }))).toBe(
-      "password",
-    );
-    expect(fieldOf(() => keycloakPasswordToken({ ...base, cluster: "c.example", clientSecret: "" }))).toBe(
-      "clientSecret",
-    );
+    expect(
+      fieldOf(() => keycloakPasswordToken({ ...base, tokenUrl: "https://c.example/token", clientId: "" })),
+    ).toBe("clientId");
+    expect(
+      fieldOf(() => keycloakPasswordToken({ ...base, tokenUrl: "https://c.example/token", password: "" })),
+    ).toBe("password");
+    expect(
+      fieldOf(() =>
+        keycloakPasswordToken({ ...base, tokenUrl: "https://c.example/token", clientSecret: "" }),
+      ),
+    ).toBe("clientSecret");
   });
 });

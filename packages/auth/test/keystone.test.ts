@@ -1,4 +1,4 @@
-// Keystone v3 tokens for Huawei IAM and NAVER Archive Storage, against a loopback node:http server
+// Keystone v3 tokens (the protocol; Huawei IAM and NAVER have their own tests in their packages), against a loopback node:http server
 // acting as Keystone (and as the service, for the 401 path through a real openapi-fetch client).
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -6,7 +6,6 @@ import { inspect } from "node:util";
 import {
   AuthenticationError,
   ConnectionError,
-  CredentialsError,
   createPipeline,
   InvalidInputError,
   MalformedResponseError,
@@ -15,7 +14,8 @@ import {
 } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { huaweiIamToken, keystoneV3Token, ncloudKeystoneToken } from "../src/tokens/keystone.js";
+import { OAUTH_ERRORS } from "../src/tokens/keycloak.js";
+import { KEYSTONE_ERRORS, keystoneV3Token } from "../src/tokens/keystone.js";
 import { tokenAuth } from "../src/tokens/token-auth.js";
 
 const PASSWORD = "p@ss-SEKRIT-4f9a&=+ü";
@@ -71,15 +71,6 @@ function keystone(lifetimeMs = 24 * 3600_000) {
   };
 }
 
-/** A fetch that sends every request to `base` instead, recording the URL it was meant for. */
-function redirectTo(base: string, meant: string[]) {
-  return (request: Request) => {
-    meant.push(request.url);
-    const url = new URL(request.url);
-    return fetch(new Request(base + url.pathname + url.search, request));
-  };
-}
-
 /** Every way an error could be shown. */
 function renderings(error: unknown): string[] {
   const e = error as Error;
@@ -87,81 +78,6 @@ function renderings(error: unknown): string[] {
 }
 
 describe("keystoneV3Token: request shape", () => {
-  it("Huawei IAM: nocatalog, domain by account name, project scope by id", async () => {
-    const server = await serve(keystone());
-    const source = huaweiIamToken({
-      endpoint: server.url,
-      accountName: "acme-account",
-      userName: "alice",
-      password: PASSWORD,
-      projectId: "0123456789abcdef0123456789abcdef",
-    });
-    const token = await source.token();
-    expect(token.reveal()).toBe("tok-1");
-    const [request] = server.seen;
-    expect(request).toMatchObject({ method: "POST", url: "/v3/auth/tokens?nocatalog=true" });
-    expect(request!.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(request!.body)).toEqual({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "alice", password: PASSWORD, domain: { name: "acme-account" } } },
-        },
-        scope: { project: { id: "0123456789abcdef0123456789abcdef" } },
-      },
-    });
-  });
-
-  it("Huawei IAM: the regional endpoint, and the region name as scope without a project id", async () => {
-    const server = await serve(keystone());
-    const meant: string[] = [];
-    const source = huaweiIamToken({
-      region: "ap-southeast-1",
-      accountName: "acme-account",
-      userName: "alice",
-      password: PASSWORD,
-      fetch: redirectTo(server.url, meant),
-    });
-    await source.token();
-    expect(meant).toEqual(["https://iam.ap-southeast-1.myhuaweicloud.com/v3/auth/tokens?nocatalog=true"]);
-    expect(JSON.parse(server.seen[0]!.body).auth.scope).toEqual({ project: { name: "ap-southeast-1" } });
-  });
-
-  it("NAVER: access key as user name, secret key as password, domain and project by id, endpoint with /v3", async () => {
-    const server = await serve(keystone());
-    const source = ncloudKeystoneToken({
-      endpoint: `${server.url}/v3`,
-      accessKeyId: "AKIDNCLOUD123",
-      secretKey: SECRET_KEY,
-      domainId: "default",
-      projectId: "fedcba9876543210",
-    });
-    await source.token();
-    expect(server.seen[0]!.url).toBe("/v3/auth/tokens");
-    expect(JSON.parse(server.seen[0]!.body)).toEqual({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "AKIDNCLOUD123", password: SECRET_KEY, domain: { id: "default" } } },
-        },
-        scope: { project: { id: "fedcba9876543210" } },
-      },
-    });
-  });
-
-  it("NAVER: the public-zone Keystone by default", async () => {
-    const server = await serve(keystone());
-    const meant: string[] = [];
-    await ncloudKeystoneToken({
-      accessKeyId: "AKIDNCLOUD123",
-      secretKey: SECRET_KEY,
-      domainId: "default",
-      projectId: "fedcba9876543210",
-      fetch: redirectTo(server.url, meant),
-    }).token();
-    expect(meant).toEqual(["https://kr.archive.ncloudstorage.com:5000/v3/auth/tokens"]);
-  });
-
   it("reads the expiry from token.expires_at, microseconds included", async () => {
     const server = await serve(() => ({
       status: 201,
@@ -277,21 +193,21 @@ describe("keystoneV3Token: failures", () => {
         echo: JSON.parse(req.body),
       }),
     }));
-    const source = huaweiIamToken({
+    const source = keystoneV3Token({
       endpoint: server.url,
-      accountName: "acme",
-      userName: "alice",
+      username: "alice",
       password: PASSWORD,
-      projectId: "p1",
+      domain: { name: "acme" },
+      project: { id: "p1" },
     });
     const error = await source.token().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     const auth = error as AuthenticationError;
     expect(auth.status).toBe(401);
     expect(auth.requestId).toBe("req-42");
-    expect(auth.message).toContain(`${server.url}/v3/auth/tokens?nocatalog=true`);
-    expect(auth.message).toContain("HTTP 401");
-    expect(auth.message).toContain("huaweicloud-iam");
+    expect(auth.message).toContain(`${server.url}/v3/auth/tokens`);
+    expect(auth.message).toContain("HTTP 401 (Unauthorized: bad credentials in");
+    expect(auth.message).toContain("keystone token request");
     for (const shown of renderings(error)) {
       expect(shown).not.toContain(PASSWORD);
       expect(shown).not.toContain(encodeURIComponent(PASSWORD));
@@ -302,12 +218,12 @@ describe("keystoneV3Token: failures", () => {
   it("scrubs the password from errors thrown through a client call, too", async () => {
     const idp = await serve((req) => ({ status: 400, body: `cannot parse ${req.body}` }));
     const secrets = new SecretRegistry();
-    const source = ncloudKeystoneToken({
+    const source = keystoneV3Token({
       endpoint: idp.url,
-      accessKeyId: "AK",
-      secretKey: SECRET_KEY,
-      domainId: "d",
-      projectId: "p",
+      username: "AK",
+      password: SECRET_KEY,
+      domain: { id: "d" },
+      project: { id: "p" },
       secrets,
     });
     const client = createClient<{
@@ -318,7 +234,7 @@ describe("keystoneV3Token: failures", () => {
     });
     const error = await client.GET("/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect((error as AuthenticationError).message).toContain("ncloud-archive-storage token request to");
+    expect((error as AuthenticationError).message).toContain("keystone token request to");
     for (const shown of renderings(error)) expect(shown).not.toContain(SECRET_KEY);
     expect(secrets.scrub(`x ${SECRET_KEY} y`)).toBe("x [REDACTED] y");
   });
@@ -407,17 +323,6 @@ describe("keystoneV3Token: failures", () => {
     );
     expect(fieldOf(() => keystoneV3Token({ ...base, project: {} as never }))).toBe("project");
     expect(fieldOf(() => keystoneV3Token({ ...base, project: { id: "" } }))).toBe("project.id");
-    const huawei = { accountName: "a", userName: "u", password: PASSWORD };
-    expect(fieldOf(() => huaweiIamToken(huawei))).toBe("region");
-    expect(fieldOf(() => huaweiIamToken({ ...huawei, region: "Not A Region" }))).toBe("region");
-    expect(fieldOf(() => huaweiIamToken({ ...huawei, endpoint: server.url }))).toBe("projectId");
-    expect(fieldOf(() => huaweiIamToken({ ...huawei, region: "eu-west-101", accountName: "" }))).toBe(
-      "accountName",
-    );
-    const naver = { accessKeyId: "AK", secretKey: SECRET_KEY, domainId: "d", projectId: "p" };
-    expect(fieldOf(() => ncloudKeystoneToken({ ...naver, secretKey: "" }))).toBe("secretKey");
-    expect(fieldOf(() => ncloudKeystoneToken({ ...naver, domainId: undefined as never }))).toBe("domainId");
-    expect(() => ncloudKeystoneToken({ ...naver, projectId: "" })).toThrow(CredentialsError);
     expect(server.seen).toHaveLength(0);
   });
 
@@ -431,5 +336,22 @@ describe("keystoneV3Token: failures", () => {
     });
     expect(inspect(source, { showHidden: true, depth: 10 })).not.toContain("SEKRIT");
     expect(JSON.stringify(source)).not.toContain("SEKRIT");
+  });
+});
+
+describe("KEYSTONE_ERRORS and OAUTH_ERRORS", () => {
+  it("read Keystone's and OAuth's error bodies", () => {
+    const keystone =
+      '{"error":{"code":401,"title":"Unauthorized","message":"The request you have made requires authentication."}}';
+    expect(KEYSTONE_ERRORS.parse!(keystone, new Headers())).toMatchObject({
+      code: "Unauthorized",
+      message: "The request you have made requires authentication.",
+    });
+    expect(KEYSTONE_ERRORS.requestId).toBe("x-openstack-request-id");
+    const keycloak = '{"error":"invalid_grant","error_description":"Invalid user credentials"}';
+    expect(OAUTH_ERRORS.parse!(keycloak, new Headers())).toMatchObject({
+      code: "invalid_grant",
+      message: "Invalid user credentials",
+    });
   });
 });

@@ -2,7 +2,7 @@
  * What every provider client shares: its transport options, and the checks of its endpoint and its
  * per-call options, so the five clients behave alike and a fix lands once.
  */
-import { InvalidInputError } from "./errors.js";
+import { CredentialsError, InvalidInputError } from "./errors.js";
 import type { FetchLike, PipelineEvent } from "./pipeline.js";
 import type { RetryPolicy, TimeLimits } from "./policy.js";
 
@@ -62,6 +62,27 @@ export function parseEndpoint(value: unknown, field = "baseUrl"): string {
   if (url.username || url.password) throw new InvalidInputError(field, "must not carry credentials");
   if (url.search || url.hash) throw new InvalidInputError(field, "must not have a query or fragment");
   return url.toString().replace(/\/+$/, "");
+}
+
+/** `value` as an absolute http(s) URL, or an `InvalidInputError` naming `field`. */
+export function httpUrl(value: string, field: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidInputError(field, "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InvalidInputError(field, "must be an http(s) URL");
+  }
+  return url;
+}
+
+/** A credential's text, trimmed unless `trim` is false, or a `CredentialsError` when missing or blank. */
+export function requiredText(field: string, value: unknown, trim = true): string {
+  if (typeof value !== "string" || value.trim() === "")
+    throw new CredentialsError(field, "is missing or empty");
+  return trim ? value.trim() : value;
 }
 
 /** Checks the `headers` option: an object of string values. */

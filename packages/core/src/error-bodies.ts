@@ -1,64 +1,71 @@
 /**
- * Reads a provider's error code and message out of every documented error body shape:
- * - Huawei flat `{error_code, error_msg}` (MPC), flat with `details[]` and
- *   `encoded_authorization_message` (DBSS), nested `{error: {code|error_code, message|error_msg}}`,
- *   and the API gateway's `{error_code: "APIGW.0301", error_msg, request_id}`;
- * - Hitachi `{code, message, details}`;
- * - S3-style XML `<Error><Code/><Message/></Error>` (ostor, and MPC's OBS-style 403) and ostor's
- *   `X-Amz-Err-Message` header;
- * - Swift's short text or HTML bodies (`Maximum limit is 10000`, `<h1>Unauthorized</h1>`);
- * - Keystone's `{error: {code: 401, title, message}}` and OAuth's `{error, error_description}` (Keycloak).
+ * The generic reading of an error body: JSON, XML or HTML, or plain text. A provider's own shape
+ * (its field names, a header that carries the message) is read by the provider's {@link ErrorFormat},
+ * usually this reader with its own JSON picker.
  */
 
 /** What an error body said. `body` is the parsed JSON, or the text as received. */
 export interface ParsedErrorBody {
-  code?: string;
-  message?: string;
-  /** A request id found in the body (Huawei's gateway sends `request_id`), when there is one. */
-  requestId?: string;
+  code?: string | undefined;
+  message?: string | undefined;
+  /** A request id found in the body, when there is one. */
+  requestId?: string | undefined;
   body: unknown;
 }
 
-/** The provider's error code and message from any documented error body shape (see the file comment). */
-export function parseErrorBody(text: string, headers: Headers): ParsedErrorBody {
-  const headerMessage = headers.get("x-amz-err-message") ?? undefined;
+/** The code, message and request id a provider finds in a JSON error body. */
+export type JsonErrorFields = (json: unknown) => Omit<ParsedErrorBody, "body">;
+
+/**
+ * How a provider's answers name their errors; passed to the pipeline (`PipelineSetup.errors`) and
+ * to every error built from an answer (`ErrorContext.format`).
+ */
+export interface ErrorFormat {
+  /** The header that carries the provider's request id, lower case; `x-request-id` by default. */
+  readonly requestId?: string | undefined;
+  /** Reads the provider's code and message from an error body; {@link parseErrorBody} by default. */
+  readonly parse?: ((text: string, headers: Headers) => ParsedErrorBody) | undefined;
+}
+
+/**
+ * Reads an error body: JSON through `fields` (by default `code` and `message`, top level or under
+ * `error`), XML's `<Code>`, `<Message>` and `<RequestId>`, an HTML page's text, or a text's first line.
+ */
+export function parseErrorBody(text: string, fields: JsonErrorFields = genericFields): ParsedErrorBody {
   const trimmed = text.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     try {
       const json: unknown = JSON.parse(trimmed);
-      return { ...fromJson(json), body: json };
+      return { ...fields(json), body: json };
     } catch {
       // Not JSON after all (a truncated body): fall through to text.
     }
   }
   if (trimmed.startsWith("<")) {
-    const code = xmlElement(trimmed, "Code");
-    const message = xmlElement(trimmed, "Message") ?? headerMessage ?? htmlText(trimmed);
-    return { code, message, requestId: xmlElement(trimmed, "RequestId"), body: text };
+    const message = xmlElement(trimmed, "Message") ?? firstLine(decodeXml(htmlToText(trimmed)));
+    return {
+      code: xmlElement(trimmed, "Code"),
+      message,
+      requestId: xmlElement(trimmed, "RequestId"),
+      body: text,
+    };
   }
-  return { message: headerMessage ?? firstLine(trimmed), body: text };
+  return { message: firstLine(trimmed), body: text };
 }
 
-function fromJson(json: unknown): { code?: string; message?: string; requestId?: string } {
-  if (!isRecord(json)) return {};
-  const outer = json;
-  const inner = isRecord(outer.error) ? outer.error : outer;
-  // Keystone's `{error: {code: 401, title: "Unauthorized", message}}` has a numeric code: the title names it.
-  // OAuth servers (Keycloak's token endpoint) answer `{error: "invalid_grant", error_description}`.
-  const code =
-    str(inner.error_code) ?? str(inner.code) ?? str(outer.error_code) ?? str(inner.title) ?? str(outer.error);
-  const message =
-    str(inner.error_msg) ??
-    str(inner.message) ??
-    str(outer.error_msg) ??
-    str(outer.message) ??
-    str(outer.error_description);
-  const details = str(outer.details);
-  const requestId = str(outer.request_id) ?? str(inner.request_id);
-  return { code, message: details && message ? `${message} (${details})` : (message ?? details), requestId };
+/** The request id of an answer, from the format's header (`x-request-id` by default). */
+export function requestIdOf(headers: Headers, format?: ErrorFormat): string | undefined {
+  return headers.get(format?.requestId ?? "x-request-id") || undefined;
 }
 
-function xmlElement(xml: string, name: string): string | undefined {
+function genericFields(json: unknown): Omit<ParsedErrorBody, "body"> {
+  const outer = record(json);
+  const inner = record(outer.error);
+  return { code: text(inner.code) ?? text(outer.code), message: text(inner.message) ?? text(outer.message) };
+}
+
+/** The decoded text of `<name>…</name>`, when the XML has it. */
+export function xmlElement(xml: string, name: string): string | undefined {
   const match = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);
   return match?.[1] ? decodeXml(match[1].trim()) : undefined;
 }
@@ -72,20 +79,27 @@ function decodeXml(text: string): string {
     .replace(/&amp;/g, "&");
 }
 
-function htmlText(html: string): string | undefined {
-  const text = html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ");
-  return firstLine(decodeXml(text.replace(/\s+/g, " ")));
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ");
 }
 
-function firstLine(text: string): string | undefined {
+/** The first line of a text, trimmed and at most 300 characters; undefined when empty. */
+export function firstLine(text: string): string | undefined {
   const line = text.split("\n", 1)[0]?.trim();
   return line ? line.slice(0, 300) : undefined;
 }
 
-function str(value: unknown): string | undefined {
+/** A non-empty string, or undefined. */
+export function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+/** An object's fields, or none for anything else. */
+export function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

@@ -4,7 +4,10 @@
  * for what went wrong on the wire. Messages, headers and bodies are redacted when the error is made,
  * so `message`, `stack`, `JSON.stringify` and `util.inspect` are all safe to log.
  */
-import { parseErrorBody } from "./error-bodies.js";
+import { type ErrorFormat, parseErrorBody, requestIdOf } from "./error-bodies.js";
+
+export { requestIdOf };
+
 import { redact, redactText, redactUrl, type SecretRegistry } from "./redact.js";
 
 /** Every `name` an {@link ApiError} has, so `error.name` narrows like `instanceof`. */
@@ -82,6 +85,8 @@ export interface ErrorContext {
   secrets?: SecretRegistry;
   /** Attempts the call made (see {@link ApiError.attempts}). */
   attempts?: number;
+  /** The provider's error-body parser and request-id header. */
+  format?: ErrorFormat | undefined;
 }
 
 /** An HTTP call that failed: an error status, or no usable response at all. */
@@ -135,14 +140,14 @@ export class ApiError extends BucketryError {
    */
   static fromParts(status: number, headers: Headers, text: string, context: ErrorContext): ApiError {
     const scrub = (s: string) => redactText(context.secrets?.scrub(s) ?? s);
-    const parsed = parseErrorBody(text, headers);
+    const parsed = context.format?.parse?.(text, headers) ?? parseErrorBody(text);
     const body = redact(parsed.body, context.secrets);
     const detail = parsed.message ? scrub(parsed.message) : undefined;
     const code = parsed.code ? scrub(parsed.code) : undefined;
     const summary = [code, detail].filter(Boolean).join(": ");
     const message = `${context.provider} ${context.operation} failed with HTTP ${status}${summary ? ` (${summary})` : ""}`;
     const Class = errorClassFor(status);
-    const requestId = requestIdOf(headers) ?? parsed.requestId;
+    const requestId = requestIdOf(headers, context.format) ?? parsed.requestId;
     return new Class(message, {
       provider: context.provider,
       operation: context.operation,
@@ -300,7 +305,7 @@ export function readBody<T>(
 /** Internal: what an error about an answer keeps of it (status, request id, headers), secrets redacted. */
 export function answerInit(response: Response, context: ErrorContext): ApiErrorInit {
   const scrub = scrubber(context);
-  const requestId = requestIdOf(response.headers);
+  const requestId = requestIdOf(response.headers, context.format);
   return {
     provider: context.provider,
     operation: context.operation,
@@ -332,17 +337,6 @@ function errorClassFor(status: number): typeof ApiError {
   if (status === 429) return RateLimitError;
   if (status >= 500) return ServerError;
   return ApiError;
-}
-
-const REQUEST_ID_HEADERS = ["x-request-id", "x-openstack-request-id", "x-trans-id", "x-amz-request-id"];
-
-/** The request id from whichever header the provider uses. */
-export function requestIdOf(headers: Headers): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
 }
 
 /** `Retry-After` in milliseconds, from delay-seconds or an HTTP date; undefined when absent or unreadable. */

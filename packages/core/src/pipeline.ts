@@ -14,6 +14,7 @@
 import { type BodyRead, bufferedResponse } from "./buffered-response.js";
 import { CallRequest } from "./call-request.js";
 import type { ClientOptions } from "./client.js";
+import type { ErrorFormat } from "./error-bodies.js";
 import {
   AbortedError,
   ApiError,
@@ -151,6 +152,8 @@ export interface PipelineSetup {
   userAgent?: string | undefined;
   /** Statuses besides 429 the API throttles with (Swift's 498), retried and paced as 429 is. */
   throttleStatuses?: readonly number[] | undefined;
+  /** The provider's error-body parser and request-id header, for every error and event. */
+  errors?: ErrorFormat | undefined;
   /** The vendor's advice, in ms, for a throttled answer (429) that carries no `Retry-After`. */
   throttleDelay?: ((response: Response) => number | undefined) | undefined;
 }
@@ -168,11 +171,14 @@ export function attemptsOf(response: Response): number | undefined {
 }
 
 /** What a listing records of a page's answer: its request id and attempts. */
-export function answerMeta(response: Response): {
+export function answerMeta(
+  response: Response,
+  format?: ErrorFormat,
+): {
   requestId: string | undefined;
   attempts: number | undefined;
 } {
-  return { requestId: requestIdOf(response.headers), attempts: attemptCounts.get(response) };
+  return { requestId: requestIdOf(response.headers, format), attempts: attemptCounts.get(response) };
 }
 
 type Outcome =
@@ -181,7 +187,9 @@ type Outcome =
   | { renewed: AttemptStep; response?: undefined; error?: undefined };
 
 /** The signal steps see when an attempt has none: no limits and no caller's signal. */
-const NEVER = new AbortController().signal;
+let never: AbortSignal | undefined;
+// Made on first use: an AbortController at import time makes Node load its abort_controller module.
+const NEVER = () => (never ??= new AbortController().signal);
 
 /** Markers our own timers abort with, told apart from a caller's reason. */
 const ATTEMPT_TIMER = Symbol("attempt timer");
@@ -297,7 +305,7 @@ export function createPipeline(
       if (limiter) {
         const queued = Date.now();
         try {
-          await limiter.take(caller ?? NEVER);
+          await limiter.take(caller ?? NEVER());
         } catch (error) {
           return { error: failure(error, caller), sent: false };
         }
@@ -327,7 +335,7 @@ export function createPipeline(
       let outgoing: Request | undefined;
       const context: Attempt = {
         number: attempt,
-        signal: signal ?? NEVER,
+        signal: signal ?? NEVER(),
         emit: (event) => emit?.({ ...event, provider, operation: call().operation, attempt }),
       };
       try {
@@ -364,7 +372,7 @@ export function createPipeline(
         }
         const { status } = response;
         if (emit) {
-          const requestId = requestIdOf(response.headers);
+          const requestId = requestIdOf(response.headers, setup.errors);
           emit({
             type: "response",
             provider,
@@ -400,7 +408,10 @@ export function createPipeline(
           return {
             error: new ConnectionError(
               `${provider} ${operation}: the response body could not be read (HTTP ${status} from ${url}): it was cut off before its end${code ? ` (${code})` : ""}`,
-              { ...answerInit(response, { ...init, secrets }), cause: safeCause(error, scrub) },
+              {
+                ...answerInit(response, { ...init, secrets, format: setup.errors }),
+                cause: safeCause(error, scrub),
+              },
             ),
             sent: true,
           };
@@ -413,7 +424,10 @@ export function createPipeline(
             const { url, init } = call();
             const type = JSON.stringify(response.headers.get("content-type") ?? "");
             const what = `a body that ${problem} (${bytes.length} bytes, content-type ${type}; ${method} ${url})`;
-            return { error: malformedResponse(response, what, { ...init, secrets }), sent: true };
+            return {
+              error: malformedResponse(response, what, { ...init, secrets, format: setup.errors }),
+              sent: true,
+            };
           }
         }
         return { response: bufferedResponse(response, bytes, read) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkCallOptions } from "../src/client.js";
-import { InvalidInputError } from "../src/errors.js";
+import { checkCallOptions, httpUrl, requiredText } from "../src/client.js";
+import { CredentialsError, InvalidInputError } from "../src/errors.js";
 
 describe("checkCallOptions", () => {
   it("returns the signal of { signal }, or undefined", () => {
@@ -26,5 +26,22 @@ describe("checkCallOptions", () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.field).toBe(field);
     expect(error.message).toBe(`${field}: ${message}`);
+  });
+});
+
+describe("httpUrl and requiredText", () => {
+  it("accept an absolute http(s) URL, and refuse anything else naming the field", () => {
+    expect(httpUrl("https://iam.example/v3", "endpoint").href).toBe("https://iam.example/v3");
+    expect(() => httpUrl("iam.example", "endpoint")).toThrow("endpoint: must be an absolute http(s) URL");
+    expect(() => httpUrl("ftp://iam.example", "endpoint")).toThrow("endpoint: must be an http(s) URL");
+  });
+
+  it("hand back a credential's text, trimmed unless asked not to, and refuse a blank one", () => {
+    expect(requiredText("username", " alice ")).toBe("alice");
+    expect(requiredText("password", " p w ", false)).toBe(" p w ");
+    for (const value of [undefined, "", "  ", 42]) {
+      expect(() => requiredText("password", value)).toThrow(CredentialsError);
+    }
+    expect(() => requiredText("password", "")).toThrow("password: is missing or empty");
   });
 });

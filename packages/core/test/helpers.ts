@@ -1,6 +1,7 @@
 /** A loopback HTTP server for tests: each test scripts the answers and reads back what arrived. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type ErrorFormat, parseErrorBody } from "../src/error-bodies.js";
 import type { AttemptStep } from "../src/pipeline.js";
 
 /** The answer of the test API. */
@@ -100,3 +101,13 @@ export async function deadUrl(): Promise<string> {
   await server.close();
   return server.url;
 }
+
+/** A provider's error format as a test server speaks it: `{error_code, error_msg}` and `X-Request-Id`. */
+export const testFormat: ErrorFormat = {
+  requestId: "x-request-id",
+  parse: (text) =>
+    parseErrorBody(text, (json) => {
+      const { error_code, error_msg } = json as Record<string, string | undefined>;
+      return { code: error_code, message: error_msg };
+    }),
+};

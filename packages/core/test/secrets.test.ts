@@ -24,7 +24,7 @@ import { PaginationError, paginate } from "../src/paginate.js";
 import { type AttemptStep, createPipeline } from "../src/pipeline.js";
 import type { TimeLimits } from "../src/policy.js";
 import { SecretRegistry } from "../src/redact.js";
-import { deadUrl, reply, startServer, type TestServer } from "./helpers.js";
+import { deadUrl, reply, startServer, type TestServer, testFormat } from "./helpers.js";
 
 const SECRETS = {
   secretKey: "SEKRIT-sk-7f3a9c2e41b8d6e0",
@@ -169,7 +169,9 @@ describe("no error shows a secret", () => {
         const result = await client.GET("/{status}/{kind}/{variant}", {
           params: { path: { status, kind: "named", variant }, query },
         });
-        const error = await expectOk(result, { provider: "p", operation: "op" }).catch((e: unknown) => e);
+        const error = await expectOk(result, { provider: "p", operation: "op", format: testFormat }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(Class);
         expectNoSecrets(error);
       });
@@ -199,7 +201,7 @@ describe("no error shows a secret", () => {
     const result = await client.GET("/{status}/{kind}/{variant}", {
       params: { path: { status: 401, kind: "named", variant: "apigw" }, query },
     });
-    const error = (await expectOk(result, { provider: "p", operation: "op" }).catch(
+    const error = (await expectOk(result, { provider: "p", operation: "op", format: testFormat }).catch(
       (e: unknown) => e,
     )) as ApiError;
     expect(error.code).toBe("APIGW.0301");

@@ -6,7 +6,7 @@
  * plus `listBuckets()`, a core `Paginator` that throws a typed `ApiError` instead of returning `{ error }`.
  * Its parameters are checked by the spec's rules (src/generated/sample-store-rules.ts) before anything is sent.
  */
-import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth";
+import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth/tokens";
 import {
   answerMeta,
   type CallOptions,
@@ -17,25 +17,32 @@ import {
   createApiClient,
   createPipeline,
   credentialsType,
+  type ErrorFormat,
   expectOk,
   InvalidInputError,
   onePage,
   type Paginator,
   parseEndpoint,
   resolveOptions,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/sample-store.js";
 import { listBuckets as LIST_BUCKETS_RULES } from "./generated/sample-store-rules.js";
 
 // Re-exported so callers need no direct dependency on @bucketry/auth or @bucketry/core.
-export { staticToken, type TokenCredentials, type TokenSource } from "@bucketry/auth";
+export { staticToken, type TokenCredentials, type TokenSource } from "@bucketry/auth/tokens";
 export type { CallOptions, Paginator } from "@bucketry/core";
 
 /** The provider name errors carry. */
 export const SAMPLE_STORE_PROVIDER = "example-sample-store";
 
 const LIST_BUCKETS = "listBuckets";
+
+/**
+ * The provider's error format: the header of its request id and, where its error bodies are not
+ * `{ code, message }` (core's generic reader), a parser of them. Errors and events use it.
+ */
+export const SAMPLE_STORE_ERRORS: ErrorFormat = { requestId: "x-request-id" };
 
 /** Options for {@link createSampleStoreClient}. */
 export interface SampleStoreClientOptions extends ClientOptions {
@@ -80,6 +87,7 @@ export function createSampleStoreClient(options: SampleStoreClientOptions): Samp
     {
       provider: SAMPLE_STORE_PROVIDER,
       steps: [tokenAuth(source, { secrets })],
+      errors: SAMPLE_STORE_ERRORS,
       describe: (method, path) =>
         method === "GET" && path.endsWith("/v1/buckets") ? { operation: LIST_BUCKETS } : undefined,
     },
@@ -91,6 +99,7 @@ export function createSampleStoreClient(options: SampleStoreClientOptions): Samp
     operation: LIST_BUCKETS,
     request: { method: "GET", url: `${baseUrl}/v1/buckets` },
     secrets,
+    format: SAMPLE_STORE_ERRORS,
   };
 
   return {
@@ -103,7 +112,7 @@ export function createSampleStoreClient(options: SampleStoreClientOptions): Samp
         async (pageSignal) => {
           const result = await client.GET("/v1/buckets", { params: { query }, signal: pageSignal });
           const data = await expectOk(result, context);
-          return { items: data.buckets, ...answerMeta(result.response) };
+          return { items: data.buckets, ...answerMeta(result.response, SAMPLE_STORE_ERRORS) };
         },
         { signal, context },
       );

@@ -9,7 +9,7 @@
  * - `bucketId` is an int64: sent as a JSON number (precise up to 2^53) or, by int64-wary servers,
  *   as a decimal string; both become a number, and the vendor's object stays in `raw`.
  */
-import { checkParam, InvalidInputError, type ResumePoint, UnexpectedShape } from "@bucketry/core";
+import { checkParam, InvalidInputError, type ResumePoint, UnexpectedShape } from "@bucketry/core/internal";
 import type { components } from "./generated/vsp-one-object.js";
 import { listUserBuckets } from "./generated/vsp-one-object-rules.js";
 

@@ -10,10 +10,7 @@ import {
   keycloakPasswordToken,
   type TokenCredentials,
   type TokenSource,
-  VSP_OBJECT_DEFAULT_CLIENT_ID,
-  type VspOneObjectCredentials,
-  vspOneObjectTokenUrl,
-} from "@bucketry/auth";
+} from "@bucketry/auth/tokens";
 import {
   type ClientOptions,
   CredentialsError,
@@ -22,7 +19,12 @@ import {
   parseEndpoint,
   type ResolvedClientOptions,
   resolveOptions as resolveClientOptions,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
+import {
+  VSP_OBJECT_DEFAULT_CLIENT_ID,
+  type VspOneObjectCredentials,
+  vspOneObjectTokenUrl,
+} from "./credentials.js";
 
 /** The provider name in errors. */
 export const PROVIDER = "hitachi-vsp-one-object";

@@ -8,7 +8,7 @@
  * are not JSON, then reports a `ConnectionError` or a `MalformedResponseError`. A well-formed body
  * of the wrong shape is not retried: it would come back the same.
  */
-import { bearerAuth, xsrfSession } from "@bucketry/auth";
+import { bearerAuth, xsrfSession } from "@bucketry/auth/tokens";
 import {
   answerMeta,
   type CallOptions,
@@ -23,8 +23,9 @@ import {
   readBody,
   redactUrl,
   requireJson,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import type { Client } from "openapi-fetch";
+import { VSP_ONE_OBJECT_ERRORS } from "./errors.js";
 import type { paths } from "./generated/vsp-one-object.js";
 import { USER_AGENT } from "./version.js";
 import {
@@ -80,6 +81,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
   const fetch = createPipeline(
     {
       provider: PROVIDER,
+      errors: VSP_ONE_OBJECT_ERRORS,
       // Bearer first: on a call refused for both (401, then 403 on the repeat), the token is
       // renewed first and the cookies then, so both recover.
       steps: [
@@ -90,6 +92,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
           bearer: tokens,
           secrets,
           provider: PROVIDER,
+          errors: VSP_ONE_OBJECT_ERRORS,
         }),
       ],
       describe: (method, path) =>
@@ -103,7 +106,13 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
   );
   const client = createApiClient<paths>(fetch, { baseUrl, headers: { Accept: "application/json" } });
   const request = { method: "POST", url: redactUrl(`${baseUrl}${LIST_PATH}`) };
-  const context = { provider: PROVIDER, operation: LIST_OPERATION, request, secrets };
+  const context = {
+    provider: PROVIDER,
+    operation: LIST_OPERATION,
+    request,
+    secrets,
+    format: VSP_ONE_OBJECT_ERRORS,
+  };
 
   /** One page: the pipeline retries and types every failure up to a body that is valid JSON. */
   async function fetchPage(
@@ -121,7 +130,7 @@ export function createVspOneObjectClient(options: VspOneObjectClientOptions): Vs
       () => toBucketPage(json()),
       () => (text ?? "").slice(0, BODY_SNIPPET),
     );
-    return { ...page, ...answerMeta(response) };
+    return { ...page, ...answerMeta(response, VSP_ONE_OBJECT_ERRORS) };
   }
 
   const post = (body: ListBucketsBody, signal: AbortSignal | undefined) =>

@@ -1,10 +1,14 @@
 /** The wire conversation: Keycloak tokens, the CSRF double submit, the documented request, and recovery. */
 import { inspect } from "node:util";
-import { staticToken, vspOneObjectCredentials, vspOneObjectCredentialsFromEnv } from "@bucketry/auth";
+import { staticToken } from "@bucketry/auth";
 import { ApiError, AuthenticationError, ServerError } from "@bucketry/core";
 import type { HitachiFake } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
-import { createVspOneObjectClient } from "../src/index.js";
+import {
+  createVspOneObjectClient,
+  vspOneObjectCredentials,
+  vspOneObjectCredentialsFromEnv,
+} from "../src/index.js";
 import { clientFor, conversation, isList, listBodies, startFake } from "./helpers.js";
 
 const LOGIN = "POST …/token password 200";

@@ -2,11 +2,16 @@
  * Bad input fails at once with a typed error naming the option or parameter, and nothing is sent:
  * the fake (which also plays Keycloak) logs no request at all, not even a token or CSRF request.
  */
-import { staticToken, Token, vspOneObjectCredentials, vspOneObjectCredentialsFromEnv } from "@bucketry/auth";
+import { staticToken, Token } from "@bucketry/auth";
 import { CredentialsError, InvalidInputError } from "@bucketry/core";
 import type { HitachiFake } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
-import { createVspOneObjectClient, type VspOneObjectClientOptions } from "../src/index.js";
+import {
+  createVspOneObjectClient,
+  type VspOneObjectClientOptions,
+  vspOneObjectCredentials,
+  vspOneObjectCredentialsFromEnv,
+} from "../src/index.js";
 import { clientFor, startFake } from "./helpers.js";
 
 type Case = [

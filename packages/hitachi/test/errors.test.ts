@@ -10,7 +10,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import { collectGarbage, type Fault, type HitachiFake } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
 import { MalformedResponseError } from "../src/index.js";

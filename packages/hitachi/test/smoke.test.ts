@@ -7,10 +7,14 @@ describe("@bucketry/hitachi exports", () => {
   it("has exactly the runtime exports it documents", () => {
     expect(Object.keys(hitachi).sort()).toEqual([
       "MalformedResponseError",
+      "VSP_OBJECT_DEFAULT_CLIENT_ID",
+      "VSP_OBJECT_ENV",
+      "VSP_ONE_OBJECT_ERRORS",
       "createVspOneObjectClient",
       "staticToken",
       "vspOneObjectCredentials",
       "vspOneObjectCredentialsFromEnv",
+      "vspOneObjectTokenUrl",
     ]);
     expect(typeof hitachi.createVspOneObjectClient).toBe("function");
     expect(new hitachi.MalformedResponseError("m", { provider: "p", operation: "o" })).toBeInstanceOf(

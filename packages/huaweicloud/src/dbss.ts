@@ -11,7 +11,7 @@ import {
   expectOk,
   onePage,
   type Paginator,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/dbss.js";
 import { listAuditObsBuckets } from "./generated/dbss-rules.js";
@@ -142,7 +142,7 @@ export function createDbssClient(options: DbssClientOptions): DbssClient {
               raw,
             };
           });
-          return { items, ...answerMeta(result.response) };
+          return { items, ...answerMeta(result.response, context.format) };
         },
         { signal, context },
       );

@@ -4,15 +4,8 @@
  * the pipeline. A body cut off mid-way, or a 200 that is not JSON, is retried by core's pipeline
  * on these idempotent GETs, with a fresh signature for each attempt.
  */
-import {
-  checkTokenSource,
-  type HuaweiCredentials,
-  huaweiAkSk,
-  huaweiCredentials,
-  huaweiIamToken,
-  type TokenCredentials,
-  tokenAuth,
-} from "@bucketry/auth";
+import { type HuaweiCredentials, huaweiAkSk } from "@bucketry/auth/signers";
+import { checkTokenSource, type TokenCredentials, tokenAuth } from "@bucketry/auth/tokens";
 import {
   type AttemptStep,
   type CallOptions,
@@ -21,6 +14,7 @@ import {
   checkParam,
   createPipeline,
   credentialsType,
+  type ErrorFormat,
   type FetchLike,
   InvalidInputError,
   type ParamRule,
@@ -31,7 +25,9 @@ import {
   resolveOptions,
   type SecretRegistry,
   UnexpectedShape,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
+import { huaweiCredentials, huaweiIamToken } from "./credentials.js";
+import { HUAWEI_ERRORS } from "./errors.js";
 import { USER_AGENT } from "./version.js";
 
 export type { CallOptions };
@@ -157,6 +153,7 @@ export function prepareHuaweiClient(given: HuaweiClientOptions, service: HuaweiS
     {
       provider: service.provider,
       steps: [auth],
+      errors: HUAWEI_ERRORS,
       describe: () => ({ operation: service.operation }),
       userAgent: USER_AGENT,
       throttleDelay: huaweiThrottleDelay,
@@ -298,6 +295,7 @@ export interface HelperContext {
   operation: string;
   secrets: SecretRegistry;
   request: { method: string; url: string };
+  format: ErrorFormat;
 }
 
 /** The context of a helper's GET of `path` (already filled in), for errors. */
@@ -307,6 +305,7 @@ export function helperContext(setup: HuaweiSetup, path: string): HelperContext {
     operation: setup.service.operation,
     secrets: setup.secrets,
     request: { method: "GET", url: setup.secrets.scrub(redactUrl(`${setup.baseUrl}${path}`)) },
+    format: HUAWEI_ERRORS,
   };
 }
 

@@ -11,7 +11,7 @@ import {
   expectOk,
   onePage,
   type Paginator,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/mpc.js";
 import { listAllBuckets } from "./generated/mpc-rules.js";
@@ -112,7 +112,7 @@ export function createMpcClient(options: MpcClientOptions): MpcClient {
           const items = listOf(data, "buckets", "bucket", result.response, context).map((raw) =>
             toMpcBucket(raw as MpcRawBucket),
           );
-          return { items, ...answerMeta(result.response) };
+          return { items, ...answerMeta(result.response, context.format) };
         },
         { signal, context },
       );

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import * as dbss from "../src/dbss.js";
 import * as mpc from "../src/mpc.js";
 
-const SHARED = ["huaweiCredentials", "huaweiCredentialsFromEnv", "huaweiIamToken", "staticToken"];
+const SHARED = [
+  "HUAWEI_ENV",
+  "HUAWEI_ERRORS",
+  "huaweiCredentials",
+  "huaweiCredentialsFromEnv",
+  "huaweiIamToken",
+  "staticToken",
+];
 
 describe("public exports", () => {
   it("@bucketry/huaweicloud/mpc", () => {

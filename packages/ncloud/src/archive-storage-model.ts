@@ -5,7 +5,7 @@
  * metadata as raw UTF-8 bytes in header values; everything here turns that into numbers, bigints,
  * Dates and strings, and keeps what was received in `raw`.
  */
-import { type LazyItems, REDACTED, Secret } from "@bucketry/core";
+import { type LazyItems, REDACTED, Secret, UnexpectedShape } from "@bucketry/core/internal";
 import type { components } from "./generated/archive-storage.js";
 
 /** The listing formats Swift writes: JSON (default here), XML, or plain text (names only). */
@@ -114,7 +114,7 @@ export interface AccountInfo {
 }
 
 /** A listing body that did not parse; `truncated` when it looks cut short (worth another attempt). */
-export class ListingSyntaxError extends Error {
+export class ListingSyntaxError extends UnexpectedShape {
   override name = "ListingSyntaxError";
   constructor(
     message: string,
@@ -125,7 +125,7 @@ export class ListingSyntaxError extends Error {
 }
 
 /** A response header that is missing or not what Swift sends. */
-export class HeaderFormatError extends Error {
+export class HeaderFormatError extends UnexpectedShape {
   override name = "HeaderFormatError";
 }
 
@@ -245,7 +245,7 @@ export interface ListingShape {
 }
 
 /** Thrown for a body that parsed but is not a Swift listing (not worth another attempt). */
-export class ListingShapeError extends Error {
+export class ListingShapeError extends UnexpectedShape {
   override name = "ListingShapeError";
 }
 

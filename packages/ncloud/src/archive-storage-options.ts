@@ -3,13 +3,7 @@
  * the project id that names the account, and the credentials in each form NAVER accepts. Each
  * mistake throws an `InvalidInputError`/`CredentialsError` that names the option at fault.
  */
-import {
-  checkTokenSource,
-  type NcloudCredentials,
-  ncloudCredentials,
-  type TokenCredentials,
-  type TokenSource,
-} from "@bucketry/auth";
+import { checkTokenSource, type TokenCredentials, type TokenSource } from "@bucketry/auth/tokens";
 import {
   type ClientOptions,
   CredentialsError,
@@ -19,7 +13,8 @@ import {
   parseEndpoint,
   type ResolvedClientOptions,
   resolveOptions as resolveClientOptions,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
+import { type NcloudCredentials, ncloudCredentials } from "./credentials.js";
 import { getAccount } from "./generated/archive-storage-rules.js";
 
 /** NAVER Cloud Archive Storage's zones: the public (Korea) zone and the government zone. */

@@ -4,7 +4,7 @@
  * helpers: `getAccount()` for one page with the account's headers parsed, and `listContainers()`
  * for every container, paged by marker and resumable item by item.
  */
-import { tokenAuth } from "@bucketry/auth";
+import { tokenAuth } from "@bucketry/auth/tokens";
 import {
   type ApiErrorInit,
   answerMeta,
@@ -27,7 +27,8 @@ import {
   parsedJson,
   type ResumePoint,
   redact,
-} from "@bucketry/core";
+  UnexpectedShape,
+} from "@bucketry/core/internal";
 import type { Client } from "openapi-fetch";
 import {
   type AccountInfo,
@@ -36,8 +37,6 @@ import {
   type ListingBody,
   type ListingFormat,
   type ListingShape,
-  ListingShapeError,
-  ListingSyntaxError,
   listingCutShort,
   listingItems,
   parseAccountHeaders,
@@ -47,6 +46,7 @@ import {
   scanJsonListing,
 } from "./archive-storage-model.js";
 import { type ArchiveStorageClientOptions, resolveOptions } from "./archive-storage-options.js";
+import { SWIFT_ERRORS } from "./errors.js";
 import type { paths } from "./generated/archive-storage.js";
 import { getAccount } from "./generated/archive-storage-rules.js";
 import { USER_AGENT } from "./version.js";
@@ -152,6 +152,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     {
       provider: ARCHIVE_STORAGE_PROVIDER,
       steps: [tokenAuth(tokenSource, { secrets })],
+      errors: SWIFT_ERRORS,
       // An XML or plain listing cut short where the transport could not tell is retried like one it
       // saw; a JSON one is checked from its bytes and parsed as it is read (see scanJsonListing).
       describe: (method, path) =>
@@ -171,6 +172,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
     return malformedResponse(response, `${what} (${error.message})`, {
       ...describeCall(response.url),
       secrets,
+      format: SWIFT_ERRORS,
     });
   };
 
@@ -223,17 +225,15 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         operation: OPERATION,
         request: { method: "GET", url: response.url },
         secrets,
+        format: SWIFT_ERRORS,
       });
       const bytes = await readAll(stream);
       const entries = parse(bytes, response.headers.get("content-type"), shape, parsedJson(response));
       return { entries, response, bytes };
     } catch (error) {
       if (error instanceof BucketryError) throw error;
-      const listing =
-        error instanceof ListingShapeError ||
-        error instanceof HeaderFormatError ||
-        error instanceof ListingSyntaxError;
-      if (response && listing) throw malformed(error, response);
+      // The listing parsers' UnexpectedShape subclasses become the call's MalformedResponseError.
+      if (response && error instanceof UnexpectedShape) throw malformed(error, response);
       throw error;
     }
   };
@@ -259,7 +259,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
       try {
         account = parseAccountHeaders(response.headers);
       } catch (error) {
-        if (error instanceof HeaderFormatError) throw malformed(error, response);
+        if (error instanceof UnexpectedShape) throw malformed(error, response);
         throw error;
       }
       for (const key of [account.metadata.tempUrlKey, account.metadata.tempUrlKey2])
@@ -269,7 +269,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
         account,
         containers: entries as EntryFor<F>[],
         nextMarker: entries.length >= (limit ?? MAX_LISTING_LIMIT) && last ? last.name : undefined,
-        ...answerMeta(response),
+        ...answerMeta(response, SWIFT_ERRORS),
         raw: {
           status: response.status,
           headers: rawHeaders(response.headers, isSecretHeader),
@@ -305,7 +305,7 @@ export function createArchiveStorageClient(options: ArchiveStorageClientOptions)
           return {
             items: entries as EntryFor<F>[] | LazyItems<EntryFor<F>>,
             next: entries.length < pageSize || !last ? undefined : last.name,
-            ...answerMeta(response),
+            ...answerMeta(response, SWIFT_ERRORS),
           };
         },
       });

@@ -1,13 +1,6 @@
 // Re-exported so callers need no direct dependency on @bucketry/auth to build `credentials`.
-export {
-  type NcloudCredentials,
-  ncloudCredentials,
-  ncloudCredentialsFromEnv,
-  staticToken,
-  type TokenCredentials,
-  type TokenSource,
-} from "@bucketry/auth";
-export type { CallOptions, Paginator } from "@bucketry/core";
+export { staticToken, type TokenCredentials, type TokenSource } from "@bucketry/auth/tokens";
+export type { CallOptions, Paginator } from "@bucketry/core/internal";
 export {
   type AccountPage,
   ARCHIVE_STORAGE_PROVIDER,
@@ -43,4 +36,16 @@ export {
   type ArchiveStorageKeys,
   type ArchiveStorageZone,
 } from "./archive-storage-options.js";
+export {
+  NCLOUD_ENV,
+  NCLOUD_KEYSTONE_ENDPOINT,
+  type NcloudCredentials,
+  type NcloudCredentialsInit,
+  type NcloudKeystoneTokenOptions,
+  type NcloudTokenSourceOptions,
+  ncloudCredentials,
+  ncloudCredentialsFromEnv,
+  ncloudKeystoneToken,
+} from "./credentials.js";
+export { SWIFT_ERRORS } from "./errors.js";
 export type * as ArchiveStorageApi from "./generated/archive-storage.js";

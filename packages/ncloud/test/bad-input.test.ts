@@ -1,11 +1,12 @@
 /** Bad input: a clear typed error naming the option or parameter, and nothing sent (not even a token request). */
-import { ncloudCredentials, staticToken } from "@bucketry/auth";
+import { staticToken } from "@bucketry/auth";
 import { CredentialsError, InvalidInputError } from "@bucketry/core";
 import { describe, expect, it } from "vitest";
 import {
   type ArchiveStorageClient,
   type ArchiveStorageClientOptions,
   createArchiveStorageClient,
+  ncloudCredentials,
 } from "../src/index.js";
 import { clientFor, startFake, thrown } from "./fixtures.js";
 

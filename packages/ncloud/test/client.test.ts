@@ -1,16 +1,17 @@
 /** The factory: zones and endpoints, every credential form, raw calls, what is sent, and secrets. */
 import { inspect } from "node:util";
-import {
-  ncloudCredentials,
-  ncloudCredentialsFromEnv,
-  ncloudKeystoneToken,
-  staticToken,
-} from "@bucketry/auth";
+import { staticToken } from "@bucketry/auth";
 import { AuthenticationError } from "@bucketry/core";
 import type { ArchiveStorageFake } from "@bucketry/testing";
 import { describe, expect, it } from "vitest";
 import * as ncloud from "../src/index.js";
-import { ARCHIVE_STORAGE_ZONES, createArchiveStorageClient } from "../src/index.js";
+import {
+  ARCHIVE_STORAGE_ZONES,
+  createArchiveStorageClient,
+  ncloudCredentials,
+  ncloudCredentialsFromEnv,
+  ncloudKeystoneToken,
+} from "../src/index.js";
 import { clientFor, listingRequests, queryOf, startFake, thrown, tokenRequests } from "./fixtures.js";
 
 describe("the package", () => {
@@ -20,9 +21,13 @@ describe("the package", () => {
       "ARCHIVE_STORAGE_ZONES",
       "MAX_LISTING_LIMIT",
       "MalformedResponseError",
+      "NCLOUD_ENV",
+      "NCLOUD_KEYSTONE_ENDPOINT",
+      "SWIFT_ERRORS",
       "createArchiveStorageClient",
       "ncloudCredentials",
       "ncloudCredentialsFromEnv",
+      "ncloudKeystoneToken",
       "staticToken",
     ]);
     expect(typeof ncloud.createArchiveStorageClient).toBe("function");

@@ -1,11 +1,12 @@
 /** Shared setup of the Archive Storage tests: fakes that are closed after each test, and clients for them. */
-import { ncloudCredentials } from "@bucketry/auth";
+
 import { type ArchiveStorageFake, type ArchiveStorageFakeOptions, startFakeServer } from "@bucketry/testing";
 import { afterEach } from "vitest";
 import {
   type ArchiveStorageClient,
   type ArchiveStorageClientOptions,
   createArchiveStorageClient,
+  ncloudCredentials,
 } from "../src/index.js";
 
 const running: ArchiveStorageFake[] = [];

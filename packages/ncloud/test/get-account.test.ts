@@ -1,6 +1,6 @@
 /** getAccount: the account headers parsed (counts above 2^53 included), one page, and every error status. */
 import { inspect } from "node:util";
-import { ncloudKeystoneToken, staticToken } from "@bucketry/auth";
+import { staticToken } from "@bucketry/auth";
 import {
   ApiError,
   AuthenticationError,
@@ -9,9 +9,9 @@ import {
   PermissionError,
   REDACTED,
   Secret,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import { describe, expect, it } from "vitest";
-import { createArchiveStorageClient } from "../src/index.js";
+import { createArchiveStorageClient, ncloudKeystoneToken } from "../src/index.js";
 import { clientFor, listingRequests, startFake, swiftPage, thrown } from "./fixtures.js";
 
 const VENDOR_EXAMPLE = [

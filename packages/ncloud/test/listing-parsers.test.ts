@@ -1,7 +1,9 @@
 /** The listing parsers on bodies the fake does not produce: entities, empty forms, cut and foreign bodies. */
+import { UnexpectedShape } from "@bucketry/core/internal";
 import { describe, expect, it, vi } from "vitest";
 import {
   decodeXml,
+  HeaderFormatError,
   ListingShapeError,
   ListingSyntaxError,
   lazyJsonListing,
@@ -249,5 +251,21 @@ describe("last_modified", () => {
     ]) {
       expect(() => swiftDate(text, 7), text).toThrow(`entry 7: last_modified ${JSON.stringify(text)}`);
     }
+  });
+});
+
+describe("the parsers' errors", () => {
+  it("are core's UnexpectedShape, which the client turns into its MalformedResponseError", () => {
+    for (const error of [
+      new ListingShapeError("x"),
+      new ListingSyntaxError("x", true),
+      new HeaderFormatError("x"),
+    ]) {
+      expect(error).toBeInstanceOf(UnexpectedShape);
+    }
+    expect(new ListingSyntaxError("cut", true)).toMatchObject({
+      name: "ListingSyntaxError",
+      truncated: true,
+    });
   });
 });

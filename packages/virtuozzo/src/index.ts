@@ -1,5 +1,13 @@
-export { type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "@bucketry/auth";
-export { type CallOptions, type Paginator, Secret } from "@bucketry/core";
+export { type CallOptions, type Paginator, Secret } from "@bucketry/core/internal";
+export {
+  OSTOR_ENV,
+  type S3Credentials,
+  type S3CredentialsInit,
+  type S3EnvNames,
+  s3Credentials,
+  s3CredentialsFromEnv,
+} from "./credentials.js";
+export { OSTOR_ERRORS } from "./errors.js";
 export type * as OstorApi from "./generated/ostor.js";
 export {
   createOstorClient,

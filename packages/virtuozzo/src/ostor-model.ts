@@ -6,7 +6,7 @@
  * the body, so the normalised fields AND `raw` print, log and serialise as `[REDACTED]`; the value is
  * read on purpose with `secretAccessKey.reveal()`.
  */
-import { isSecretField, Secret, UnexpectedShape } from "@bucketry/core";
+import { isSecretField, Secret, UnexpectedShape } from "@bucketry/core/internal";
 import type { components } from "./generated/ostor.js";
 
 type Schemas = components["schemas"];

@@ -4,7 +4,7 @@
  * The spec keys each call by its flag (`"/?ostor-users"`), so openapi-fetch builds
  * `/?ostor-users?id=…`; `ostorQuery` joins the two with `&` and renders boolean flags bare.
  */
-import type { AttemptStep } from "@bucketry/core";
+import type { AttemptStep } from "@bucketry/core/internal";
 
 /** `{ id: "a b", space: true, enable: false }` → `id=a%20b&space`: `true` is a bare flag, `false` is left out. */
 export function serializeOstorQuery(query: Record<string, unknown>): string {

@@ -7,14 +7,7 @@
  * pipeline reads it in full first, so a body that breaks off (reset, truncated) or is not JSON is
  * retried there (the call is a GET, safe to repeat) and ends in a typed error when it keeps failing.
  */
-import {
-  awsV4,
-  OSTOR_ENV,
-  ostorV2,
-  type S3Credentials,
-  s3Credentials,
-  s3CredentialsFromEnv,
-} from "@bucketry/auth";
+import { awsV4, ostorV2 } from "@bucketry/auth/signers";
 import {
   type AttemptStep,
   answerMeta,
@@ -41,8 +34,10 @@ import {
   requireJson,
   resolveOptions,
   type SecretRegistry,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 import type { Client, FetchOptions, FetchResponse } from "openapi-fetch";
+import { OSTOR_ENV, type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "./credentials.js";
+import { OSTOR_ERRORS } from "./errors.js";
 import type { components, paths } from "./generated/ostor.js";
 import { listOstorUsers } from "./generated/ostor-rules.js";
 import {
@@ -234,6 +229,7 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     {
       provider: PROVIDER,
       steps: [ostorQuery, auth],
+      errors: OSTOR_ERRORS,
       // Every admin answer is JSON, whatever its Content-Type says (and the helpers read it as text).
       describe: () => ({ operation: OPERATION, check: requireJson }),
       userAgent: USER_AGENT,
@@ -253,7 +249,13 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
   ): Promise<{ value: T; response: Response }> => {
     const serialized = serializeOstorQuery(query);
     const url = redactUrl(`${baseUrl}/?ostor-users${serialized ? `&${serialized}` : ""}`);
-    const call = { provider: PROVIDER, operation: OPERATION, request: { method: "GET", url }, secrets };
+    const call = {
+      provider: PROVIDER,
+      operation: OPERATION,
+      request: { method: "GET", url },
+      secrets,
+      format: OSTOR_ERRORS,
+    };
     const result = await client.GET("/?ostor-users", { params: { query }, parseAs: "text", signal });
     const text = await expectOk(result, call);
     // Parsed by requireJson in the pipeline: a body that is not JSON never gets here. A wrong
@@ -281,7 +283,7 @@ export function createOstorClient(given: OstorClientOptions): OstorClient {
     return onePage(
       async (pageSignal) => {
         const { value, response } = await read(space ? { space } : {}, toUsers, pageSignal);
-        return { items: value, ...answerMeta(response) };
+        return { items: value, ...answerMeta(response, OSTOR_ERRORS) };
       },
       { signal, context: { provider: PROVIDER, operation: OPERATION } },
     );

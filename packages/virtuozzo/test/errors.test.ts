@@ -4,9 +4,9 @@
  * credential reaches a message, `JSON.stringify` or `util.inspect` of an error.
  */
 import { inspect } from "node:util";
-import { ApiError, expectOk, NotFoundError, PermissionError } from "@bucketry/core";
+import { ApiError, expectOk, NotFoundError, PermissionError } from "@bucketry/core/internal";
 import { describe, expect, it } from "vitest";
-import { createOstorClient, s3Credentials } from "../src/index.js";
+import { createOstorClient, OSTOR_ERRORS, s3Credentials } from "../src/index.js";
 import { clientFor, SIGNATURES, startFake, USER1, USER2 } from "./helpers.js";
 
 /** A fetch that records the request id of every response, to compare with the error's. */
@@ -159,9 +159,11 @@ describe.each(SIGNATURES)("signature %s", (signature) => {
     expect(fake.log[0]?.target).toBe(`/?ostor-users&id=${USER1.id}&emailAddress=user1%40email.com`);
     // The 400 comes from the admin layer: the raw call was signed and accepted.
     expect(fake.authFailures).toEqual([]);
-    const error = await expectOk(result, { provider: "virtuozzo-ostor", operation: "listOstorUsers" }).catch(
-      (e: unknown) => e,
-    );
+    const error = await expectOk(result, {
+      provider: "virtuozzo-ostor",
+      operation: "listOstorUsers",
+      format: OSTOR_ERRORS,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       status: 400,

@@ -7,6 +7,8 @@ describe("@bucketry/virtuozzo exports", () => {
   it("has exactly the documented runtime exports", () => {
     expect(Object.keys(virtuozzo).sort()).toEqual([
       "MalformedResponseError",
+      "OSTOR_ENV",
+      "OSTOR_ERRORS",
       "Secret",
       "createOstorClient",
       "ostorOptionsFromEnv",

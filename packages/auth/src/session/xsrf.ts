@@ -3,7 +3,13 @@
  * `GET …/mapi/v1/csrf` sets the `XSRF-TOKEN` and `vertx-web.session` cookies, and every call then
  * sends the token twice, as `X-XSRF-TOKEN` and in the `Cookie` header.
  */
-import { type AttemptRequest, type AttemptStep, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import {
+  type AttemptRequest,
+  type AttemptStep,
+  type ErrorFormat,
+  httpUrl,
+  SecretRegistry,
+} from "@bucketry/core/internal";
 import { singleFlightCache } from "../tokens/single-flight.js";
 import type { Token, TokenSource } from "../tokens/token.js";
 import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "../tokens/token-errors.js";
@@ -24,6 +30,8 @@ export interface XsrfSessionOptions {
   secrets?: SecretRegistry;
   /** The provider named in errors; `hitachi-vsp-one-object` by default. */
   provider?: string;
+  /** How the server reports errors (its error-body parser and request-id header). */
+  errors?: ErrorFormat;
 }
 
 interface Cookies {
@@ -48,6 +56,7 @@ export function xsrfSession(options: XsrfSessionOptions): AttemptStep {
     method: "GET",
     url: csrfUrl(options.csrfUrl),
     secrets,
+    format: options.errors,
   };
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
@@ -154,14 +163,5 @@ function isOurs(name: string): boolean {
 }
 
 function csrfUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidInputError("csrfUrl", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("csrfUrl", "must be an http(s) URL");
-  }
-  return url.toString();
+  return httpUrl(value, "csrfUrl").toString();
 }

@@ -7,7 +7,7 @@
  * server that signs the raw request line and one that decodes and re-encodes agree with us. Headers the
  * platform or a proxy may change after signing (`user-agent`, `connection`, …) are not signed.
  */
-import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core";
+import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core/internal";
 import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex, sha256HexSync, toBytes } from "#crypto";
 import { rfc3986 } from "../encoding.js";
 import {

@@ -4,7 +4,7 @@
  * Paths and queries are decoded once and re-encoded with the strict RFC 3986 rule, so an already
  * encoded URL is never encoded twice.
  */
-import { InvalidInputError } from "@bucketry/core";
+import { InvalidInputError } from "@bucketry/core/internal";
 import { rfc3986 } from "../encoding.js";
 
 const HEX_ESCAPE = /^%[0-9A-Fa-f]{2}/;

@@ -3,7 +3,7 @@
  * Guide): request parts to headers, a `Request` wrapper, and a pipeline step that signs every attempt
  * afresh: the gateway rejects an `X-Sdk-Date` more than 15 minutes off, so a retry never reuses one.
  */
-import { type AttemptStep, InvalidInputError } from "@bucketry/core";
+import { type AttemptStep, InvalidInputError } from "@bucketry/core/internal";
 import { hmacHex, sha256Hex, sha256HexSync } from "#crypto";
 import {
   checkHuaweiAccessKey,

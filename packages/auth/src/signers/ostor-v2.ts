@@ -15,7 +15,7 @@
  * the time travels in `x-amz-date`, which joins the amz headers, and the Date line of the
  * StringToSign stays empty (the AWS V2 rule).
  */
-import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core";
+import { type AttemptStep, CredentialsError, InvalidInputError } from "@bucketry/core/internal";
 import { hmacBase64 } from "#crypto";
 import { safeDecode } from "../encoding.js";
 import { fetchDropsDate } from "../runtime.js";

@@ -2,7 +2,7 @@
  * What the three signers share: the request parts they read, the signature they return, the pipeline
  * step that signs every attempt afresh, and the `Request`-in, `Request`-out wrapper.
  */
-import { type AttemptStep, InvalidInputError } from "@bucketry/core";
+import { type AttemptStep, InvalidInputError } from "@bucketry/core/internal";
 
 /** A request as a signer reads it: plain parts, never modified. */
 export interface RequestParts {

@@ -4,16 +4,23 @@
  * `access_token` and `expires_in` (seconds). While the last answer's `refresh_token` is valid it is
  * used first, falling back to the password grant when the refresh is refused.
  */
-import { CredentialsError, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import {
+  type ErrorFormat,
+  httpUrl,
+  InvalidInputError,
+  parseErrorBody,
+  record,
+  requiredText,
+  SecretRegistry,
+  text,
+} from "@bucketry/core/internal";
 import { cachedTokenSource, Token, type TokenSource } from "./token.js";
 import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "./token-errors.js";
 
 /** Options of {@link keycloakPasswordToken}. */
 export interface KeycloakPasswordTokenOptions {
-  /** The realm's token endpoint. Give this or `cluster`. */
-  tokenUrl?: string;
-  /** A VSP One Object cluster name: the endpoint is then `https://admin.gms.{cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`. */
-  cluster?: string;
+  /** The realm's token endpoint, e.g. `https://idp.example/realms/{realm}/protocol/openid-connect/token`. */
+  tokenUrl: string;
   /** The OAuth client, e.g. `vsp-object-external-client`. */
   clientId: string;
   /** The client secret, for confidential clients. */
@@ -28,21 +35,18 @@ export interface KeycloakPasswordTokenOptions {
   secrets?: SecretRegistry;
   /** The provider named in errors; `keycloak` by default. */
   provider?: string;
+  /** How the token endpoint reports errors; OAuth's `{error, error_description}` by default. */
+  errors?: ErrorFormat;
 }
 
-/** The VSP One Object identity provider's token endpoint for a cluster. */
-export function vspOneObjectTokenUrl(cluster: string): string {
-  if (
-    typeof cluster !== "string" ||
-    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(cluster)
-  ) {
-    throw new InvalidInputError(
-      "cluster",
-      "must be a host name such as cluster.example.com (no scheme, no path)",
-    );
-  }
-  return `https://admin.gms.${cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`;
-}
+/** OAuth 2.0's error answer (RFC 6749 §5.2): `{error: "invalid_grant", error_description}`. */
+export const OAUTH_ERRORS: ErrorFormat = {
+  parse: (body) =>
+    parseErrorBody(body, (json) => {
+      const { error, error_description } = record(json);
+      return { code: text(error), message: text(error_description) };
+    }),
+};
 
 /**
  * A cached, single-flight {@link TokenSource} of Keycloak access tokens, renewed before they expire.
@@ -51,11 +55,13 @@ export function vspOneObjectTokenUrl(cluster: string): string {
  */
 export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): TokenSource {
   const url = endpointUrl(options);
-  const clientId = requireText("clientId", options.clientId);
-  const username = requireText("username", options.username);
-  const password = requireText("password", options.password, false);
+  const clientId = requiredText("clientId", options.clientId);
+  const username = requiredText("username", options.username);
+  const password = requiredText("password", options.password, false);
   const clientSecret =
-    options.clientSecret === undefined ? undefined : requireText("clientSecret", options.clientSecret, false);
+    options.clientSecret === undefined
+      ? undefined
+      : requiredText("clientSecret", options.clientSecret, false);
   const secrets = options.secrets ?? new SecretRegistry();
   secrets.add(password, clientSecret);
   const endpoint: TokenEndpoint = {
@@ -64,6 +70,7 @@ export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): To
     method: "POST",
     url,
     secrets,
+    format: options.errors ?? OAUTH_ERRORS,
   };
   const send = options.fetch ?? ((request: Request) => fetch(request));
   let refresh: { token: string; expiresAt: number } | undefined;
@@ -132,27 +139,8 @@ export function keycloakPasswordToken(options: KeycloakPasswordTokenOptions): To
 }
 
 function endpointUrl(options: KeycloakPasswordTokenOptions): string {
-  if (options.tokenUrl === undefined) {
-    if (options.cluster === undefined)
-      throw new InvalidInputError("tokenUrl", "give a tokenUrl or a cluster");
-    return vspOneObjectTokenUrl(options.cluster);
-  }
-  let url: URL;
-  try {
-    url = new URL(options.tokenUrl);
-  } catch {
-    throw new InvalidInputError("tokenUrl", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("tokenUrl", "must be an http(s) URL");
-  }
-  return url.toString();
-}
-
-function requireText(field: string, value: unknown, trim = true): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new CredentialsError(field, "is missing or empty");
-  return trim ? value.trim() : value;
+  if (options.tokenUrl === undefined) throw new InvalidInputError("tokenUrl", "is required");
+  return httpUrl(options.tokenUrl, "tokenUrl").toString();
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

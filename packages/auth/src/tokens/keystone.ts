@@ -4,7 +4,16 @@
  * success is HTTP 201 with the token in the `X-Subject-Token` header (not the body) and its expiry in
  * the body's `token.expires_at`. Tokens live 24 hours on both clouds; we renew them 5 minutes early.
  */
-import { CredentialsError, InvalidInputError, SecretRegistry } from "@bucketry/core";
+import {
+  type ErrorFormat,
+  httpUrl,
+  InvalidInputError,
+  parseErrorBody,
+  record,
+  requiredText,
+  SecretRegistry,
+  text,
+} from "@bucketry/core/internal";
 import { cachedTokenSource, Token, type TokenSource } from "./token.js";
 import { endpointFailed, endpointUnreachable, type TokenEndpoint } from "./token-errors.js";
 
@@ -33,7 +42,19 @@ export interface KeystoneV3TokenOptions {
   secrets?: SecretRegistry;
   /** The provider named in errors; `keystone` by default. */
   provider?: string;
+  /** How the provider's Keystone reports errors; {@link KEYSTONE_ERRORS} by default. */
+  errors?: ErrorFormat;
 }
+
+/** Keystone's `{error: {code: 401, title, message}}` (the title names the numeric code) and `X-Openstack-Request-Id`. */
+export const KEYSTONE_ERRORS: ErrorFormat = {
+  requestId: "x-openstack-request-id",
+  parse: (body) =>
+    parseErrorBody(body, (json) => {
+      const error = record(record(json).error);
+      return { code: text(error.code) ?? text(error.title), message: text(error.message) };
+    }),
+};
 
 /**
  * A cached, single-flight {@link TokenSource} of Keystone v3 project-scoped tokens. Bad options throw
@@ -43,8 +64,8 @@ export interface KeystoneV3TokenOptions {
  */
 export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
   const url = tokenUrl(options.endpoint, options.noCatalog ?? false);
-  const username = requireText("username", options.username);
-  const password = requireText("password", options.password, { trim: false });
+  const username = requiredText("username", options.username);
+  const password = requiredText("password", options.password, false);
   const body = JSON.stringify({
     auth: {
       identity: {
@@ -62,6 +83,7 @@ export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
     method: "POST",
     url,
     secrets,
+    format: options.errors ?? KEYSTONE_ERRORS,
   };
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
@@ -92,92 +114,9 @@ export function keystoneV3Token(options: KeystoneV3TokenOptions): TokenSource {
   );
 }
 
-/** Options of {@link huaweiIamToken}. */
-export interface HuaweiIamTokenOptions {
-  /** The region, e.g. `ap-southeast-1`: IAM at `https://iam.{region}.myhuaweicloud.com`, and the scope when no `projectId`. */
-  region?: string;
-  /** The IAM endpoint, instead of the regional one. */
-  endpoint?: string;
-  /** The account name (the IAM user's domain). */
-  accountName: string;
-  /** The IAM user name. */
-  userName: string;
-  /** The IAM user's password. */
-  password: string;
-  /** The project id to scope the token to; the project named after `region` when absent. */
-  projectId?: string;
-  fetch?: (request: Request) => Promise<Response>;
-  marginMs?: number;
-  secrets?: SecretRegistry;
-}
-
-/** Huawei Cloud IAM project-scoped tokens (for `X-Auth-Token`), through {@link keystoneV3Token}. */
-export function huaweiIamToken(options: HuaweiIamTokenOptions): TokenSource {
-  const region = options.region === undefined ? undefined : regionName(options.region);
-  if (!region && !options.endpoint) throw new InvalidInputError("region", "give a region or an IAM endpoint");
-  const projectId = options.projectId === undefined ? undefined : requireText("projectId", options.projectId);
-  if (!projectId && !region)
-    throw new InvalidInputError("projectId", "give a project id or a region to scope to");
-  return keystoneV3Token({
-    endpoint: options.endpoint ?? `https://iam.${region}.myhuaweicloud.com`,
-    username: requireText("userName", options.userName),
-    password: requireText("password", options.password, { trim: false }),
-    domain: { name: requireText("accountName", options.accountName) },
-    project: projectId ? { id: projectId } : { name: region! },
-    noCatalog: true,
-    fetch: options.fetch,
-    marginMs: options.marginMs,
-    secrets: options.secrets,
-    provider: "huaweicloud-iam",
-  });
-}
-
-/** NAVER Cloud Archive Storage's Keystone, for the public zone (the gov zone is `kr.archive.gov-ncloudstorage.com:5000`). */
-export const NCLOUD_KEYSTONE_ENDPOINT = "https://kr.archive.ncloudstorage.com:5000";
-
-/** Options of {@link ncloudKeystoneToken}. */
-export interface NcloudKeystoneTokenOptions {
-  /** The Keystone endpoint; {@link NCLOUD_KEYSTONE_ENDPOINT} by default. */
-  endpoint?: string;
-  /** The API authentication key's access key id (the Keystone user name). */
-  accessKeyId: string;
-  /** The API authentication key's secret key (the Keystone password). */
-  secretKey: string;
-  /** The domain id shown in the Archive Storage console (sent as `domain.id`: NAVER refuses the name form). */
-  domainId: string;
-  /** The project id shown in the Archive Storage console. */
-  projectId: string;
-  fetch?: (request: Request) => Promise<Response>;
-  marginMs?: number;
-  secrets?: SecretRegistry;
-}
-
-/** NAVER Cloud Archive Storage tokens (for `X-Auth-Token`), through {@link keystoneV3Token}. */
-export function ncloudKeystoneToken(options: NcloudKeystoneTokenOptions): TokenSource {
-  return keystoneV3Token({
-    endpoint: options.endpoint ?? NCLOUD_KEYSTONE_ENDPOINT,
-    username: requireText("accessKeyId", options.accessKeyId),
-    password: requireText("secretKey", options.secretKey, { trim: false }),
-    domain: { id: requireText("domainId", options.domainId) },
-    project: { id: requireText("projectId", options.projectId) },
-    fetch: options.fetch,
-    marginMs: options.marginMs,
-    secrets: options.secrets,
-    provider: "ncloud-archive-storage",
-  });
-}
-
 /** `{endpoint}/v3/auth/tokens`, whether the endpoint was given with `/v3`, with `/v3/auth/tokens` or bare. */
 function tokenUrl(endpoint: string, noCatalog: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InvalidInputError("endpoint", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("endpoint", "must be an http(s) URL");
-  }
+  const url = httpUrl(endpoint, "endpoint");
   let path = url.pathname.replace(/\/+$/, "");
   if (!path.endsWith("/v3/auth/tokens")) path = `${path.endsWith("/v3") ? path : `${path}/v3`}/auth/tokens`;
   url.pathname = path;
@@ -192,21 +131,8 @@ function ref(field: "domain" | "project", value: KeystoneRef | undefined): Keyst
     throw new InvalidInputError(field, "give exactly one of `id` and `name`");
   }
   return id === undefined
-    ? { name: requireText(`${field}.name`, name) }
-    : { id: requireText(`${field}.id`, id) };
-}
-
-function requireText(field: string, value: unknown, { trim = true } = {}): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new CredentialsError(field, "is missing or empty");
-  return trim ? value.trim() : value;
-}
-
-function regionName(region: string): string {
-  if (typeof region !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
-    throw new InvalidInputError("region", "must be a region id such as ap-southeast-1");
-  }
-  return region;
+    ? { name: requiredText(`${field}.name`, name) }
+    : { id: requiredText(`${field}.id`, id) };
 }
 
 /** `token.expires_at` (ISO 8601, often with microseconds, which not every engine parses). */

@@ -4,7 +4,7 @@
  * invalidated (only if it is still the cached one, so a burst of 401s causes one refresh) and the
  * pipeline repeats the attempt at once, under the call's retry policy and deadline.
  */
-import type { AttemptStep, SecretRegistry } from "@bucketry/core";
+import type { AttemptStep, SecretRegistry } from "@bucketry/core/internal";
 import { registeredTokens, Token, type TokenSource } from "./token.js";
 
 /** Options of {@link tokenAuth}. */

@@ -10,6 +10,7 @@ import {
   type ApiErrorInit,
   AuthenticationError,
   ConnectionError,
+  type ErrorFormat,
   MalformedResponseError,
   NotFoundError,
   parseErrorBody,
@@ -19,7 +20,7 @@ import {
   requestIdOf,
   type SecretRegistry,
   ServerError,
-} from "@bucketry/core";
+} from "@bucketry/core/internal";
 
 /** Who asked whom, for the error message. */
 export interface TokenEndpoint {
@@ -30,6 +31,8 @@ export interface TokenEndpoint {
   method: string;
   url: string;
   secrets: SecretRegistry;
+  /** The endpoint's error-body parser and request-id header (core's generic reading by default). */
+  format?: ErrorFormat | undefined;
 }
 
 /** An error for a response that did not carry what was asked for; reads the body unless given `read`. */
@@ -41,7 +44,7 @@ export async function endpointFailed(
 ): Promise<ApiError> {
   const { status } = response;
   const text = read ?? (await response.text().catch(() => ""));
-  const parsed = parseErrorBody(text, response.headers);
+  const parsed = endpoint.format?.parse?.(text, response.headers) ?? parseErrorBody(text);
   const code = parsed.code && endpoint.secrets.scrub(parsed.code);
   // Scrubbed before it is cut short (a cut secret would no longer match), and bounded: a server
   // may answer with a whole HTML page.
@@ -57,7 +60,7 @@ export async function endpointFailed(
         : status === 404
           ? NotFoundError
           : AuthenticationError;
-  const requestId = requestIdOf(response.headers);
+  const requestId = requestIdOf(response.headers, endpoint.format);
   return new Class(`${where(endpoint)} failed with HTTP ${status}${summary ? ` (${summary})` : ""}`, {
     ...init(endpoint),
     status,

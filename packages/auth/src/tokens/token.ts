@@ -4,7 +4,7 @@
  * anything holding one never prints it. A {@link TokenSource} hands out the current token and is told
  * when the server refused one.
  */
-import { CredentialsError, REDACTED, type SecretRegistry } from "@bucketry/core";
+import { CredentialsError, REDACTED, type SecretRegistry } from "@bucketry/core/internal";
 import { singleFlightCache } from "./single-flight.js";
 
 /** A bearer or `X-Auth-Token` credential and, when known, when it expires. */

@@ -4,7 +4,7 @@
  * and the session token live in private fields: `util.inspect`, `JSON.stringify` and spreading never
  * show them.
  */
-import { CredentialsError, type Env, processEnv, REDACTED, readEnvTable } from "@bucketry/core";
+import { CredentialsError, type Env, processEnv, REDACTED, readEnvTable } from "@bucketry/core/internal";
 
 /** An S3 access key pair, optionally with an STS session token (SigV4 only). */
 export interface S3Credentials {

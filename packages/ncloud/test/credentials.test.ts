@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { CredentialsError } from "@bucketry/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { ncloudCredentials, ncloudCredentialsFromEnv } from "../src/credentials/keystone.js";
+import { ncloudCredentials, ncloudCredentialsFromEnv } from "../src/credentials.js";
 
 const SECRET = "ncp-secret-SEKRIT-5d1f";
 const TOKEN = "pre-issued-SEKRIT-token";

@@ -6,15 +6,11 @@
 import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { huaweiAkSk } from "@bucketry/auth/signers";
 import { type AttemptStep, CredentialsError, createPipeline, type RetryPolicy } from "@bucketry/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type HuaweiCredentials,
-  huaweiCredentials,
-  huaweiCredentialsFromEnv,
-} from "../src/credentials/huawei.js";
-import { huaweiAkSk } from "../src/signers/huawei.js";
+import { type HuaweiCredentials, huaweiCredentials, huaweiCredentialsFromEnv } from "../src/credentials.js";
 
 interface paths {
   "/v1/{project_id}/buckets": {

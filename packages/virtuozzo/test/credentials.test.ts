@@ -4,11 +4,10 @@
  * never show in errors, `util.inspect`, `JSON.stringify` or a spread copy.
  */
 import { inspect } from "node:util";
+import { signAwsV4Request, signOstorV2Request } from "@bucketry/auth/signers";
 import { CredentialsError } from "@bucketry/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { OSTOR_ENV, type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "../src/credentials/s3.js";
-import { signAwsV4Request } from "../src/signers/aws-v4.js";
-import { signOstorV2Request } from "../src/signers/ostor-v2.js";
+import { OSTOR_ENV, type S3Credentials, s3Credentials, s3CredentialsFromEnv } from "../src/credentials.js";
 
 const SECRET = "dbwTnQTW602aAAdq8DQVFzB6yrTCFTNiGB8C8RFA";
 const TOKEN = "FwoGZXIvYXdzEXAMPLEtoken0123456789";

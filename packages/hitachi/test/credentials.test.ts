@@ -4,9 +4,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { CredentialsError } from "@bucketry/core";
+import { CredentialsError, InvalidInputError } from "@bucketry/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { vspOneObjectCredentials, vspOneObjectCredentialsFromEnv } from "../src/credentials/keycloak.js";
+import {
+  vspOneObjectCredentials,
+  vspOneObjectCredentialsFromEnv,
+  vspOneObjectTokenUrl,
+} from "../src/credentials.js";
 
 const PASSWORD = "vsp-pw-SEKRIT-31";
 const CLIENT_SECRET = "vsp-cs-SEKRIT-77";
@@ -113,5 +117,16 @@ describe("vspOneObjectCredentials", () => {
       "region",
     );
     expect(vspOneObjectCredentials(values).mapiUrl).toBe("https://admin.r1.c.example.com/mapi");
+  });
+});
+
+describe("vspOneObjectTokenUrl", () => {
+  it("is the realm vsp-object token endpoint of the cluster's identity provider", () => {
+    expect(vspOneObjectTokenUrl("cluster1.example.com")).toBe(
+      "https://admin.gms.cluster1.example.com/ui/auth/realms/vsp-object/protocol/openid-connect/token",
+    );
+    for (const bad of ["https://cluster1.example.com", "a b", "c.example/path", ""]) {
+      expect(() => vspOneObjectTokenUrl(bad)).toThrow(InvalidInputError);
+    }
   });
 });

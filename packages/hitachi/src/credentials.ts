@@ -13,9 +13,16 @@
  *
  * The returned object holds no secret: the password and client secret live only inside `tokenSource`.
  */
-import { CredentialsError, type Env, processEnv, readEnvTable, type SecretRegistry } from "@bucketry/core";
-import { keycloakPasswordToken } from "../tokens/keycloak.js";
-import type { TokenSource } from "../tokens/token.js";
+
+import { keycloakPasswordToken, type TokenSource } from "@bucketry/auth/tokens";
+import {
+  CredentialsError,
+  type Env,
+  InvalidInputError,
+  processEnv,
+  readEnvTable,
+  type SecretRegistry,
+} from "@bucketry/core/internal";
 
 /** The OAuth client Hitachi's own automation uses. */
 export const VSP_OBJECT_DEFAULT_CLIENT_ID = "vsp-object-external-client";
@@ -94,7 +101,7 @@ function build(
       : required(names.clientId, values.clientId).trim();
   const clientSecret =
     values.clientSecret === undefined ? undefined : secret(names.clientSecret, values.clientSecret);
-  const tokenUrl = `https://admin.gms.${cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`;
+  const tokenUrl = vspOneObjectTokenUrl(cluster);
   return Object.freeze({
     cluster,
     region,
@@ -127,11 +134,12 @@ function secret(name: string, value: string | undefined): string {
   return value!;
 }
 
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+const NOT_HOST = "must be a host name such as cluster.example.com (no scheme, no path)";
+
 function hostName(name: string, value: string): string {
   const host = value.trim().toLowerCase();
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
-    throw new CredentialsError(name, "must be a host name such as cluster.example.com (no scheme, no path)");
-  }
+  if (!HOST.test(host)) throw new CredentialsError(name, NOT_HOST);
   return host;
 }
 
@@ -141,4 +149,10 @@ function regionName(name: string, value: string): string {
     throw new CredentialsError(name, "must be a region name such as us-west-2");
   }
   return region;
+}
+
+/** The VSP One Object identity provider's token endpoint for a cluster. */
+export function vspOneObjectTokenUrl(cluster: string): string {
+  if (typeof cluster !== "string" || !HOST.test(cluster)) throw new InvalidInputError("cluster", NOT_HOST);
+  return `https://admin.gms.${cluster}/ui/auth/realms/vsp-object/protocol/openid-connect/token`;
 }

@@ -14,9 +14,15 @@
  *
  * The returned object holds no secret: the secret key or token lives only inside `tokenSource`.
  */
-import { CredentialsError, type Env, processEnv, readEnvTable, type SecretRegistry } from "@bucketry/core";
-import { NCLOUD_KEYSTONE_ENDPOINT, ncloudKeystoneToken } from "../tokens/keystone.js";
-import { staticToken, type TokenSource } from "../tokens/token.js";
+import { keystoneV3Token, staticToken, type TokenSource } from "@bucketry/auth/tokens";
+import {
+  CredentialsError,
+  type Env,
+  processEnv,
+  readEnvTable,
+  requiredText,
+  type SecretRegistry,
+} from "@bucketry/core/internal";
 
 /** How {@link NcloudCredentials.tokenSource} fetches its tokens. */
 export interface NcloudTokenSourceOptions {
@@ -153,4 +159,39 @@ function url(name: string, value: string): string {
     // reported below
   }
   throw new CredentialsError(name, "must be an absolute http(s) URL");
+}
+
+/** NAVER Cloud Archive Storage's Keystone, for the public zone (the gov zone is `kr.archive.gov-ncloudstorage.com:5000`). */
+export const NCLOUD_KEYSTONE_ENDPOINT = "https://kr.archive.ncloudstorage.com:5000";
+
+/** Options of {@link ncloudKeystoneToken}. */
+export interface NcloudKeystoneTokenOptions {
+  /** The Keystone endpoint; {@link NCLOUD_KEYSTONE_ENDPOINT} by default. */
+  endpoint?: string;
+  /** The API authentication key's access key id (the Keystone user name). */
+  accessKeyId: string;
+  /** The API authentication key's secret key (the Keystone password). */
+  secretKey: string;
+  /** The domain id shown in the Archive Storage console (sent as `domain.id`: NAVER refuses the name form). */
+  domainId: string;
+  /** The project id shown in the Archive Storage console. */
+  projectId: string;
+  fetch?: (request: Request) => Promise<Response>;
+  marginMs?: number;
+  secrets?: SecretRegistry;
+}
+
+/** NAVER Cloud Archive Storage tokens (for `X-Auth-Token`), through {@link keystoneV3Token}. */
+export function ncloudKeystoneToken(options: NcloudKeystoneTokenOptions): TokenSource {
+  return keystoneV3Token({
+    endpoint: options.endpoint ?? NCLOUD_KEYSTONE_ENDPOINT,
+    username: requiredText("accessKeyId", options.accessKeyId),
+    password: requiredText("secretKey", options.secretKey, false),
+    domain: { id: requiredText("domainId", options.domainId) },
+    project: { id: requiredText("projectId", options.projectId) },
+    fetch: options.fetch,
+    marginMs: options.marginMs,
+    secrets: options.secrets,
+    provider: "ncloud-archive-storage",
+  });
 }

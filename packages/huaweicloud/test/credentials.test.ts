@@ -1,9 +1,9 @@
 /** Huawei credential sources: validation with the offending option or variable named, and hidden secrets. */
 import { inspect } from "node:util";
+import { huaweiAkSk } from "@bucketry/auth/signers";
 import { CredentialsError } from "@bucketry/core";
 import { describe, expect, it } from "vitest";
-import { huaweiCredentials, huaweiCredentialsFromEnv } from "../src/credentials/huawei.js";
-import { huaweiAkSk } from "../src/signers/huawei.js";
+import { huaweiCredentials, huaweiCredentialsFromEnv } from "../src/credentials.js";
 
 const SK = "Sk-SEEDED-SECRET-4711";
 const TOKEN = "SEEDED-SECURITY-TOKEN-0815";
