@@ -5,9 +5,10 @@
 // `chrt -f 10 node …` so the other load cannot preempt it. Then two costs of the platform in isolation.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { huaweiAkSk, huaweiCredentials, staticToken, tokenAuth } from "@bucketry/auth";
-import { CallRequest, createApiClient, createPipeline } from "@bucketry/core";
-import { createMpcClient } from "@bucketry/huaweicloud/mpc";
+import { huaweiAkSk, staticToken, tokenAuth } from "@bucketry/auth";
+import { createApiClient, createPipeline } from "@bucketry/core";
+import { CallRequest } from "@bucketry/core/internal";
+import { createMpcClient, huaweiCredentials } from "@bucketry/huaweicloud/mpc";
 import { createArchiveStorageClient } from "@bucketry/ncloud";
 import createClient from "openapi-fetch";
 import { startChild } from "./lib/child.mjs";
