@@ -1,7 +1,5 @@
 // Keystone v3 tokens (the protocol; Huawei IAM and NAVER have their own tests in their packages), against a loopback node:http server
 // acting as Keystone (and as the service, for the 401 path through a real openapi-fetch client).
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import {
   AuthenticationError,
@@ -12,6 +10,13 @@ import {
   SecretRegistry,
   ServerError,
 } from "@bucketry/core";
+import {
+  errorRenderings,
+  type HandlerAnswer,
+  keystoneTokens,
+  type RecordingServer,
+  startRecordingServer,
+} from "@bucketry/testing";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OAUTH_ERRORS } from "../src/tokens/keycloak.js";
@@ -21,60 +26,17 @@ import { tokenAuth } from "../src/tokens/token-auth.js";
 const PASSWORD = "p@ss-SEKRIT-4f9a&=+ü";
 const SECRET_KEY = "sk-SEKRIT-0b7e1c";
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-type Answer = { status: number; headers?: Record<string, string>; body?: string };
-
-const servers: { close(): void }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+const servers: RecordingServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
   vi.useRealTimers();
 });
 
-/** A loopback server that records every request and answers with `handler`. */
-async function serve(handler: (seen: Seen) => Answer | Promise<Answer>) {
-  const seen: Seen[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const entry = {
-      method: req.method!,
-      url: req.url!,
-      headers: req.headers,
-      body: Buffer.concat(chunks).toString(),
-    };
-    seen.push(entry);
-    const answer = await handler(entry);
-    res.writeHead(answer.status, answer.headers).end(answer.body ?? "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push({ close: () => server.close() });
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen };
-}
-
-/** Keystone issuing tok-1, tok-2, … that expire `lifetimeMs` after issue (Keystone's microsecond format). */
-function keystone(lifetimeMs = 24 * 3600_000) {
-  let issued = 0;
-  return () => {
-    issued++;
-    const expires = new Date(Date.now() + lifetimeMs).toISOString().replace("Z", "000Z");
-    return {
-      status: 201,
-      headers: { "X-Subject-Token": `tok-${issued}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ token: { expires_at: expires, methods: ["password"] } }),
-    };
-  };
-}
-
-/** Every way an error could be shown. */
-function renderings(error: unknown): string[] {
-  const e = error as Error;
-  return [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })];
+/** A recording loopback server, closed after each test. */
+async function serve(handler: Parameters<typeof startRecordingServer>[0]) {
+  const server = await startRecordingServer(handler);
+  servers.push(server);
+  return server;
 }
 
 describe("keystoneV3Token: request shape", () => {
@@ -99,7 +61,7 @@ describe("keystoneV3Token: caching", () => {
   it("reuses the token until expires_at less 5 minutes, then asks once for a new one", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2030-01-01T00:00:00Z"));
-    const server = await serve(keystone(60 * 60_000));
+    const server = await serve(keystoneTokens(60 * 60_000));
     const source = keystoneV3Token({
       endpoint: server.url,
       username: "u",
@@ -132,7 +94,7 @@ describe("keystoneV3Token with tokenAuth: a 401 from the service", () => {
   }
 
   it("invalidates the token and retries that request once with a new one", async () => {
-    const idp = await serve(keystone());
+    const idp = await serve(keystoneTokens());
     const service = await serve((req) =>
       req.headers["x-auth-token"] === "tok-2"
         ? { status: 200, headers: { "Content-Type": "application/json" }, body: "[]" }
@@ -159,7 +121,7 @@ describe("keystoneV3Token with tokenAuth: a 401 from the service", () => {
   });
 
   it("returns a second 401 as it is, without looping", async () => {
-    const idp = await serve(keystone());
+    const idp = await serve(keystoneTokens());
     const service = await serve(() => ({ status: 401, body: "<h1>Unauthorized</h1>" }));
     const source = keystoneV3Token({
       endpoint: idp.url,
@@ -208,7 +170,7 @@ describe("keystoneV3Token: failures", () => {
     expect(auth.message).toContain(`${server.url}/v3/auth/tokens`);
     expect(auth.message).toContain("HTTP 401 (Unauthorized: bad credentials in");
     expect(auth.message).toContain("keystone token request");
-    for (const shown of renderings(error)) {
+    for (const shown of errorRenderings(error)) {
       expect(shown).not.toContain(PASSWORD);
       expect(shown).not.toContain(encodeURIComponent(PASSWORD));
       expect(shown).not.toContain("SEKRIT");
@@ -235,12 +197,12 @@ describe("keystoneV3Token: failures", () => {
     const error = await client.GET("/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).message).toContain("keystone token request to");
-    for (const shown of renderings(error)) expect(shown).not.toContain(SECRET_KEY);
+    for (const shown of errorRenderings(error)) expect(shown).not.toContain(SECRET_KEY);
     expect(secrets.scrub(`x ${SECRET_KEY} y`)).toBe("x [REDACTED] y");
   });
 
   it("a non-201 success or a 201 without X-Subject-Token is a MalformedResponseError", async () => {
-    let answer: Answer = { status: 200, headers: { "X-Subject-Token": "tok" }, body: "{}" };
+    let answer: HandlerAnswer = { status: 200, headers: { "X-Subject-Token": "tok" }, body: "{}" };
     const server = await serve(() => answer);
     const source = keystoneV3Token({
       endpoint: server.url,
@@ -259,7 +221,7 @@ describe("keystoneV3Token: failures", () => {
 
   it("a 5xx from Keystone is a retryable ServerError carrying the status, and is not cached", async () => {
     let fail = true;
-    const ok = keystone();
+    const ok = keystoneTokens();
     const server = await serve(() => (fail ? { status: 503, body: "Service Unavailable" } : ok()));
     const source = keystoneV3Token({
       endpoint: server.url,
@@ -276,7 +238,7 @@ describe("keystoneV3Token: failures", () => {
   });
 
   it("an unreachable Keystone is a ConnectionError naming the endpoint, with the cause", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const url = server.url;
     servers.pop()!.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -293,11 +255,11 @@ describe("keystoneV3Token: failures", () => {
     expect(error.message).toContain(`keystone token request to ${url}/v3/auth/tokens failed`);
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.cause).toBeInstanceOf(TypeError);
-    for (const shown of renderings(error)) expect(shown).not.toContain(PASSWORD);
+    for (const shown of errorRenderings(error)) expect(shown).not.toContain(PASSWORD);
   });
 
   it("rejects bad options before sending anything", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const base = {
       endpoint: server.url,
       username: "u",

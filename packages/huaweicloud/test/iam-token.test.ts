@@ -1,62 +1,28 @@
 // Huawei IAM tokens (Keystone v3 with Huawei's scope, endpoint and error format), against a loopback
 // node:http server acting as IAM.
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
-import { inspect } from "node:util";
 import { AuthenticationError, InvalidInputError } from "@bucketry/core";
+import {
+  errorRenderings,
+  keystoneTokens,
+  type RecordingServer,
+  startRecordingServer,
+} from "@bucketry/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { huaweiIamToken } from "../src/credentials.js";
 
 const PASSWORD = "p@ss-SEKRIT-4f9a&=+ü";
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-type Answer = { status: number; headers?: Record<string, string>; body?: string };
-
-const servers: { close(): void }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+const servers: RecordingServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
   vi.useRealTimers();
 });
 
-/** A loopback server that records every request and answers with `handler`. */
-async function serve(handler: (seen: Seen) => Answer | Promise<Answer>) {
-  const seen: Seen[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const entry = {
-      method: req.method!,
-      url: req.url!,
-      headers: req.headers,
-      body: Buffer.concat(chunks).toString(),
-    };
-    seen.push(entry);
-    const answer = await handler(entry);
-    res.writeHead(answer.status, answer.headers).end(answer.body ?? "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push({ close: () => server.close() });
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen };
-}
-
-/** Keystone issuing tok-1, tok-2, … that expire `lifetimeMs` after issue (Keystone's microsecond format). */
-function keystone(lifetimeMs = 24 * 3600_000) {
-  let issued = 0;
-  return () => {
-    issued++;
-    const expires = new Date(Date.now() + lifetimeMs).toISOString().replace("Z", "000Z");
-    return {
-      status: 201,
-      headers: { "X-Subject-Token": `tok-${issued}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ token: { expires_at: expires, methods: ["password"] } }),
-    };
-  };
+/** A recording loopback server, closed after each test. */
+async function serve(handler: Parameters<typeof startRecordingServer>[0]) {
+  const server = await startRecordingServer(handler);
+  servers.push(server);
+  return server;
 }
 
 /** A fetch that sends every request to `base` instead, recording the URL it was meant for. */
@@ -68,15 +34,9 @@ function redirectTo(base: string, meant: string[]) {
   };
 }
 
-/** Every way an error could be shown. */
-function renderings(error: unknown): string[] {
-  const e = error as Error;
-  return [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })];
-}
-
 describe("huaweiIamToken", () => {
   it("Huawei IAM: nocatalog, domain by account name, project scope by id", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const source = huaweiIamToken({
       endpoint: server.url,
       accountName: "acme-account",
@@ -101,7 +61,7 @@ describe("huaweiIamToken", () => {
   });
 
   it("Huawei IAM: the regional endpoint, and the region name as scope without a project id", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const meant: string[] = [];
     const source = huaweiIamToken({
       region: "ap-southeast-1",
@@ -140,7 +100,7 @@ describe("huaweiIamToken", () => {
     expect(auth.message).toContain(`${server.url}/v3/auth/tokens?nocatalog=true`);
     expect(auth.message).toContain("HTTP 401");
     expect(auth.message).toContain("huaweicloud-iam");
-    for (const shown of renderings(error)) {
+    for (const shown of errorRenderings(error)) {
       expect(shown).not.toContain(PASSWORD);
       expect(shown).not.toContain(encodeURIComponent(PASSWORD));
       expect(shown).not.toContain("SEKRIT");
@@ -148,7 +108,7 @@ describe("huaweiIamToken", () => {
   });
 
   it("rejects bad options before sending anything", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const fieldOf = (make: () => unknown) => {
       try {
         make();

@@ -1,8 +1,5 @@
 // NAVER Archive Storage tokens (Keystone v3 with NAVER's ids and endpoint), against a loopback
 // node:http server acting as Keystone (and as the service, for a call through a real openapi-fetch client).
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
-import { inspect } from "node:util";
 import { tokenAuth } from "@bucketry/auth/tokens";
 import {
   AuthenticationError,
@@ -11,60 +8,29 @@ import {
   InvalidInputError,
   SecretRegistry,
 } from "@bucketry/core";
+import {
+  errorRenderings,
+  keystoneTokens,
+  type RecordingServer,
+  startRecordingServer,
+} from "@bucketry/testing";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ncloudKeystoneToken } from "../src/credentials.js";
 
 const SECRET_KEY = "sk-SEKRIT-0b7e1c";
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-type Answer = { status: number; headers?: Record<string, string>; body?: string };
-
-const servers: { close(): void }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+const servers: RecordingServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
   vi.useRealTimers();
 });
 
-/** A loopback server that records every request and answers with `handler`. */
-async function serve(handler: (seen: Seen) => Answer | Promise<Answer>) {
-  const seen: Seen[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const entry = {
-      method: req.method!,
-      url: req.url!,
-      headers: req.headers,
-      body: Buffer.concat(chunks).toString(),
-    };
-    seen.push(entry);
-    const answer = await handler(entry);
-    res.writeHead(answer.status, answer.headers).end(answer.body ?? "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push({ close: () => server.close() });
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen };
-}
-
-/** Keystone issuing tok-1, tok-2, … that expire `lifetimeMs` after issue (Keystone's microsecond format). */
-function keystone(lifetimeMs = 24 * 3600_000) {
-  let issued = 0;
-  return () => {
-    issued++;
-    const expires = new Date(Date.now() + lifetimeMs).toISOString().replace("Z", "000Z");
-    return {
-      status: 201,
-      headers: { "X-Subject-Token": `tok-${issued}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ token: { expires_at: expires, methods: ["password"] } }),
-    };
-  };
+/** A recording loopback server, closed after each test. */
+async function serve(handler: Parameters<typeof startRecordingServer>[0]) {
+  const server = await startRecordingServer(handler);
+  servers.push(server);
+  return server;
 }
 
 /** A fetch that sends every request to `base` instead, recording the URL it was meant for. */
@@ -76,15 +42,9 @@ function redirectTo(base: string, meant: string[]) {
   };
 }
 
-/** Every way an error could be shown. */
-function renderings(error: unknown): string[] {
-  const e = error as Error;
-  return [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })];
-}
-
 describe("ncloudKeystoneToken", () => {
   it("NAVER: access key as user name, secret key as password, domain and project by id, endpoint with /v3", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const source = ncloudKeystoneToken({
       endpoint: `${server.url}/v3`,
       accessKeyId: "AKIDNCLOUD123",
@@ -106,7 +66,7 @@ describe("ncloudKeystoneToken", () => {
   });
 
   it("NAVER: the public-zone Keystone by default", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const meant: string[] = [];
     await ncloudKeystoneToken({
       accessKeyId: "AKIDNCLOUD123",
@@ -138,12 +98,12 @@ describe("ncloudKeystoneToken", () => {
     const error = await client.GET("/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).message).toContain("ncloud-archive-storage token request to");
-    for (const shown of renderings(error)) expect(shown).not.toContain(SECRET_KEY);
+    for (const shown of errorRenderings(error)) expect(shown).not.toContain(SECRET_KEY);
     expect(secrets.scrub(`x ${SECRET_KEY} y`)).toBe("x [REDACTED] y");
   });
 
   it("rejects bad options before sending anything", async () => {
-    const server = await serve(keystone());
+    const server = await serve(keystoneTokens());
     const fieldOf = (make: () => unknown) => {
       try {
         make();

@@ -7,6 +7,14 @@
 export { testCertificates } from "./certificates.js";
 export { collectGarbage } from "./gc.js";
 export { type ProxiedConnect, type ProxyServer, type ProxyServerOptions, startProxyServer } from "./proxy.js";
+export {
+  errorRenderings,
+  type HandlerAnswer,
+  keystoneTokens,
+  type RecordingServer,
+  type SeenRequest,
+  startRecordingServer,
+} from "./recording.js";
 
 import { type HitachiFake, type HitachiFakeOptions, startHitachiFake } from "./fakes/hitachi.js";
 import { type DbssFake, type DbssFakeOptions, startDbssFake } from "./fakes/huaweicloud-dbss.js";
