@@ -1,0 +1,100 @@
+// What section 2's forced GC does to its ratios (`node --expose-gc bench/src/overhead-gc.mjs`; not a
+// section of `pnpm bench`; on a shared machine run it as `chrt -f 10 node …`). The section calls
+// `gc()` before every batch so that no candidate pays for another's garbage; this probe times the
+// same candidates both ways, interleaved, median of rounds: after a forced full GC, as the section
+// does, and left to run as a client process does. Requests per second and ratios to bare openapi-fetch.
+import { fileURLToPath } from "node:url";
+import { staticToken } from "@bucketry/auth";
+import { createMpcClient } from "@bucketry/huaweicloud/mpc";
+import { createArchiveStorageClient } from "@bucketry/ncloud";
+import createClient from "openapi-fetch";
+import { startChild } from "./lib/child.mjs";
+
+const PROJECT = "0123456789abcdef0123456789abcdef";
+const KEYS = { accessKey: "HPUAEXAMPLEACCESSKEY", secretKey: "huaweiExampleSecretKey0123456789abcdefgh" };
+const params = { params: { path: { project_id: PROJECT } } };
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
+
+if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc");
+const server = await startChild(fileURLToPath(new URL("./servers/json.mjs", import.meta.url)));
+const base = server.info.url;
+const ok = ({ data, error, response }) => {
+  if (error !== undefined || data === undefined) throw new Error(`status ${response.status}`);
+};
+const bare = createClient({ baseUrl: base });
+// As section 2's floor: a signal and a timer per attempt, the request sent from plain parts.
+const floor = createClient({
+  baseUrl: base,
+  fetch: async (request) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      return await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        signal: controller.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  },
+});
+const naver = createArchiveStorageClient({
+  baseUrl: base,
+  projectId: PROJECT,
+  credentials: { type: "token", source: staticToken("bench-token") },
+});
+const mpc = createMpcClient({ baseUrl: base, projectId: PROJECT, credentials: { type: "aksk", ...KEYS } });
+const candidates = [
+  ["bare openapi-fetch", async () => ok(await bare.GET("/v1/{project_id}/buckets", params))],
+  ["design's floor", async () => ok(await floor.GET("/v1/{project_id}/buckets", params))],
+  ["NAVER client", async () => ok(await naver.GET("/v1/AUTH_{project_id}", params))],
+  ["MPC client", async () => ok(await mpc.GET("/v1/{project_id}/buckets", params))],
+];
+
+async function drive(call, count, inFlight, forced) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      await call();
+    }
+  };
+  if (forced) globalThis.gc();
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+const median = (values) => values.toSorted((a, b) => a - b)[values.length >> 1];
+const lines = [
+  "| mode | candidate | req/s, forced GC per batch | ÷ bare | req/s, no forced GC | ÷ bare |",
+  "|---|---|---|---|---|---|",
+];
+for (const [label, inFlight, count] of [
+  ["sequential", 1, 2000],
+  ["64 in flight", 64, 4000],
+]) {
+  for (const [, call] of candidates) await drive(call, count / 5, inFlight, false);
+  const rates = { true: new Map(), false: new Map() };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const forced of round % 2 === 0 ? [true, false] : [false, true]) {
+      for (let i = 0; i < candidates.length; i++) {
+        const [name, call] = candidates[(i + round) % candidates.length];
+        const list = rates[forced].get(name) ?? [];
+        list.push(await drive(call, count, inFlight, forced));
+        rates[forced].set(name, list);
+      }
+    }
+  }
+  for (const [name] of candidates) {
+    const cells = [true, false].flatMap((forced) => {
+      const of = rates[forced];
+      const ratio = median(of.get(name).map((rate, i) => rate / of.get("bare openapi-fetch")[i]));
+      return [Math.round(median(of.get(name))).toLocaleString("en-US"), `${ratio.toFixed(2)}x`];
+    });
+    lines.push(`| ${label} | ${name} | ${cells.join(" | ")} |`);
+  }
+}
+process.stdout.write(`${lines.join("\n")}\n`);
+await server.close();
