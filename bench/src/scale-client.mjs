@@ -29,6 +29,14 @@ function source(fake) {
       return fake.api === "huaweicloud-mpc" ? mpcSource(options) : dbssSource(options);
     }
     case "ncloud-archive-storage":
+      // A pre-issued token (a real Swift's tempauth, bench/src/scale-real-swift.mjs) or Keystone.
+      if (fake.authToken) {
+        return ncloudSource({
+          authToken: fake.authToken,
+          storageUrl: fake.storageUrl,
+          ...(fake.pageSize ? { pageSize: fake.pageSize } : {}),
+        });
+      }
       return ncloudSource({
         baseUrl: fake.baseUrl,
         authUrl: fake.authUrl,

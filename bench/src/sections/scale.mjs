@@ -2,9 +2,9 @@
 // iterator (time, client CPU, peak memory), five providers listed concurrently vs one after another,
 // and the exhaustive walks (lib/walks.mjs), which fail the run if an item is skipped or repeated.
 // Servers and the measured client each run in their own process (the walks' client runs here).
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startChild } from "../lib/child.mjs";
+import { measured } from "../lib/measured.mjs";
 import { bytes, fixed, int, ratio, summarize, table } from "../lib/stats.mjs";
 import { exhaustiveWalks } from "../lib/walks.mjs";
 
@@ -13,25 +13,7 @@ const HITACHI_USER = -468170324;
 
 /** Runs scale-client.mjs once; resolves to its RESULT. */
 function client(fakes, concurrency, gcEvery = 0) {
-  return measured("../scale-client.mjs", { fakes, concurrency, gcEvery });
-}
-
-/** Runs `script` (a measured process: scale-client.mjs or scale-floor.mjs) once; resolves to its RESULT. */
-function measured(script, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", here(script), JSON.stringify(args)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-      if (code !== 0 || !line) reject(new Error(`${script} exited with ${code}`));
-      else resolve(JSON.parse(line.slice(7)));
-    });
-  });
+  return measured(here("../scale-client.mjs"), { fakes, concurrency, gcEvery });
 }
 
 export async function run({ quick }) {
@@ -49,7 +31,7 @@ export async function run({ quick }) {
         const result = await client([server.info], 4);
         if (result.buckets !== size) throw new Error(`listed ${result.buckets} of ${size} buckets`);
         results.push(result);
-        const floor = await measured("../scale-floor.mjs", { fake: server.info });
+        const floor = await measured(here("../scale-floor.mjs"), { fake: server.info });
         if (floor.buckets !== size) throw new Error(`the floor listed ${floor.buckets} of ${size} buckets`);
         floors.push(floor);
       }
