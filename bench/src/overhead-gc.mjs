@@ -13,6 +13,7 @@ import { createMpcClient } from "@bucketry/huaweicloud/mpc";
 import { createArchiveStorageClient } from "@bucketry/ncloud";
 import createClient from "openapi-fetch";
 import { startChild } from "./lib/child.mjs";
+import { floorFetch } from "./lib/floor-fetch.mjs";
 
 const PROJECT = "0123456789abcdef0123456789abcdef";
 const KEYS = { accessKey: "HPUAEXAMPLEACCESSKEY", secretKey: "huaweiExampleSecretKey0123456789abcdefgh" };
@@ -26,23 +27,7 @@ const ok = ({ data, error, response }) => {
   if (error !== undefined || data === undefined) throw new Error(`status ${response.status}`);
 };
 const bare = createClient({ baseUrl: base });
-// As section 2's floor: a signal and a timer per attempt, the request sent from plain parts.
-const floor = createClient({
-  baseUrl: base,
-  fetch: async (request) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 30_000);
-    try {
-      return await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        signal: controller.signal,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-  },
-});
+const floor = createClient({ baseUrl: base, fetch: floorFetch });
 const naver = createArchiveStorageClient({
   baseUrl: base,
   projectId: PROJECT,

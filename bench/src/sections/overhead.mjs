@@ -10,6 +10,7 @@ import axios from "axios";
 import ky from "ky";
 import createClient from "openapi-fetch";
 import { startChild } from "../lib/child.mjs";
+import { floorFetch } from "../lib/floor-fetch.mjs";
 import { fixed, int, ratio, spread, summarize, table } from "../lib/stats.mjs";
 import { packageVersion } from "../lib/workspace.mjs";
 
@@ -41,24 +42,7 @@ function candidates(base) {
     projectId: PROJECT,
     credentials: { type: "token", source: staticToken("bench-token") },
   });
-  // The least the pipeline's design costs: a signal and a timer of its own for every attempt, the
-  // request sent from plain parts (as the pipeline does), nothing else (no retry, checks or buffering).
-  const floor = createClient({
-    baseUrl: base,
-    fetch: async (request) => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      try {
-        return await fetch(request.url, {
-          method: request.method,
-          headers: request.headers,
-          signal: controller.signal,
-        });
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  });
+  const floor = createClient({ baseUrl: base, fetch: floorFetch });
   const http = axios.create();
   return [
     {
@@ -205,7 +189,7 @@ export async function run({ quick }) {
       intro: [
         "`GET /v1/{project_id}/buckets` on 127.0.0.1 against a minimal `node:http` server in its own process (200, a small fixed JSON body, nothing verified), so the server's CPU is not the client's. Each call reads and parses the JSON. Client CPU is `process.cpuUsage()` (user + system) of the client process over the batch, per request, garbage collection included. Candidates interleaved, order rotated each round; ratios are medians of per-round ratios.",
         "The full clients are `createMpcClient` with AK/SK (signs every attempt) and `createArchiveStorageClient` with a pre-issued token, both sending through core's pipeline (the `fetch` given to openapi-fetch: one loop per call, a timer per attempt, the answer read and checked, errors typed). The rows between bare openapi-fetch and the full clients price the pipeline's parts: the loop alone, with retry and timers, and with the signer. The design's floor is what the issue's shape cannot avoid (a signal and a timer of its own per attempt, the request sent from plain parts) with nothing of the pipeline: the gap from it to the full clients is the pipeline's own cost.",
-        "Each batch starts after a forced full GC (`gc()`), so no candidate pays for another's garbage. That regime is slower for every candidate than a process left to run (bare openapi-fetch ~13% here) and weighs allocation more; bench/ANALYSIS.md §2 gives the ratios without it.",
+        "Each batch starts after a forced full GC (`gc()`), so no candidate pays for another's garbage. That regime is slower for every candidate than a process left to run (bare openapi-fetch by 6-11% in bench/src/overhead-gc.mjs) and weighs per-attempt work more; bench/ANALYSIS.md §2 gives the ratios without it.",
       ],
       tables,
       targets,
