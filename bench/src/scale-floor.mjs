@@ -1,35 +1,26 @@
 // The floor of the scale section (bench/src/sections/scale.mjs): what any client must spend to list
-// the same account, with no client at all. Global fetch and `response.json()` only: a token, then
-// Swift pages of 10,000 by marker, counting entries; no checks, no objects of its own,
-// no async iterator. A real client does all of this and more, so its CPU share of wall time cannot
-// be below this one's. Same process shape as scale-client.mjs; prints `RESULT {…}`.
+// the same account, with no client at all. Global fetch and `response.json()` only: Swift pages of
+// 10,000 by marker, counting entries; no checks, no objects of its own, no async iterator. A real
+// client does all of this and more, so its CPU share of wall time cannot be below this one's. Same
+// process shape as scale-client.mjs; prints `RESULT {…}`.
+import { keystoneV3Token } from "@bucketry/auth/tokens";
+
 const { fake } = JSON.parse(process.argv[2]);
 
-// A pre-issued token and account URL (a real Swift, bench/src/scale-real-swift.mjs), or Keystone's.
-const token = fake.authToken ?? (await keystoneToken());
+// A pre-issued token and account URL (a real Swift, bench/src/scale-real-swift.mjs), or one from the
+// Keystone fake, fetched before the clock starts (set-up, not measured).
+const token =
+  fake.authToken ??
+  (
+    await keystoneV3Token({
+      endpoint: fake.authUrl,
+      username: fake.accessKeyId,
+      password: fake.secretKey,
+      domain: { id: fake.domainId },
+      project: { id: fake.projectId },
+    }).token()
+  ).reveal();
 const account = `${fake.storageUrl ?? `${fake.baseUrl}/v1/AUTH_${fake.projectId}`}?format=json&limit=10000`;
-
-async function keystoneToken() {
-  const login = await fetch(`${fake.authUrl}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: {
-            user: { name: fake.accessKeyId, password: fake.secretKey, domain: { id: fake.domainId } },
-          },
-        },
-        scope: { project: { id: fake.projectId } },
-      },
-    }),
-  });
-  const issued = login.headers.get("x-subject-token");
-  await login.arrayBuffer();
-  if (!issued) throw new Error(`no token (HTTP ${login.status})`);
-  return issued;
-}
 
 const cpu = process.cpuUsage();
 const start = process.hrtime.bigint();
