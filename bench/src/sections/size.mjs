@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import ts from "typescript";
 import { bytes, fixed, spread, summarize, table } from "../lib/stats.mjs";
 import { BENCH, OUT, packageVersion } from "../lib/workspace.mjs";
 
@@ -77,6 +78,26 @@ const PEERS = [
   { name: `ky ${packageVersion("ky")}`, code: 'export { default } from "ky";' },
 ];
 
+/**
+ * Floors: peers bundled together that do only part of what a signed provider entry must (the typed
+ * client, retries with timeouts and hooks, a signer), with none of our errors, paging, checks or
+ * redaction. What they weigh is less than any entry can, whoever writes it.
+ */
+const FLOORS = [
+  {
+    name: "floor: openapi-fetch + aws4fetch (a typed client and a signer)",
+    code: 'export { default as createClient } from "openapi-fetch"; export * from "aws4fetch";',
+  },
+  {
+    name: "floor: openapi-fetch + ky (retries, timeouts, hooks)",
+    code: 'export { default as createClient } from "openapi-fetch"; export { default as ky } from "ky";',
+  },
+  {
+    name: "floor: openapi-fetch + ky + aws4fetch (… and a SigV4 signer)",
+    code: 'export { default as createClient } from "openapi-fetch"; export { default as ky } from "ky"; export * from "aws4fetch";',
+  },
+];
+
 /** What is imported cold, in a fresh process each run. */
 const IMPORTS = [
   "@bucketry/core",
@@ -126,7 +147,44 @@ async function measure(entry) {
     .slice(0, 4)
     .map(([name, n]) => `${name} ${bytes(n)}`)
     .join(", ");
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, top };
+  const gzip = (text) => gzipSync(text, { level: 9 }).length;
+  return { minified: code.length, gzip: gzip(code), withoutStrings: gzip(emptyStrings(code)), top };
+}
+
+/**
+ * The bundle with every string literal and template text emptied (messages, header names, keys): it
+ * no longer runs, but its size is what no rewording of messages can go below.
+ */
+function emptyStrings(code) {
+  const text = new TextDecoder().decode(code);
+  const file = ts.createSourceFile("bundle.js", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const K = ts.SyntaxKind;
+  const literal = new Set([
+    K.StringLiteral,
+    K.NoSubstitutionTemplateLiteral,
+    K.TemplateHead,
+    K.TemplateMiddle,
+    K.TemplateTail,
+  ]);
+  const cuts = [];
+  const visit = (node) => {
+    if (literal.has(node.kind)) {
+      const start = node.getStart(file);
+      const end = node.getEnd();
+      // Keep the delimiters (a quote or `` ` `` or `}` before, a quote or `` ` `` or `${` after).
+      const close = node.kind === K.TemplateHead || node.kind === K.TemplateMiddle ? 2 : 1;
+      if (end - start > 1 + close) cuts.push([start + 1, end - close]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = "";
+  let at = 0;
+  for (const [start, end] of cuts) {
+    out += text.slice(at, start);
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
 /** Wall time of `node -e <code>` in ms, from spawn to exit. */
@@ -144,7 +202,7 @@ function wall(code) {
 export async function run({ quick }) {
   const sizeRows = [];
   const targets = [];
-  for (const group of [ENTRIES, FACTORIES, PEERS]) {
+  for (const group of [ENTRIES, FACTORIES, FLOORS, PEERS]) {
     for (const entry of group) {
       const m = await measure(entry);
       const { budget } = entry;
@@ -152,6 +210,7 @@ export async function run({ quick }) {
         entry.name,
         bytes(m.minified),
         bytes(m.gzip),
+        group === PEERS ? "" : bytes(m.withoutStrings),
         budget === undefined ? "" : `${bytes(budget)} ${m.gzip <= budget ? "✔" : "✘"}`,
         budget !== undefined && m.gzip > budget ? m.top : "",
       ]);
@@ -202,14 +261,21 @@ export async function run({ quick }) {
     id: "size",
     title: "3. Size and start-up",
     intro: [
-      `Sizes: each entry bundled by esbuild ${packageVersion("esbuild")} (\`--bundle --minify --format=esm\`, platform \`browser\` unless marked Node-only), gzip level 9. "Whole entry" rows re-export everything the entry exports; the \`{ create…Client }\` rows import only the factory, which is what tree-shaking leaves in an application. For entries over budget the last column names the largest contributors (bytes of minified output by package).`,
+      `Sizes: each entry bundled by esbuild ${packageVersion("esbuild")} (\`--bundle --minify --format=esm\`, platform \`browser\` unless marked Node-only), gzip level 9. "Whole entry" rows re-export everything the entry exports; the \`{ create…Client }\` rows import only the factory, which is what tree-shaking leaves in an application. "Strings emptied" is the same bundle with every string literal and template text made empty (messages, header names, keys): no rewording of messages can take an entry below it. The floor rows bundle peers that together do only part of a signed provider entry's work (no typed errors, paging, option checks, redaction or provider code). For entries over budget the last column names the largest contributors (bytes of minified output by package).`,
       `Cold import: a fresh \`node --input-type=module -e "await import(entry)"\` per run, ${runs} runs per entry interleaved with bare \`node\` (median ${fixed(bare.median)} ms here); "above bare node" is the paired difference of wall times, "in-process" the \`import()\` alone as timed inside the child.`,
     ],
     tables: [
       {
         caption: "Bundle size",
         markdown: table(
-          ["entry", "minified", "min+gzip", "budget", "largest contributors (minified)"],
+          [
+            "entry",
+            "minified",
+            "min+gzip",
+            "min+gzip, strings emptied",
+            "budget",
+            "largest contributors (minified)",
+          ],
           sizeRows,
         ),
       },
