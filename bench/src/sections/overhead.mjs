@@ -2,7 +2,7 @@
 // raw fetch, bare openapi-fetch, our full clients and the pipeline's layers, axios and ky; sequential
 // and 64 in flight; requests per second and client CPU per request.
 import { fileURLToPath } from "node:url";
-import { huaweiAkSk, staticToken } from "@bucketry/auth";
+import { huaweiAkSk, huaweiSignatureHeaders, staticToken } from "@bucketry/auth";
 import { createPipeline } from "@bucketry/core";
 import { createMpcClient, huaweiCredentials } from "@bucketry/huaweicloud/mpc";
 import { createArchiveStorageClient } from "@bucketry/ncloud";
@@ -10,7 +10,7 @@ import axios from "axios";
 import ky from "ky";
 import createClient from "openapi-fetch";
 import { startChild } from "../lib/child.mjs";
-import { floorFetch } from "../lib/floor-fetch.mjs";
+import { floorFetch, huaweiFloorSignature, signedFloorFetch } from "../lib/floor-fetch.mjs";
 import { fixed, int, ratio, spread, summarize, table } from "../lib/stats.mjs";
 import { packageVersion } from "../lib/workspace.mjs";
 
@@ -43,6 +43,10 @@ function candidates(base) {
     credentials: { type: "token", source: staticToken("bench-token") },
   });
   const floor = createClient({ baseUrl: base, fetch: floorFetch });
+  const signedFloor = createClient({
+    baseUrl: base,
+    fetch: signedFloorFetch({ ...KEYS, projectId: PROJECT }),
+  });
   const http = axios.create();
   return [
     {
@@ -60,6 +64,10 @@ function candidates(base) {
     {
       name: "openapi-fetch + a signal and a timer per attempt (the design's floor, no pipeline)",
       call: async () => ok(await floor.GET(PATH, params)),
+    },
+    {
+      name: "openapi-fetch + the floor + a minimal Huawei signature per attempt (the signed floor, no pipeline)",
+      call: async () => ok(await signedFloor.GET(PATH, params)),
     },
     {
       name: "openapi-fetch + core pipeline (loop only: no retry, no timers, no auth)",
@@ -113,9 +121,26 @@ async function drive(call, count, inFlight) {
   return { rate: count / seconds, cpuPerCall: (used.user + used.system) / count };
 }
 
+/** The signed floor's headers must be the ones @bucketry/auth computes, or it is no floor of a signed client. */
+async function checkSignedFloor(base) {
+  const url = `${base}/v1/${PROJECT}/buckets`;
+  const date = new Date("2024-05-01T12:00:00Z");
+  const ours = await huaweiSignatureHeaders(
+    { method: "GET", url, headers: new Headers(), body: null },
+    KEYS,
+    { date, projectId: PROJECT },
+  );
+  const floor = huaweiFloorSignature("GET", url, date, { ...KEYS, projectId: PROJECT });
+  for (const name of Object.keys(floor)) {
+    if (ours.headers[name] !== floor[name])
+      throw new Error(`the signed floor's ${name} differs from @bucketry/auth's`);
+  }
+}
+
 export async function run({ quick }) {
   const server = await startChild(fileURLToPath(new URL("../servers/json.mjs", import.meta.url)));
   try {
+    await checkSignedFloor(server.info.url);
     const list = candidates(server.info.url);
     // Every candidate must get the server's answer before anything is timed.
     for (const c of list) await c.call();
@@ -188,7 +213,7 @@ export async function run({ quick }) {
       title: "2. Per-request overhead",
       intro: [
         "`GET /v1/{project_id}/buckets` on 127.0.0.1 against a minimal `node:http` server in its own process (200, a small fixed JSON body, nothing verified), so the server's CPU is not the client's. Each call reads and parses the JSON. Client CPU is `process.cpuUsage()` (user + system) of the client process over the batch, per request, garbage collection included. Candidates interleaved, order rotated each round; ratios are medians of per-round ratios.",
-        "The full clients are `createMpcClient` with AK/SK (signs every attempt) and `createArchiveStorageClient` with a pre-issued token, both sending through core's pipeline (the `fetch` given to openapi-fetch: one loop per call, a timer per attempt, the answer read and checked, errors typed). The rows between bare openapi-fetch and the full clients price the pipeline's parts: the loop alone, with retry and timers, and with the signer. The design's floor is what the issue's shape cannot avoid (a signal and a timer of its own per attempt, the request sent from plain parts) with nothing of the pipeline: the gap from it to the full clients is the pipeline's own cost.",
+        "The full clients are `createMpcClient` with AK/SK (signs every attempt) and `createArchiveStorageClient` with a pre-issued token, both sending through core's pipeline (the `fetch` given to openapi-fetch: one loop per call, a timer per attempt, the answer read and checked, errors typed). The rows between bare openapi-fetch and the full clients price the pipeline's parts: the loop alone, with retry and timers, and with the signer. The design's floor is what the issue's shape cannot avoid (a signal and a timer of its own per attempt, the request sent from plain parts) with nothing of the pipeline: the gap from it to the full clients is the pipeline's own cost. The signed floor adds the least a Huawei signature costs (one URL parse, one hash, one HMAC, three headers; its headers checked equal to `@bucketry/auth`'s before timing): the floor of any signed MPC client of this shape.",
         "Each batch starts after a forced full GC (`gc()`), so no candidate pays for another's garbage. That regime is slower for every candidate than a process left to run (bare openapi-fetch by 6-11% in bench/src/overhead-gc.mjs) and weighs per-attempt work more; bench/ANALYSIS.md §2 gives the ratios without it.",
       ],
       tables,
