@@ -62,5 +62,6 @@ const rows = layouts.slice(1).map((layout, i) => {
   const above = summarize(runs.map((s, r) => s.ms - bare[r].ms)).median;
   return [layout.name, fixed(summarize(runs.map((s) => s.inner)).median), fixed(above)];
 });
-console.log(`bare node: ${fixed(summarize(bare.map((s) => s.ms)).median)} ms, ${ROUNDS} rounds\n`);
-console.log(table(["layout", "in-process import() ms (median)", "ms above bare node (median)"], rows));
+const header = ["layout", "in-process import() ms (median)", "ms above bare node (median)"];
+process.stdout.write(`bare node: ${fixed(summarize(bare.map((s) => s.ms)).median)} ms, ${ROUNDS} rounds\n\n`);
+process.stdout.write(`${table(header, rows)}\n`);
