@@ -79,6 +79,17 @@ const PEERS = [
 ];
 
 /**
+ * The factories with all of @bucketry/auth left out of the bundle: what loading every auth mode
+ * lazily (or per-scheme entries) could at most take off a factory.
+ */
+const FACTORIES_WITHOUT_AUTH = FACTORIES.map((factory) => ({
+  ...factory,
+  name: `${factory.name}, @bucketry/auth left out`,
+  external: ["@bucketry/auth", "@bucketry/auth/*"],
+  budget: undefined,
+}));
+
+/**
  * Floors: peers bundled together that do only part of what a signed provider entry must (the typed
  * client, retries with timeouts and hooks, a signer), with none of our errors, paging, checks or
  * redaction. What they weigh is less than any entry can, whoever writes it.
@@ -127,6 +138,7 @@ async function measure(entry) {
     minify: true,
     format: "esm",
     platform: entry.platform ?? "browser",
+    external: entry.external ?? [],
     write: false,
     metafile: true,
     logLevel: "silent",
@@ -202,7 +214,7 @@ function wall(code) {
 export async function run({ quick }) {
   const sizeRows = [];
   const targets = [];
-  for (const group of [ENTRIES, FACTORIES, FLOORS, PEERS]) {
+  for (const group of [ENTRIES, FACTORIES, FACTORIES_WITHOUT_AUTH, FLOORS, PEERS]) {
     for (const entry of group) {
       const m = await measure(entry);
       const { budget } = entry;
@@ -261,7 +273,7 @@ export async function run({ quick }) {
     id: "size",
     title: "3. Size and start-up",
     intro: [
-      `Sizes: each entry bundled by esbuild ${packageVersion("esbuild")} (\`--bundle --minify --format=esm\`, platform \`browser\` unless marked Node-only), gzip level 9. "Whole entry" rows re-export everything the entry exports; the \`{ create…Client }\` rows import only the factory, which is what tree-shaking leaves in an application. "Strings emptied" is the same bundle with every string literal and template text made empty (messages, header names, keys): no rewording of messages can take an entry below it. The floor rows bundle peers that together do only part of a signed provider entry's work (no typed errors, paging, option checks, redaction or provider code). For entries over budget the last column names the largest contributors (bytes of minified output by package).`,
+      `Sizes: each entry bundled by esbuild ${packageVersion("esbuild")} (\`--bundle --minify --format=esm\`, platform \`browser\` unless marked Node-only), gzip level 9. "Whole entry" rows re-export everything the entry exports; the \`{ create…Client }\` rows import only the factory, which is what tree-shaking leaves in an application. "Strings emptied" is the same bundle with every string literal and template text made empty (messages, header names, keys): no rewording of messages can take an entry below it. The "@bucketry/auth left out" rows bundle each factory without any auth code: no lazy loading of auth modes can take a factory below them. The floor rows bundle peers that together do only part of a signed provider entry's work (no typed errors, paging, option checks, redaction or provider code). For entries over budget the last column names the largest contributors (bytes of minified output by package).`,
       `Cold import: a fresh \`node --input-type=module -e "await import(entry)"\` per run, ${runs} runs per entry interleaved with bare \`node\` (median ${fixed(bare.median)} ms here); "above bare node" is the paired difference of wall times, "in-process" the \`import()\` alone as timed inside the child.`,
     ],
     tables: [
