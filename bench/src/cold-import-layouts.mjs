@@ -4,9 +4,9 @@
 // openapi-fetch left as its own package, and bundled whole into one file; openapi-fetch alone and a
 // bare `node` alongside. Each in a fresh process, 15 rounds interleaved and rotated; medians of the
 // in-process `import()` time and of the wall time above bare node. Prints a Markdown table.
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { nodeWall as wall } from "./lib/measure.mjs";
 import { fixed, summarize, table } from "./lib/stats.mjs";
 import { BENCH, OUT } from "./lib/workspace.mjs";
 
@@ -36,16 +36,6 @@ const layouts = [
 ];
 for (const layout of layouts) {
   layout.code ??= `const t = performance.now(); await import(${JSON.stringify(layout.spec)}); console.log(performance.now() - t);`;
-}
-
-function wall(code) {
-  const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
-    cwd: BENCH,
-    encoding: "utf8",
-  });
-  if (child.status !== 0) throw new Error(child.stderr);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, inner: Number.parseFloat(child.stdout) };
 }
 
 const samples = layouts.map(() => []);

@@ -1,10 +1,11 @@
 // Runs a command and measures it: wall time, and peak RSS and CPU over every Node process it starts
-// (through lib/rusage-preload.cjs, so no /usr/bin/time is needed). Used by sections/codegen.mjs.
+// (through lib/rusage-preload.cjs, so no /usr/bin/time is needed). Used by sections/codegen.mjs; and
+// the wall time of a `node -e` snippet, for the cold imports of sections/size.mjs and cold-import-layouts.mjs.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OUT } from "./workspace.mjs";
+import { BENCH, OUT } from "./workspace.mjs";
 
 const preload = fileURLToPath(new URL("./rusage-preload.cjs", import.meta.url));
 
@@ -39,4 +40,16 @@ export function measure(command, args, { cwd }) {
     processes: usages.length,
     output: child.stdout + child.stderr,
   };
+}
+
+/** Wall time of `node --input-type=module -e <code>` in ms (from spawn to exit), and the number it printed. */
+export function nodeWall(code) {
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+    cwd: BENCH,
+    encoding: "utf8",
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0) throw new Error(`node -e ${code} failed: ${child.stderr}`);
+  return { ms, inner: Number.parseFloat(child.stdout) };
 }

@@ -1,10 +1,10 @@
 // Section 3 of `pnpm bench`: size of every published entry (esbuild, minified, gzip -9) and its cold
 // import time (a fresh `node` per run, minus a bare `node`), next to the peers users would pick instead.
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import ts from "typescript";
+import { nodeWall as wall } from "../lib/measure.mjs";
 import { bytes, fixed, spread, summarize, table } from "../lib/stats.mjs";
 import { BENCH, OUT, packageVersion } from "../lib/workspace.mjs";
 
@@ -197,18 +197,6 @@ function emptyStrings(code) {
     at = end;
   }
   return out + text.slice(at);
-}
-
-/** Wall time of `node -e <code>` in ms, from spawn to exit. */
-function wall(code) {
-  const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
-    cwd: BENCH,
-    encoding: "utf8",
-  });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (child.status !== 0) throw new Error(`node -e ${code} failed: ${child.stderr}`);
-  return { ms, inner: Number.parseFloat(child.stdout) };
 }
 
 export async function run({ quick }) {
